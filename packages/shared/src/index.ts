@@ -1,0 +1,4 @@
+export * from "./schemas/index";
+export * from "./topics";
+export * from "./errors";
+export * from "./token";

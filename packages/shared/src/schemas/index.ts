@@ -1,0 +1,6 @@
+export * from "./common";
+export * from "./inference";
+export * from "./device";
+export * from "./deployment";
+export * from "./rule";
+export * from "./auth";

@@ -1,0 +1,60 @@
+import { z } from "zod";
+import { BoxSchema, DeviceIdSchema, IdSchema, TimestampSchema } from "./common";
+
+const LabelSchema = z.string().min(1).max(64);
+
+export const DetectionSchema = z.object({
+  label: LabelSchema,
+  classId: z.number().int().nonnegative(),
+  score: z.number().min(0).max(1),
+  box: BoxSchema,
+  trackId: z.number().int().nonnegative().optional(),
+});
+export type Detection = z.infer<typeof DetectionSchema>;
+
+export const KeypointSchema = z.object({
+  name: z.string().min(1),
+  x: z.number(),
+  y: z.number(),
+  score: z.number().min(0).max(1),
+});
+export type Keypoint = z.infer<typeof KeypointSchema>;
+
+export const PoseSchema = z.object({
+  score: z.number().min(0).max(1),
+  keypoints: z.array(KeypointSchema),
+});
+export type Pose = z.infer<typeof PoseSchema>;
+
+export const TextRegionSchema = z.object({
+  box: BoxSchema,
+  polygon: z.array(z.tuple([z.number(), z.number()])).optional(),
+  text: z.string().optional(),
+  score: z.number().min(0).max(1),
+});
+export type TextRegion = z.infer<typeof TextRegionSchema>;
+
+export const ClassLabelSchema = z.object({ label: LabelSchema, score: z.number().min(0).max(1) });
+
+/** What a project function may return for one frame (the device adds ids, seq, ts, timings). */
+export const FunctionOutputSchema = z.object({
+  detections: z.array(DetectionSchema).optional(),
+  poses: z.array(PoseSchema).optional(),
+  texts: z.array(TextRegionSchema).optional(),
+  labels: z.array(ClassLabelSchema).optional(),
+  counts: z.record(z.string(), z.number()).optional(),
+  extra: z.record(z.string(), z.unknown()).optional(),
+});
+export type FunctionOutput = z.infer<typeof FunctionOutputSchema>;
+
+/** DESIGN.md "Inference results". `seq` rises by one per published result of a deployment. */
+export const InferenceResultSchema = FunctionOutputSchema.extend({
+  deviceId: DeviceIdSchema,
+  projectId: IdSchema,
+  deploymentId: IdSchema.optional(),
+  seq: z.number().int().nonnegative(),
+  ts: TimestampSchema,
+  frame: z.object({ width: z.number().int().positive(), height: z.number().int().positive() }),
+  latencyMs: z.object({ total: z.number().nonnegative(), inference: z.number().nonnegative() }),
+});
+export type InferenceResult = z.infer<typeof InferenceResultSchema>;
