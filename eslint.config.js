@@ -31,7 +31,7 @@ export const boundaries = [
   },
   {
     name: "agent never imports db, next or another app",
-    files: ["apps/agent/**/*.ts"],
+    files: ["apps/agent/src/**/*.ts"],
     patterns: [
       { group: ["@edgelens/db", "@edgelens/db/*"], message: "The agent never imports @edgelens/db (DESIGN.md): it talks to the console over HTTP and MQTT only." },
       { group: ["next", "next/*", "react", "react-dom"], message: "The agent never imports next or react (DESIGN.md)." },
