@@ -1,0 +1,3 @@
+export type { ModelRunner, TensorInfo, TensorLike, TensorType, TensorData } from "./model-runner";
+export { inspectOnnx, type OnnxInspection } from "./inspect";
+export { createOrtModelRunner, type OrtRunnerOptions } from "./ort-runner";
