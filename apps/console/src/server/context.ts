@@ -1,0 +1,91 @@
+/**
+ * The service context: config, database, secret, MQTT and in-memory registries. The Next
+ * server keeps one per process (`getContext`); the CLI and tests build their own.
+ */
+import { dataPaths, loadOrCreateSecret, migrateDatabase, openDatabase, type DataPaths, type DatabaseHandle, type EdgelensDb } from "@edgelens/db";
+import { filters, InferenceResultSchema } from "@edgelens/shared";
+import { getConsoleConfig, type ConsoleConfig } from "../env";
+import { InferCounter } from "./live/infer-counter";
+import { createConsoleMqtt, type ConsolePublisher } from "./mqtt/console-client";
+import { JobRegistry } from "./services/jobs";
+
+export interface ServiceContext {
+  config: ConsoleConfig;
+  paths: DataPaths;
+  db: EdgelensDb;
+  handle: DatabaseHandle;
+  secret: string;
+  mqtt: ConsolePublisher;
+  jobs: JobRegistry;
+  live: InferCounter;
+  /** deviceId -> {secretHash, secret digest, until}: artifact downloads verify without scrypt each time. */
+  deviceAuthCache: Map<string, { secretHash: string; digest: string; until: number }>;
+}
+
+export interface ContextOptions {
+  mqtt?: ConsolePublisher;
+}
+
+export function createContext(config: ConsoleConfig, options: ContextOptions = {}): ServiceContext {
+  const paths = dataPaths(config.dataDir);
+  const handle = openDatabase(paths.dbFile);
+  migrateDatabase(handle);
+  const secret = loadOrCreateSecret(paths, config.secret);
+  return {
+    config,
+    paths,
+    db: handle.db,
+    handle,
+    secret,
+    mqtt: options.mqtt ?? createConsoleMqtt({ url: config.brokerUrl, secret }),
+    jobs: new JobRegistry(),
+    live: new InferCounter(),
+    deviceAuthCache: new Map(),
+  };
+}
+
+export async function closeContext(ctx: ServiceContext): Promise<void> {
+  await ctx.mqtt.close();
+  ctx.handle.close();
+}
+
+/**
+ * Feeds the dashboard's per-minute counters. Results that fail validation are skipped here:
+ * the broker's rules and the device's logs are where a malformed result gets reported.
+ */
+export async function startLiveCounting(ctx: ServiceContext): Promise<void> {
+  await ctx.mqtt.subscribe(filters.allOf("infer"), (_topic, payload, retained) => {
+    if (retained) return;
+    let json: unknown;
+    try {
+      json = JSON.parse(payload.toString("utf8"));
+    } catch {
+      return;
+    }
+    const parsed = InferenceResultSchema.safeParse(json);
+    if (parsed.success) ctx.live.record(parsed.data);
+  });
+}
+
+// Next may evaluate this module more than once (route bundles, dev reloads): keep the one
+// context on globalThis so every route shares the database handle and the MQTT connection.
+const KEY = Symbol.for("edgelens.console.context");
+type Holder = { [KEY]?: Promise<ServiceContext> };
+
+export function getContext(): Promise<ServiceContext> {
+  const holder = globalThis as Holder;
+  holder[KEY] ??= (async () => {
+    const ctx = createContext(getConsoleConfig());
+    const { ensureFirstAdmin } = await import("./services/users");
+    const created = await ensureFirstAdmin(ctx);
+    if (created?.password) {
+      console.log(`edgelens: created the first admin ${created.email} with password ${created.password} (shown once; change it in the console)`);
+    } else if (created) {
+      console.log(`edgelens: created the first admin ${created.email} (password from EDGELENS_ADMIN_PASSWORD)`);
+    }
+    // Live counters are best effort: without a broker the dashboard shows zeros, nothing else fails.
+    startLiveCounting(ctx).catch((err: unknown) => console.warn(`edgelens: live counters off: ${(err as Error).message}`));
+    return ctx;
+  })();
+  return holder[KEY];
+}

@@ -1,0 +1,171 @@
+/** Devices: registration (secret shown once in edgelens-device.json), listing, preview requests, commands. */
+import { asc, eq } from "drizzle-orm";
+import { z } from "zod";
+import { deployments, devices, digestToken, generateSecret, hashSecret, projects, verifySecret } from "@edgelens/db";
+import {
+  CommandSchema,
+  DeviceFileSchema,
+  DeviceIdSchema,
+  EdgelensError,
+  StreamRequestSchema,
+  TelemetrySchema,
+  topics,
+  type Command,
+  type DeploymentState,
+  type DeviceFile,
+  type StreamRequest,
+  type Telemetry,
+} from "@edgelens/shared";
+import type { ServiceContext } from "../context";
+import { newId } from "../ids";
+
+export interface DeviceDeploymentView {
+  id: string;
+  state: DeploymentState;
+  pct: number | null;
+  reason: string | null;
+  projectId: string | null;
+  projectName: string | null;
+  projectVersion: number | null;
+}
+
+export interface DeviceView {
+  id: string;
+  name: string;
+  registration: "awaiting-credentials" | "registered";
+  presence: "online" | "offline";
+  agentVersion: string | null;
+  lastSeenAt: number | null;
+  createdAt: number;
+  telemetry: Telemetry | null;
+  fps: number | null;
+  deployment: DeviceDeploymentView | null;
+}
+
+export const NewDeviceSchema = z
+  .object({ id: DeviceIdSchema, name: z.string().trim().min(1).max(128).optional() })
+  .strict();
+
+const AUTH_CACHE_MS = 60_000;
+
+function selectDevices(ctx: ServiceContext) {
+  return ctx.db
+    .select({ device: devices, deployment: deployments, projectName: projects.name })
+    .from(devices)
+    .leftJoin(deployments, eq(deployments.id, devices.currentDeploymentId))
+    .leftJoin(projects, eq(projects.id, deployments.projectId));
+}
+
+type Joined = Awaited<ReturnType<ReturnType<typeof selectDevices>["all"]>>[number];
+
+function view({ device: d, deployment: dep, projectName }: Joined): DeviceView {
+  const telemetry = d.telemetry === null ? null : TelemetrySchema.safeParse(d.telemetry).data ?? null;
+  return {
+    id: d.id,
+    name: d.name,
+    registration: d.registration,
+    presence: d.presence,
+    agentVersion: d.agentVersion,
+    lastSeenAt: d.lastSeenAt,
+    createdAt: d.createdAt,
+    telemetry,
+    fps: telemetry?.fps ?? null,
+    deployment: dep
+      ? { id: dep.id, state: dep.state, pct: dep.pct, reason: dep.reason, projectId: dep.projectId, projectName: projectName ?? null, projectVersion: dep.projectVersion }
+      : null,
+  };
+}
+
+function deviceFile(ctx: ServiceContext, deviceId: string, secret: string): DeviceFile {
+  return DeviceFileSchema.parse({ deviceId, secret, brokerUrl: ctx.config.brokerUrl, consoleUrl: ctx.config.consoleUrl });
+}
+
+export function listDevices(ctx: ServiceContext): DeviceView[] {
+  return selectDevices(ctx).orderBy(asc(devices.id)).all().map(view);
+}
+
+export function getDevice(ctx: ServiceContext, id: string): DeviceView {
+  const found = selectDevices(ctx).where(eq(devices.id, id)).get();
+  if (!found) throw new EdgelensError("NOT_FOUND", `no device ${id}`, { deviceId: id });
+  return view(found);
+}
+
+export async function registerDevice(ctx: ServiceContext, input: z.input<typeof NewDeviceSchema>): Promise<{ device: DeviceView; deviceFile: DeviceFile }> {
+  const { id, name } = NewDeviceSchema.parse(input);
+  if (ctx.db.select({ id: devices.id }).from(devices).where(eq(devices.id, id)).get()) {
+    throw new EdgelensError("CONFLICT", `device ${id} is already registered`, { deviceId: id });
+  }
+  const secret = generateSecret(32);
+  ctx.db.insert(devices).values({ id, name: name ?? id, secretHash: await hashSecret(secret) }).run();
+  return { device: getDevice(ctx, id), deviceFile: deviceFile(ctx, id, secret) };
+}
+
+/** A new secret (the old one stops working at once); the device needs the new file. */
+export async function rotateDeviceSecret(ctx: ServiceContext, id: string): Promise<{ device: DeviceView; deviceFile: DeviceFile }> {
+  getDevice(ctx, id);
+  const secret = generateSecret(32);
+  ctx.db.update(devices).set({ secretHash: await hashSecret(secret), registration: "awaiting-credentials" }).where(eq(devices.id, id)).run();
+  ctx.deviceAuthCache.delete(id);
+  return { device: getDevice(ctx, id), deviceFile: deviceFile(ctx, id, secret) };
+}
+
+export function renameDevice(ctx: ServiceContext, id: string, name: string): DeviceView {
+  const trimmed = name.trim();
+  if (trimmed.length < 1 || trimmed.length > 128) throw new EdgelensError("INVALID_PAYLOAD", "name: must be 1-128 characters", { deviceId: id });
+  getDevice(ctx, id);
+  ctx.db.update(devices).set({ name: trimmed }).where(eq(devices.id, id)).run();
+  return getDevice(ctx, id);
+}
+
+/**
+ * Deletes the device (its deployments go with it). Its credentials stop working at once, so
+ * the broker refuses its next connection and drops the current one. Then the retained desired
+ * state is cleared so a re-registered device with the same id starts empty; that step needs the
+ * broker, and `brokerCleared: false` says it could not be reached.
+ */
+export async function deregisterDevice(ctx: ServiceContext, id: string): Promise<{ brokerCleared: boolean; warning: string | null }> {
+  getDevice(ctx, id);
+  ctx.db.delete(devices).where(eq(devices.id, id)).run();
+  ctx.deviceAuthCache.delete(id);
+  try {
+    await ctx.mqtt.publish(topics.shadowDesired(id), "", { qos: 1, retain: true });
+    return { brokerCleared: true, warning: null };
+  } catch (err) {
+    return { brokerCleared: false, warning: `device ${id} removed, but its retained desired state was not cleared: ${(err as Error).message}` };
+  }
+}
+
+export const StreamRequestInputSchema = z
+  .object({
+    stream: z.enum(["project", "device"]).default("project"),
+    seconds: z.number().int().min(1).max(300).default(30),
+    fps: z.number().positive().max(30).optional(),
+  })
+  .strict();
+
+export async function requestStream(ctx: ServiceContext, id: string, input: z.input<typeof StreamRequestInputSchema>): Promise<StreamRequest> {
+  const { stream, seconds, fps } = StreamRequestInputSchema.parse(input);
+  getDevice(ctx, id);
+  const request = StreamRequestSchema.parse({ stream, until: Date.now() + seconds * 1000, ...(fps ? { fps } : {}) });
+  await ctx.mqtt.publish(topics.streamRequest(id), JSON.stringify(request), { qos: 0 });
+  return request;
+}
+
+export async function sendCommand(ctx: ServiceContext, id: string, cmd: Command["cmd"], args?: Record<string, unknown>): Promise<Command> {
+  getDevice(ctx, id);
+  const command = CommandSchema.parse({ cmd, id: newId("cmd"), ...(args ? { args } : {}) });
+  await ctx.mqtt.publish(topics.commands(id), JSON.stringify(command), { qos: 1 });
+  return command;
+}
+
+/** Artifact downloads: scrypt once per device and secret, then a digest match for a minute. */
+export async function verifyDeviceCredentials(ctx: ServiceContext, deviceId: string, secret: string): Promise<boolean> {
+  const found = ctx.db.select({ secretHash: devices.secretHash }).from(devices).where(eq(devices.id, deviceId)).get();
+  if (!found) return false;
+  const digest = digestToken(secret);
+  const cached = ctx.deviceAuthCache.get(deviceId);
+  if (cached && cached.secretHash === found.secretHash && cached.digest === digest && cached.until > Date.now()) return true;
+  if (!(await verifySecret(secret, found.secretHash))) return false;
+  ctx.deviceAuthCache.set(deviceId, { secretHash: found.secretHash, digest, until: Date.now() + AUTH_CACHE_MS });
+  return true;
+}

@@ -1,0 +1,145 @@
+/** Rules: stored here, run by the broker (DESIGN.md "Rules"); parsed with the shared engine on save. */
+import { asc, eq } from "drizzle-orm";
+import { z } from "zod";
+import { rules } from "@edgelens/db";
+import { EdgelensError, RuleActionSchema, RuleDefinitionSchema, type RuleActionConfig, type RuleDefinition } from "@edgelens/shared";
+import { compileRule } from "@edgelens/shared/rules";
+import type { ServiceContext } from "../context";
+import { toEdgelensError } from "../http/errors";
+import { newId } from "../ids";
+
+export interface RuleView {
+  id: string;
+  name: string;
+  sql: string;
+  actions: RuleActionConfig[];
+  errorAction: RuleActionConfig | null;
+  enabled: boolean;
+  executions: number;
+  errors: number;
+  lastError: string | null;
+  createdAt: number;
+  updatedAt: number | null;
+}
+
+export const RuleUpdateSchema = z
+  .object({
+    name: RuleDefinitionSchema.shape.name.optional(),
+    sql: RuleDefinitionSchema.shape.sql.optional(),
+    actions: z.array(RuleActionSchema).min(1).max(8).optional(),
+    errorAction: RuleActionSchema.nullable().optional(),
+    enabled: z.boolean().optional(),
+  })
+  .strict();
+
+export const RuleTestSchema = z
+  .object({
+    sql: z.string().min(1).max(8192),
+    topic: z.string().min(1).max(1024),
+    payload: z.unknown(),
+    clientId: z.string().optional(),
+  })
+  .strict();
+
+type RuleRow = typeof rules.$inferSelect;
+
+function view(row: RuleRow): RuleView {
+  return {
+    id: row.id,
+    name: row.name,
+    sql: row.sql,
+    actions: row.actions as RuleActionConfig[],
+    errorAction: (row.errorAction as RuleActionConfig | null) ?? null,
+    enabled: row.enabled,
+    executions: row.executions,
+    errors: row.errors,
+    lastError: row.lastError,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+function findRule(ctx: ServiceContext, id: string): RuleRow {
+  const row = ctx.db.select().from(rules).where(eq(rules.id, id)).get();
+  if (!row) throw new EdgelensError("NOT_FOUND", `no rule ${id}`, { ruleId: id });
+  return row;
+}
+
+function nameTaken(ctx: ServiceContext, name: string, except?: string): boolean {
+  const row = ctx.db.select({ id: rules.id }).from(rules).where(eq(rules.name, name)).get();
+  return row !== undefined && row.id !== except;
+}
+
+export function listRules(ctx: ServiceContext): RuleView[] {
+  return ctx.db.select().from(rules).orderBy(asc(rules.name)).all().map(view);
+}
+
+export function getRule(ctx: ServiceContext, id: string): RuleView {
+  return view(findRule(ctx, id));
+}
+
+/** Throws RULE_PARSE_ERROR (context: line, column, expected) for SQL the broker could not run. */
+export function checkRuleSql(sql: string): void {
+  compileRule(sql);
+}
+
+export function createRule(ctx: ServiceContext, input: z.input<typeof RuleDefinitionSchema>): RuleView {
+  const def: RuleDefinition = RuleDefinitionSchema.parse(input);
+  checkRuleSql(def.sql);
+  if (nameTaken(ctx, def.name)) throw new EdgelensError("CONFLICT", `a rule named ${def.name} exists`, { name: def.name });
+  const row = ctx.db
+    .insert(rules)
+    .values({ id: newId("rul"), name: def.name, sql: def.sql, actions: def.actions, errorAction: def.errorAction ?? null, enabled: def.enabled })
+    .returning()
+    .get();
+  return view(row);
+}
+
+export function updateRule(ctx: ServiceContext, id: string, input: z.input<typeof RuleUpdateSchema>): RuleView {
+  const patch = RuleUpdateSchema.parse(input);
+  findRule(ctx, id);
+  if (patch.sql !== undefined) checkRuleSql(patch.sql);
+  if (patch.name !== undefined && nameTaken(ctx, patch.name, id)) throw new EdgelensError("CONFLICT", `a rule named ${patch.name} exists`, { ruleId: id });
+  // The broker counts executions against the rule as it is; a changed rule starts afresh.
+  const reset = patch.sql !== undefined ? { executions: 0, errors: 0, lastError: null } : {};
+  const row = ctx.db
+    .update(rules)
+    .set({ ...patch, ...reset, updatedAt: Date.now() })
+    .where(eq(rules.id, id))
+    .returning()
+    .get();
+  return view(row!);
+}
+
+export function setRuleEnabled(ctx: ServiceContext, id: string, enabled: boolean): RuleView {
+  return updateRule(ctx, id, { enabled });
+}
+
+export function deleteRule(ctx: ServiceContext, id: string): void {
+  findRule(ctx, id);
+  ctx.db.delete(rules).where(eq(rules.id, id)).run();
+}
+
+export interface RuleTestResult {
+  /** The FROM filter matches the topic. */
+  topicMatched: boolean;
+  /** WHERE held (and the topic matched). */
+  matched: boolean;
+  output: Record<string, unknown> | null;
+  error: { code: string; message: string; context: Record<string, unknown> } | null;
+}
+
+/** Runs the SQL on one sample message with the same engine the broker uses; never throws for bad SQL. */
+export function testRule(input: z.input<typeof RuleTestSchema>): RuleTestResult {
+  const t = RuleTestSchema.parse(input);
+  try {
+    const rule = compileRule(t.sql);
+    const topicMatched = rule.matchesTopic(t.topic);
+    if (!topicMatched) return { topicMatched, matched: false, output: null, error: null };
+    const result = rule.evaluate({ payload: t.payload, topic: t.topic, clientId: t.clientId ?? null });
+    return { topicMatched, matched: result.matched, output: result.matched ? result.output : null, error: null };
+  } catch (err) {
+    const e = toEdgelensError(err);
+    return { topicMatched: false, matched: false, output: null, error: { code: e.code, message: e.message, context: e.context } };
+  }
+}

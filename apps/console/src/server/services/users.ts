@@ -1,0 +1,113 @@
+/** Console users: email + scrypt password, role admin or viewer. */
+import { asc, count, eq } from "drizzle-orm";
+import { z } from "zod";
+import { generateSecret, hashSecret, settings, users, verifySecret } from "@edgelens/db";
+import { EdgelensError, RoleSchema, type Role } from "@edgelens/shared";
+import type { ServiceContext } from "../context";
+import { isCodedError } from "../http/errors";
+import { newId } from "../ids";
+
+export interface UserView {
+  id: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  createdAt: number;
+}
+
+export const PasswordSchema = z.string().min(8, "password must be at least 8 characters").max(256);
+
+export const NewUserSchema = z
+  .object({
+    email: z.email().transform((e) => e.toLowerCase()),
+    password: PasswordSchema,
+    role: RoleSchema.default("viewer"),
+    name: z.string().min(1).max(128).optional(),
+  })
+  .strict();
+export type NewUser = z.input<typeof NewUserSchema>;
+
+type UserRow = typeof users.$inferSelect;
+
+function view(row: UserRow): UserView {
+  return { id: row.id, email: row.email, name: row.name, role: row.role, createdAt: row.createdAt };
+}
+
+function row(ctx: ServiceContext, id: string): UserRow {
+  const found = ctx.db.select().from(users).where(eq(users.id, id)).get();
+  if (!found) throw new EdgelensError("NOT_FOUND", `no user ${id}`, { userId: id });
+  return found;
+}
+
+export async function createUser(ctx: ServiceContext, input: NewUser): Promise<UserView> {
+  const data = NewUserSchema.parse(input);
+  if (ctx.db.select({ id: users.id }).from(users).where(eq(users.email, data.email)).get()) {
+    throw new EdgelensError("CONFLICT", `a user with email ${data.email} exists`, { email: data.email });
+  }
+  const created = ctx.db
+    .insert(users)
+    .values({ id: newId("usr"), email: data.email, name: data.name ?? null, role: data.role, passwordHash: await hashSecret(data.password) })
+    .returning()
+    .get();
+  return view(created);
+}
+
+export async function authenticateUser(ctx: ServiceContext, email: string, password: string): Promise<UserView | null> {
+  const found = ctx.db.select().from(users).where(eq(users.email, email.trim().toLowerCase())).get();
+  if (!found) return null;
+  return (await verifySecret(password, found.passwordHash)) ? view(found) : null;
+}
+
+export function listUsers(ctx: ServiceContext): UserView[] {
+  return ctx.db.select().from(users).orderBy(asc(users.createdAt)).all().map(view);
+}
+
+export function getUser(ctx: ServiceContext, id: string): UserView {
+  return view(row(ctx, id));
+}
+
+function adminCount(ctx: ServiceContext): number {
+  return ctx.db.select({ n: count() }).from(users).where(eq(users.role, "admin")).get()?.n ?? 0;
+}
+
+export function updateUserRole(ctx: ServiceContext, id: string, role: Role): UserView {
+  const current = row(ctx, id);
+  if (current.role === "admin" && role !== "admin" && adminCount(ctx) <= 1) {
+    throw new EdgelensError("CONFLICT", `${current.email} is the last admin; make another user admin first`, { userId: id });
+  }
+  return view(ctx.db.update(users).set({ role: RoleSchema.parse(role) }).where(eq(users.id, id)).returning().get()!);
+}
+
+export function deleteUser(ctx: ServiceContext, id: string): void {
+  const current = row(ctx, id);
+  if (current.role === "admin" && adminCount(ctx) <= 1) {
+    throw new EdgelensError("CONFLICT", `${current.email} is the last admin and cannot be deleted`, { userId: id });
+  }
+  ctx.db.delete(users).where(eq(users.id, id)).run();
+}
+
+export async function changePassword(ctx: ServiceContext, id: string, password: string): Promise<void> {
+  row(ctx, id);
+  ctx.db.update(users).set({ passwordHash: await hashSecret(PasswordSchema.parse(password)) }).where(eq(users.id, id)).run();
+}
+
+const BOOTSTRAP_KEY = "bootstrap.first-admin";
+
+/**
+ * First start: with no user at all, create the admin from EDGELENS_ADMIN_EMAIL/PASSWORD, or
+ * with a generated password that the caller prints once. Later starts do nothing.
+ */
+export async function ensureFirstAdmin(ctx: ServiceContext): Promise<{ email: string; password: string | null } | null> {
+  if ((ctx.db.select({ n: count() }).from(users).get()?.n ?? 0) > 0) return null;
+  const generated = ctx.config.adminPassword ? null : generateSecret(12);
+  const email = ctx.config.adminEmail;
+  try {
+    await createUser(ctx, { email, password: ctx.config.adminPassword ?? generated!, role: "admin", name: "Administrator" });
+  } catch (err) {
+    // Another process (the CLI, a second server worker) created it first.
+    if (isCodedError(err) && err.code === "CONFLICT") return null;
+    throw err;
+  }
+  ctx.db.insert(settings).values({ key: BOOTSTRAP_KEY, value: String(Date.now()) }).onConflictDoNothing().run();
+  return { email, password: generated };
+}
