@@ -1,0 +1,71 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import type { DeviceFile, StreamRequest } from "@edgelens/shared";
+import { requireUser } from "@/server/auth/session";
+import { getContext } from "@/server/context";
+import { deployProject, removeProject } from "@/server/services/deployments";
+import { deregisterDevice, registerDevice, renameDevice, requestStream, sendCommand } from "@/server/services/devices";
+import { formText, runAction, type ActionResult } from "../../_shared/action-result";
+
+export async function registerDeviceAction(_prev: ActionResult<{ deviceFile: DeviceFile }> | null, form: FormData): Promise<ActionResult<{ deviceFile: DeviceFile }>> {
+  return runAction(async () => {
+    await requireUser("admin");
+    const name = formText(form, "name");
+    const { deviceFile } = await registerDevice(await getContext(), { id: formText(form, "id"), ...(name ? { name } : {}) });
+    revalidatePath("/devices");
+    return { deviceFile };
+  });
+}
+
+export async function renameDeviceAction(id: string, name: string): Promise<ActionResult<null>> {
+  return runAction(async () => {
+    await requireUser("admin");
+    renameDevice(await getContext(), id, name);
+    revalidatePath(`/devices/${id}`);
+    return null;
+  });
+}
+
+export async function deregisterDeviceAction(id: string): Promise<ActionResult<{ warning: string | null }>> {
+  return runAction(async () => {
+    await requireUser("admin");
+    const { warning } = await deregisterDevice(await getContext(), id);
+    revalidatePath("/devices");
+    return { warning };
+  });
+}
+
+export async function deployToDeviceAction(deviceId: string, projectId: string, version: number | null): Promise<ActionResult<{ deploymentId: string }>> {
+  return runAction(async () => {
+    const user = await requireUser("admin");
+    const [d] = await deployProject(await getContext(), { projectId, deviceIds: [deviceId], ...(version ? { version } : {}) }, user.email);
+    revalidatePath(`/devices/${deviceId}`);
+    return { deploymentId: d?.id ?? "" };
+  });
+}
+
+export async function removeProjectAction(deviceId: string): Promise<ActionResult<null>> {
+  return runAction(async () => {
+    const user = await requireUser("admin");
+    await removeProject(await getContext(), { deviceIds: [deviceId] }, user.email);
+    revalidatePath(`/devices/${deviceId}`);
+    return null;
+  });
+}
+
+export async function restartProjectAction(deviceId: string): Promise<ActionResult<null>> {
+  return runAction(async () => {
+    await requireUser("admin");
+    await sendCommand(await getContext(), deviceId, "restart-project");
+    return null;
+  });
+}
+
+/** Watching is reading: any signed-in user may ask a device for preview frames. */
+export async function requestStreamAction(deviceId: string, stream: "project" | "device", seconds: number): Promise<ActionResult<StreamRequest>> {
+  return runAction(async () => {
+    await requireUser();
+    return requestStream(await getContext(), deviceId, { stream, seconds });
+  });
+}
