@@ -1,0 +1,82 @@
+/**
+ * Median latency of a bare onnxruntime `session.run` per sample model, at 1 and 2 intra-op
+ * threads (20 timed runs after 3 warm-up runs). Run: `pnpm --filter @edgelens/vision exec tsx
+ * bench/model-runtime.ts`. A readable table goes to stderr; one JSON object to stdout, for the
+ * root benchmark to collect.
+ */
+import { availableParallelism } from "node:os";
+import * as ort from "onnxruntime-node";
+import { ensureSampleModels, getSampleModel, type SampleModelName } from "../src/models/index";
+
+const WARMUP = 3;
+const RUNS = 20;
+const THREADS = [1, 2];
+
+/** Input shapes: the fixed ones from the models, PP-OCR det at 640x640 (its shape is dynamic). */
+const INPUTS: Record<SampleModelName, { dims: number[]; type: "float32" | "int32" }> = {
+  centernet: { dims: [1, 512, 512, 3], type: "float32" },
+  blazeface: { dims: [1, 256, 256, 3], type: "float32" },
+  movenet: { dims: [1, 192, 192, 3], type: "int32" },
+  "ppocr-det": { dims: [1, 3, 640, 640], type: "float32" },
+};
+
+interface Result {
+  model: SampleModelName;
+  threads: number;
+  input: number[];
+  medianMs: number;
+  minMs: number;
+  runs: number;
+}
+
+/** A smooth image-like pattern in each model's input range, the same every run. */
+function inputTensor(model: SampleModelName): ort.Tensor {
+  const { dims, type } = INPUTS[model];
+  const n = dims.reduce((a, b) => a * b, 1);
+  const at = (i: number): number => 127.5 + 127.5 * Math.sin(i * 0.001) * Math.cos(i * 0.37);
+  if (type === "int32") return new ort.Tensor("int32", Int32Array.from({ length: n }, (_, i) => Math.round(at(i))), dims);
+  const scale = model === "blazeface" || model === "ppocr-det" ? (v: number) => v / 127.5 - 1 : (v: number) => v;
+  return new ort.Tensor("float32", Float32Array.from({ length: n }, (_, i) => scale(at(i))), dims);
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? (s[mid] ?? NaN) : ((s[mid - 1] ?? NaN) + (s[mid] ?? NaN)) / 2;
+};
+
+async function measure(model: SampleModelName, threads: number): Promise<Result> {
+  const session = await ort.InferenceSession.create(getSampleModel(model).path, {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: "all",
+    executionMode: "sequential",
+  });
+  try {
+    const feeds = { [session.inputNames[0] ?? ""]: inputTensor(model) };
+    for (let i = 0; i < WARMUP; i++) await session.run(feeds);
+    const times: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const t = performance.now();
+      await session.run(feeds);
+      times.push(performance.now() - t);
+    }
+    const round = (v: number): number => Math.round(v * 100) / 100;
+    return { model, threads, input: INPUTS[model].dims, medianMs: round(median(times)), minMs: round(Math.min(...times)), runs: RUNS };
+  } finally {
+    await session.release();
+  }
+}
+
+await ensureSampleModels();
+const results: Result[] = [];
+for (const model of Object.keys(INPUTS) as SampleModelName[]) {
+  for (const threads of THREADS) {
+    const r = await measure(model, threads);
+    results.push(r);
+    process.stderr.write(`${model.padEnd(10)} threads=${threads}  median ${r.medianMs.toFixed(2).padStart(7)} ms  (min ${r.minMs.toFixed(2)} ms, ${RUNS} runs)\n`);
+  }
+}
+process.stdout.write(
+  `${JSON.stringify({ bench: "vision/model-runtime", unit: "ms", statistic: "median", onnxruntime: ort.env.versions.common, cpus: availableParallelism(), results })}\n`,
+);
