@@ -127,6 +127,17 @@ describe("converter: entry points", () => {
     expect(events.at(-1)).toEqual({ stage: "write", done: 1, total: 1 });
   });
 
+  it("turns unknown placeholder dims into symbolic ones that accept any size", async () => {
+    const m = new TfjsModelBuilder()
+      .placeholder("x", "float32", [-1, 2])
+      .constant("w", [1, 2], [2])
+      .node("y", "Mul", ["x", "w"])
+      .outputs("y");
+    const { outputs, conversion } = await convertAndRun(m, { x: f32([1, 1, 2, 2, 3, 3], [3, 2]) });
+    expect(conversion.inputs[0]?.shape).toEqual(["batch", 2]);
+    expect(values(outputs.y)).toEqual([1, 2, 2, 4, 3, 6]);
+  });
+
   it("takes the outputs from sink nodes when model.json has no signature, and warns", async () => {
     const m = new TfjsModelBuilder().placeholder("x", "float32", [2]).node("a", "Relu", ["x"]).node("b", "Sigmoid", ["x"]);
     const files = m.write();
