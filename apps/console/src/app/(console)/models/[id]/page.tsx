@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { DeleteModelButton } from "@/components/models/delete-model-button";
+import { DeleteButton } from "@/components/ui/delete-button";
 import { TensorTable } from "@/components/models/tensor-table";
 import { Card } from "@/components/ui/card";
 import { formatBytes } from "@/components/ui/format-bytes";
@@ -28,7 +28,7 @@ export default async function ModelPage({ params, searchParams }: { params: Prom
         }
         title={model.name}
         description={model.description ?? undefined}
-        actions={user.role === "admin" ? <DeleteModelButton id={model.id} name={model.name} action={deleteModelAction} /> : null}
+        actions={user.role === "admin" ? <DeleteButton id={model.id} title={`Delete ${model.name}?`} body="All its versions go. A model that a project version uses cannot be deleted." listHref="/models" action={deleteModelAction} /> : null}
       />
       {!shown ? (
         <p className="text-sm text-slate-500">This model has no versions.</p>

@@ -1,0 +1,5 @@
+import { PageSkeleton } from "@/components/ui/skeleton";
+
+export default function DeploymentsItemLoading() {
+  return <PageSkeleton label="Loading this deployment" />;
+}

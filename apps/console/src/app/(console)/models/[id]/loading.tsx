@@ -1,0 +1,5 @@
+import { PageSkeleton } from "@/components/ui/skeleton";
+
+export default function ModelsItemLoading() {
+  return <PageSkeleton label="Loading this model" />;
+}

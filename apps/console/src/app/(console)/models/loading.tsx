@@ -1,0 +1,5 @@
+import { PageSkeleton } from "@/components/ui/skeleton";
+
+export default function ModelsLoading() {
+  return <PageSkeleton label="Loading models" />;
+}

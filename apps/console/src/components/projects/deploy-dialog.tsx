@@ -1,0 +1,126 @@
+"use client";
+
+import Link from "next/link";
+import { useRef, useState } from "react";
+import type { ActionResult } from "../ui/action-result";
+import { Alert } from "../ui/alert";
+import { buttonClasses } from "../ui/button";
+import { Select } from "../ui/form-field";
+import { StatusBadge } from "../ui/status-badge";
+
+export type DeployTarget = { id: string; name: string; presence: string; project: string | null };
+export type DeployFn = (projectId: string, deviceIds: string[], version: number) => Promise<ActionResult<{ deployments: Array<{ id: string; deviceId: string }> }>>;
+
+/** Pick devices (and a version), start one deployment per device, then link to each. */
+export function DeployDialog({ projectId, versions, devices, deploy }: { projectId: string; versions: number[]; devices: DeployTarget[]; deploy: DeployFn }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [chosen, setChosen] = useState<Set<string>>(new Set());
+  const [version, setVersion] = useState(versions[0] ?? 1);
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [started, setStarted] = useState<Array<{ id: string; deviceId: string }> | null>(null);
+
+  const toggle = (id: string) =>
+    setChosen((prev) => {
+      const next = new Set(prev);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+
+  return (
+    <>
+      <button
+        type="button"
+        className={buttonClasses("primary")}
+        data-testid="project-deploy"
+        disabled={versions.length === 0}
+        onClick={() => {
+          setStarted(null);
+          setError(null);
+          setVersion(versions[0] ?? 1);
+          dialog.current?.showModal();
+        }}
+      >
+        Deploy
+      </button>
+      <dialog ref={dialog} className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40" data-testid="deploy-dialog">
+        <div className="space-y-4 p-5">
+          <h2 className="text-base font-semibold">Deploy to devices</h2>
+          {started ? (
+            <div className="space-y-2">
+              <Alert tone="success">
+                {started.length} deployment{started.length === 1 ? "" : "s"} queued.
+              </Alert>
+              <ul className="space-y-1 text-sm">
+                {started.map((d) => (
+                  <li key={d.id}>
+                    <Link className="text-sky-700 hover:underline" href={`/deployments/${d.id}`} data-testid="started-deployment">
+                      {d.deviceId}: follow the deployment →
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : devices.length === 0 ? (
+            <Alert tone="info">
+              No devices yet. <Link href="/devices/new" className="underline">Register one</Link> first.
+            </Alert>
+          ) : (
+            <>
+              <label className="flex items-center gap-2 text-sm">
+                <span className="text-slate-600">Version</span>
+                <Select value={version} onChange={(e) => setVersion(Number(e.target.value))} className="max-w-28">
+                  {versions.map((v) => (
+                    <option key={v} value={v}>
+                      v{v}
+                    </option>
+                  ))}
+                </Select>
+              </label>
+              <fieldset className="max-h-72 divide-y divide-slate-100 overflow-y-auto rounded-md border border-slate-200">
+                <legend className="sr-only">Devices</legend>
+                {devices.map((d) => (
+                  <label key={d.id} className="flex cursor-pointer items-center gap-3 px-3 py-2 text-sm hover:bg-slate-50">
+                    <input type="checkbox" checked={chosen.has(d.id)} onChange={() => toggle(d.id)} className="h-4 w-4 rounded border-slate-300 text-sky-600" data-testid={`deploy-device-${d.id}`} />
+                    <span className="min-w-0 flex-1">
+                      <span className="font-medium text-slate-800">{d.name}</span> <span className="font-mono text-xs text-slate-400">{d.id}</span>
+                      {d.project ? <span className="block text-xs text-slate-500">runs {d.project}</span> : null}
+                    </span>
+                    <StatusBadge status={d.presence} />
+                  </label>
+                ))}
+              </fieldset>
+              <p className="text-xs text-slate-500">An offline device gets the project when it reconnects.</p>
+            </>
+          )}
+          {error ? <Alert tone="error">{error}</Alert> : null}
+        </div>
+        <div className="flex justify-end gap-2 border-t border-slate-100 bg-slate-50 px-5 py-3">
+          <button type="button" className={buttonClasses("secondary")} onClick={() => dialog.current?.close()}>
+            {started ? "Close" : "Cancel"}
+          </button>
+          {started ? null : (
+            <button
+              type="button"
+              className={buttonClasses("primary")}
+              disabled={pending || chosen.size === 0}
+              data-testid="deploy-confirm"
+              onClick={async () => {
+                setPending(true);
+                setError(null);
+                const r = await deploy(projectId, [...chosen], version);
+                setPending(false);
+                if (!r.ok) return setError(r.error);
+                setStarted(r.data.deployments);
+                setChosen(new Set());
+              }}
+            >
+              {pending ? "Deploying…" : `Deploy to ${chosen.size || ""} device${chosen.size === 1 ? "" : "s"}`}
+            </button>
+          )}
+        </div>
+      </dialog>
+    </>
+  );
+}
