@@ -24,6 +24,8 @@ export interface ServiceContext {
 
 export interface ContextOptions {
   mqtt?: ConsolePublisher;
+  /** How long a publish waits for the broker before failing (default 5 s). */
+  mqttConnectTimeoutMs?: number;
 }
 
 export function createContext(config: ConsoleConfig, options: ContextOptions = {}): ServiceContext {
@@ -37,7 +39,7 @@ export function createContext(config: ConsoleConfig, options: ContextOptions = {
     db: handle.db,
     handle,
     secret,
-    mqtt: options.mqtt ?? createConsoleMqtt({ url: config.brokerUrl, secret }),
+    mqtt: options.mqtt ?? createConsoleMqtt({ url: config.brokerUrl, secret, connectTimeoutMs: options.mqttConnectTimeoutMs ?? 5000 }),
     jobs: new JobRegistry(),
     live: new InferCounter(),
     deviceAuthCache: new Map(),

@@ -2,7 +2,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { EdgelensError } from "@edgelens/shared";
-import { convertTfjsGraphModelFromFiles, type ConversionProgress } from "@edgelens/vision/converter";
+import { convertTfjsGraphModel, convertTfjsGraphModelFromFiles, type ConversionProgress } from "@edgelens/vision/converter";
 import type { ServiceContext } from "../context";
 import { discardUpload } from "../storage/uploads";
 import { getJob, type JobView, type ProgressReporter } from "./jobs";
@@ -10,8 +10,10 @@ import { importOnnxBytes, ModelEntityNameSchema, type ModelVersionView } from ".
 
 export interface TfjsImport {
   name: string;
-  /** Folder holding model.json (or one *.json) and the weight shards it lists. */
-  dir: string;
+  /** Folder holding model.json (or one *.json) and the weight shards it lists (uploads). */
+  dir?: string;
+  /** Or the model.json itself, its shards read beside it as listed (CLI: a folder may hold many models). */
+  modelJsonPath?: string;
   description?: string;
   source?: string;
 }
@@ -45,13 +47,16 @@ async function readModelFiles(dir: string): Promise<{ modelJson: string; weights
 export async function importTfjsModel(ctx: ServiceContext, input: TfjsImport, onProgress: ProgressReporter = () => {}): Promise<ModelVersionView> {
   ModelEntityNameSchema.parse(input.name);
   onProgress("reading files", 0);
-  const files = await readModelFiles(input.dir);
-  const result = await convertTfjsGraphModelFromFiles(files, {
-    onProgress: (p) => {
+  const options = {
+    onProgress: (p: ConversionProgress) => {
       const [from, to] = STAGE_SPAN[p.stage];
       onProgress(p.stage, from + ((to - from) * p.done) / Math.max(1, p.total));
     },
-  });
+  };
+  let result;
+  if (input.modelJsonPath) result = await convertTfjsGraphModel(input.modelJsonPath, options);
+  else if (input.dir) result = await convertTfjsGraphModelFromFiles(await readModelFiles(input.dir), options);
+  else throw new EdgelensError("INVALID_PAYLOAD", "a TF.js import needs a folder or a model.json path");
   onProgress("validating", 92);
   const version = await importOnnxBytes(ctx, { name: input.name, description: input.description, source: input.source ?? "tfjs-upload", format: "tfjs" }, result.onnx);
   onProgress("done", 100);

@@ -3,10 +3,11 @@ import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { rules } from "@edgelens/db";
 import { EdgelensError, RuleActionSchema, RuleDefinitionSchema, type RuleActionConfig, type RuleDefinition } from "@edgelens/shared";
-import { compileRule } from "@edgelens/shared/rules";
+import { compileRule, testRule as runRuleTest, type RuleTestResult } from "@edgelens/shared/rules";
 import type { ServiceContext } from "../context";
-import { toEdgelensError } from "../http/errors";
 import { newId } from "../ids";
+
+export type { RuleTestResult };
 
 export interface RuleView {
   id: string;
@@ -38,6 +39,8 @@ export const RuleTestSchema = z
     topic: z.string().min(1).max(1024),
     payload: z.unknown(),
     clientId: z.string().optional(),
+    /** Republish topic templates to render against the output. */
+    templates: z.array(z.string().min(1).max(512)).max(8).optional(),
   })
   .strict();
 
@@ -120,26 +123,11 @@ export function deleteRule(ctx: ServiceContext, id: string): void {
   ctx.db.delete(rules).where(eq(rules.id, id)).run();
 }
 
-export interface RuleTestResult {
-  /** The FROM filter matches the topic. */
-  topicMatched: boolean;
-  /** WHERE held (and the topic matched). */
-  matched: boolean;
-  output: Record<string, unknown> | null;
-  error: { code: string; message: string; context: Record<string, unknown> } | null;
-}
-
-/** Runs the SQL on one sample message with the same engine the broker uses; never throws for bad SQL. */
+/**
+ * Runs the SQL on one sample message with the engine the broker uses, and renders republish
+ * topic templates; bad SQL comes back as `{ok: false, error: {line, column, expected}}`.
+ */
 export function testRule(input: z.input<typeof RuleTestSchema>): RuleTestResult {
   const t = RuleTestSchema.parse(input);
-  try {
-    const rule = compileRule(t.sql);
-    const topicMatched = rule.matchesTopic(t.topic);
-    if (!topicMatched) return { topicMatched, matched: false, output: null, error: null };
-    const result = rule.evaluate({ payload: t.payload, topic: t.topic, clientId: t.clientId ?? null });
-    return { topicMatched, matched: result.matched, output: result.matched ? result.output : null, error: null };
-  } catch (err) {
-    const e = toEdgelensError(err);
-    return { topicMatched: false, matched: false, output: null, error: { code: e.code, message: e.message, context: e.context } };
-  }
+  return runRuleTest(t.sql, { topic: t.topic, payload: t.payload, clientId: t.clientId ?? null }, t.templates ?? []);
 }

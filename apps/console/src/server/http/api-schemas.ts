@@ -1,0 +1,35 @@
+/** Bodies and queries of the REST API that the services do not define themselves. */
+import { z } from "zod";
+import { CommandSchema, RoleSchema } from "@edgelens/shared";
+import { PasswordSchema } from "../services/users";
+
+export const LoginSchema = z.object({ email: z.string().min(1), password: z.string().min(1) }).strict();
+
+export const RenameDeviceSchema = z.object({ name: z.string().trim().min(1).max(128) }).strict();
+
+export const CommandInputSchema = z.object({ cmd: CommandSchema.shape.cmd, args: z.record(z.string(), z.unknown()).optional() }).strict();
+
+export const ModelImportSchema = z
+  .object({
+    name: z.string().min(1).max(128),
+    uploadId: z.string().min(1),
+    format: z.enum(["onnx", "tfjs"]).default("onnx"),
+    description: z.string().max(2000).optional(),
+  })
+  .strict();
+
+export const RawModelQuerySchema = z.object({
+  name: z.string().min(1).max(128),
+  description: z.string().max(2000).optional(),
+  filename: z.string().max(128).optional(),
+});
+
+export const TokenCreateSchema = z.object({ name: z.string().trim().min(1).max(128) }).strict();
+
+export const UserUpdateSchema = z.object({ role: RoleSchema.optional(), password: PasswordSchema.optional() }).strict();
+
+export const ProjectInfoSchema = z.object({ name: z.string().trim().min(1).max(128).optional(), description: z.string().max(2000).nullable().optional() }).strict();
+
+export const MqttTokenQuerySchema = z.object({ ttl: z.coerce.number().int().min(30).max(7 * 24 * 3600).optional() });
+
+export const EventsQueryFormatSchema = z.object({ format: z.enum(["json", "csv"]).default("json") });

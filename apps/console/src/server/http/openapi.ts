@@ -1,0 +1,161 @@
+/** OpenAPI 3.1 description of /api/v1, generated from the zod schemas the routes validate with. */
+import { z } from "zod";
+import { RuleDefinitionSchema } from "@edgelens/shared";
+import { DeployInputSchema, DeploymentFilterSchema } from "../services/deployments";
+import { NewDeviceSchema, StreamRequestInputSchema } from "../services/devices";
+import { EventFilterSchema } from "../services/events";
+import { NewProjectSchema, SaveVersionSchema } from "../services/projects";
+import { RuleTestSchema, RuleUpdateSchema } from "../services/rules";
+import { NewUserSchema } from "../services/users";
+import * as Req from "./api-schemas";
+import * as Res from "./api-responses";
+
+type Method = "get" | "post" | "put" | "patch" | "delete";
+
+interface Operation {
+  method: Method;
+  path: string;
+  summary: string;
+  role: "viewer" | "admin" | "public";
+  body?: z.ZodType;
+  rawBody?: string;
+  query?: z.ZodObject;
+  status?: number;
+  response?: z.ZodType;
+  responseType?: string;
+}
+
+const wrap = (key: string, schema: z.ZodType) => z.object({ [key]: schema }).strict();
+
+const OPERATIONS: Operation[] = [
+  { method: "post", path: "/session", summary: "Sign in (sets the session cookie)", role: "public", body: Req.LoginSchema, response: wrap("user", Res.SessionUserView) },
+  { method: "get", path: "/session", summary: "The signed-in user", role: "viewer", response: wrap("user", Res.SessionUserView) },
+  { method: "delete", path: "/session", summary: "Sign out", role: "public", status: 204 },
+  { method: "get", path: "/mqtt-token", summary: "Short-lived MQTT credentials for the browser", role: "viewer", query: Req.MqttTokenQuerySchema, response: Res.MqttCredentialsView },
+  { method: "get", path: "/devices", summary: "List devices", role: "viewer", response: wrap("devices", z.array(Res.DeviceView)) },
+  { method: "post", path: "/devices", summary: "Register a device; the device file (with its secret) is shown once", role: "admin", body: NewDeviceSchema, status: 201, response: Res.RegisteredDevice },
+  { method: "get", path: "/devices/{id}", summary: "One device", role: "viewer", response: wrap("device", Res.DeviceView) },
+  { method: "patch", path: "/devices/{id}", summary: "Rename a device", role: "admin", body: Req.RenameDeviceSchema, response: wrap("device", Res.DeviceView) },
+  { method: "delete", path: "/devices/{id}", summary: "Deregister a device", role: "admin", response: Res.DeregisterResult },
+  { method: "post", path: "/devices/{id}/secret", summary: "Rotate the device secret (new device file shown once)", role: "admin", response: Res.RegisteredDevice },
+  { method: "post", path: "/devices/{id}/stream", summary: "Ask the device for preview frames", role: "viewer", body: StreamRequestInputSchema, response: Res.StreamRequestResult },
+  { method: "post", path: "/devices/{id}/commands", summary: "Send a command", role: "admin", body: Req.CommandInputSchema, status: 202, response: Res.CommandResult },
+  { method: "get", path: "/models", summary: "List models", role: "viewer", response: wrap("models", z.array(Res.ModelView)) },
+  {
+    method: "post",
+    path: "/models",
+    summary: "Import a model: JSON {name, uploadId, format} (TF.js answers 202 {job}), or the raw .onnx body with ?name=",
+    role: "admin",
+    body: Req.ModelImportSchema,
+    rawBody: "application/octet-stream",
+    query: Req.RawModelQuerySchema.partial(),
+    status: 201,
+    response: z.union([wrap("version", Res.ModelVersionView), wrap("job", Res.JobView)]),
+  },
+  { method: "post", path: "/models/samples", summary: "Import the built sample models (idempotent)", role: "admin", response: wrap("versions", z.array(Res.ModelVersionView)) },
+  { method: "get", path: "/models/{id}", summary: "One model with its versions", role: "viewer", response: wrap("model", Res.ModelView.extend({ versions: z.array(Res.ModelVersionView) })) },
+  { method: "delete", path: "/models/{id}", summary: "Delete a model no project uses", role: "admin", status: 204 },
+  { method: "post", path: "/uploads", summary: "Start an upload session", role: "admin", status: 201, response: z.object({ uploadId: z.string() }) },
+  {
+    method: "put",
+    path: "/uploads/{uploadId}/{filename}",
+    summary: "Upload one file (raw body) into a session",
+    role: "admin",
+    rawBody: "application/octet-stream",
+    status: 201,
+    response: z.object({ filename: z.string(), size: z.number().int(), sha256: z.string() }),
+  },
+  { method: "get", path: "/jobs/{id}", summary: "A background job (TF.js conversion): poll until state is not running", role: "viewer", response: wrap("job", Res.JobView) },
+  { method: "get", path: "/templates", summary: "Sample-project templates", role: "viewer", response: wrap("templates", z.array(Res.TemplateView)) },
+  { method: "get", path: "/projects", summary: "List projects", role: "viewer", response: wrap("projects", z.array(Res.ProjectView)) },
+  { method: "post", path: "/projects", summary: "Create a project from a template or blank", role: "admin", body: NewProjectSchema, status: 201, response: wrap("project", Res.ProjectDetail) },
+  { method: "get", path: "/projects/{id}", summary: "One project with its versions", role: "viewer", response: wrap("project", Res.ProjectDetail) },
+  { method: "patch", path: "/projects/{id}", summary: "Rename or describe a project", role: "admin", body: Req.ProjectInfoSchema, response: wrap("project", Res.ProjectView) },
+  { method: "delete", path: "/projects/{id}", summary: "Delete a project", role: "admin", status: 204 },
+  { method: "post", path: "/projects/{id}/versions", summary: "Save a new version (compiled; 422 COMPILE_FAILED with line/column)", role: "admin", body: SaveVersionSchema, status: 201, response: wrap("version", Res.ProjectVersionView) },
+  { method: "get", path: "/deployments", summary: "List deployments, newest first", role: "viewer", query: DeploymentFilterSchema, response: wrap("deployments", z.array(Res.DeploymentView)) },
+  { method: "post", path: "/deployments", summary: "Deploy a project to devices (projectId null removes it)", role: "admin", body: DeployInputSchema, status: 201, response: wrap("deployments", z.array(Res.DeploymentView)) },
+  { method: "get", path: "/deployments/{id}", summary: "One deployment with its timeline and desired state", role: "viewer", response: wrap("deployment", Res.DeploymentDetail) },
+  { method: "get", path: "/rules", summary: "List rules", role: "viewer", response: wrap("rules", z.array(Res.RuleView)) },
+  { method: "post", path: "/rules", summary: "Create a rule", role: "admin", body: RuleDefinitionSchema, status: 201, response: wrap("rule", Res.RuleView) },
+  { method: "get", path: "/rules/{id}", summary: "One rule", role: "viewer", response: wrap("rule", Res.RuleView) },
+  { method: "patch", path: "/rules/{id}", summary: "Change a rule (enable/disable with {enabled})", role: "admin", body: RuleUpdateSchema, response: wrap("rule", Res.RuleView) },
+  { method: "delete", path: "/rules/{id}", summary: "Delete a rule", role: "admin", status: 204 },
+  { method: "post", path: "/rules/test", summary: "Evaluate a rule on a sample message", role: "viewer", body: RuleTestSchema, response: wrap("result", Res.RuleTestResultView) },
+  {
+    method: "get",
+    path: "/events",
+    summary: "Stored events, newest first; ?format=csv streams them all as CSV",
+    role: "viewer",
+    query: EventFilterSchema.extend(Req.EventsQueryFormatSchema.shape),
+    response: z.object({ events: z.array(Res.EventView), nextBeforeId: z.number().int().nullable() }),
+    responseType: "text/csv",
+  },
+  { method: "get", path: "/dashboard", summary: "Dashboard figures", role: "viewer", response: wrap("stats", Res.DashboardStatsView) },
+  { method: "get", path: "/tokens", summary: "The caller's API tokens", role: "viewer", response: wrap("tokens", z.array(Res.ApiTokenView)) },
+  { method: "post", path: "/tokens", summary: "Create an API token (secret shown once)", role: "viewer", body: Req.TokenCreateSchema, status: 201, response: z.object({ token: Res.ApiTokenView, secret: z.string() }) },
+  { method: "delete", path: "/tokens/{id}", summary: "Revoke an API token", role: "viewer", response: wrap("token", Res.ApiTokenView) },
+  { method: "get", path: "/users", summary: "List users", role: "admin", response: wrap("users", z.array(Res.UserView)) },
+  { method: "post", path: "/users", summary: "Create a user", role: "admin", body: NewUserSchema, status: 201, response: wrap("user", Res.UserView) },
+  { method: "patch", path: "/users/{id}", summary: "Change a user's role or password", role: "admin", body: Req.UserUpdateSchema, response: wrap("user", Res.UserView) },
+  { method: "delete", path: "/users/{id}", summary: "Delete a user", role: "admin", status: 204 },
+];
+
+function schema(s: z.ZodType, io: "input" | "output"): Record<string, unknown> {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io, unrepresentable: "any" }) as Record<string, unknown>;
+  return rest;
+}
+
+function parameters(op: Operation): Record<string, unknown>[] {
+  const pathParams = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
+  const query = op.query
+    ? Object.entries(schema(op.query, "input").properties as Record<string, unknown>).map(([name, s]) => ({ name, in: "query", required: false, schema: s }))
+    : [];
+  return [...pathParams, ...query];
+}
+
+function operation(op: Operation): Record<string, unknown> {
+  const status = String(op.status ?? 200);
+  const content: Record<string, unknown> = {};
+  if (op.response) content["application/json"] = { schema: schema(op.response, "output") };
+  if (op.responseType) content[op.responseType] = { schema: { type: "string" } };
+  const bodyContent: Record<string, unknown> = {};
+  if (op.body) bodyContent["application/json"] = { schema: schema(op.body, "input") };
+  if (op.rawBody) bodyContent[op.rawBody] = { schema: { type: "string", format: "binary" } };
+  return {
+    summary: op.summary,
+    operationId: `${op.method}${op.path.replace(/\{(\w+)\}/g, "By_$1").replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ""))}`,
+    ...(op.role === "public" ? { security: [] } : {}),
+    "x-edgelens-role": op.role,
+    parameters: parameters(op),
+    ...(Object.keys(bodyContent).length ? { requestBody: { required: true, content: bodyContent } } : {}),
+    responses: {
+      [status]: { description: status === "204" ? "No content" : "OK", ...(Object.keys(content).length ? { content } : {}) },
+      default: { description: "Error", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+    },
+  };
+}
+
+export function buildOpenApi(serverUrl: string): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of OPERATIONS) (paths[op.path] ??= {})[op.method] = operation(op);
+  return {
+    openapi: "3.1.0",
+    info: { title: "Edgelens console API", version: "1", description: "Devices, models, projects, deployments, rules and events. Reads need any user; writes need admin." },
+    servers: [{ url: `${serverUrl}/api/v1` }],
+    security: [{ bearer: [] }, { session: [] }],
+    components: {
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", description: "API token (elt_…) from POST /tokens" },
+        session: { type: "apiKey", in: "cookie", name: "edgelens_session" },
+      },
+      schemas: { Error: schema(Res.ErrorResponse, "output") },
+    },
+    paths,
+  };
+}
+
+/** For tests: each documented operation with its response schema. */
+export function documentedOperations(): readonly Operation[] {
+  return OPERATIONS;
+}
