@@ -12,7 +12,7 @@ function toBase64Url(bytes: Uint8Array): string {
   return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-function fromBase64Url(text: string): Uint8Array {
+function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
   const padded = text.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((text.length + 3) % 4);
   const binary = atob(padded);
   const out = new Uint8Array(binary.length);
@@ -20,7 +20,8 @@ function fromBase64Url(text: string): Uint8Array {
   return out;
 }
 
-async function hmacKey(secret: string): Promise<CryptoKey> {
+// Return type left to inference: `CryptoKey` is a DOM global that Node-only consumers lack.
+async function hmacKey(secret: string) {
   return crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
 }
 
@@ -36,7 +37,7 @@ export type TokenCheck = { ok: true; claims: ConsoleTokenClaims } | { ok: false;
 export async function verifyConsoleToken(token: string, secret: string, nowSec = Math.floor(Date.now() / 1000)): Promise<TokenCheck> {
   const parts = token.split(".");
   if (parts.length !== 2 || !parts[0] || !parts[1]) return { ok: false, reason: "malformed" };
-  let mac: Uint8Array;
+  let mac: Uint8Array<ArrayBuffer>;
   let claimsJson: unknown;
   try {
     mac = fromBase64Url(parts[1]);
@@ -44,7 +45,7 @@ export async function verifyConsoleToken(token: string, secret: string, nowSec =
   } catch {
     return { ok: false, reason: "malformed" };
   }
-  const valid = await crypto.subtle.verify("HMAC", await hmacKey(secret), mac as BufferSource, encoder.encode(parts[0]));
+  const valid = await crypto.subtle.verify("HMAC", await hmacKey(secret), mac, encoder.encode(parts[0]));
   if (!valid) return { ok: false, reason: "bad-signature" };
   const claims = ConsoleTokenClaimsSchema.safeParse(claimsJson);
   if (!claims.success) return { ok: false, reason: "malformed" };
