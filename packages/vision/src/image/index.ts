@@ -1,0 +1,2 @@
+export { assertRgbImage, createRgbImage, type RgbImage } from "./rgb-image";
+export { decodeImage, encodeJpeg, type JpegOptions } from "./codec";

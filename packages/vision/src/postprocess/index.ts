@@ -1,0 +1,10 @@
+export { readNumbers, type TensorView } from "./tensor-view";
+export { boxIou, nonMaxSuppression, weightedNonMaxSuppression, type NmsOptions, type Suppressible } from "./nms";
+export { decodeCenterNet, type CenterNetOptions } from "./decode-centernet";
+export { BLAZEFACE_BACK_ANCHORS, generateSsdAnchors, type Anchor, type SsdAnchorOptions, type SsdAnchors } from "./ssd-anchors";
+export { BLAZEFACE_LANDMARKS, decodeBlazeFace, type BlazeFaceOptions, type FaceDetection } from "./decode-blazeface";
+export { COCO_SKELETON, decodeMoveNet, type MoveNetOptions } from "./decode-movenet";
+export { labelComponents, type Component } from "./connected-components";
+export { convexHull, minAreaRect, rectCorners, unclipRect, type RotatedRect, type Vec2 } from "./min-area-rect";
+export { decodeDbText, type DbOptions } from "./decode-db";
+export { countLabels } from "./count-labels";
