@@ -1,0 +1,92 @@
+import type { DatabaseHandle } from "@edgelens/db";
+import { topics } from "@edgelens/shared/topics";
+import type { BrokerPublish } from "./broker-publish";
+import type { BrokerConfig } from "./config";
+import { DeviceConnections } from "./device-connections";
+import { DeviceDirectory } from "./db/device-directory";
+import { PresenceStore } from "./db/presence-store";
+import { TelemetryWriter } from "./db/telemetry-writer";
+import { FailureLimiter } from "./auth/failure-limiter";
+import { IdentityRegistry } from "./identity";
+import { createRateLimitedLog, type Logger } from "./log";
+import type { BrokerMetrics } from "./metrics";
+import { createRuleAction } from "./rules/actions/create-action";
+import { WorkQueue } from "./rules/actions/work-queue";
+import { EventWriter } from "./rules/event-writer";
+import { RuleLineage } from "./rules/lineage";
+import { RuleCounters } from "./rules/rule-counters";
+import { RuleEngine } from "./rules/rule-engine";
+import type { BrokerServices } from "./services";
+import { StatusPublisher } from "./status-publisher";
+import { ParsedPayloads } from "./validation/parsed-payloads";
+
+export interface BuiltServices {
+  services: BrokerServices;
+  counters: RuleCounters;
+  events: EventWriter;
+}
+
+export interface ServiceOptions {
+  /** First webhook retry delay (tests shorten it). */
+  webhookBackoffMs?: number;
+}
+
+/** Everything the hooks share, wired once per broker instance. */
+export function buildServices(
+  config: BrokerConfig,
+  handle: DatabaseHandle,
+  secret: string,
+  log: Logger,
+  metrics: BrokerMetrics,
+  publish: BrokerPublish,
+  options: ServiceOptions = {},
+): BuiltServices {
+  const db = handle.db;
+  const rateLimitedLog = createRateLimitedLog(log);
+  const presence = new PresenceStore(db);
+  const payloads = new ParsedPayloads();
+  const lineage = new RuleLineage();
+  const counters = new RuleCounters(db, log);
+  const events = new EventWriter(db, log);
+  const webhooks = new WorkQueue(16, 10_000);
+  const rulePublish = (topic: string, payload: Buffer, qos: 0 | 1, chain: readonly string[]) => {
+    lineage.mark(payload, chain);
+    return publish(topic, payload, { qos, retain: false });
+  };
+  const requestSnapshot = async (deviceId: string, eventId: number, ruleName: string) => {
+    const command = { cmd: "snapshot", id: `event-${eventId}`, args: { eventId, rule: ruleName } };
+    await publish(topics.commands(deviceId), Buffer.from(JSON.stringify(command)), { qos: 1, retain: false });
+  };
+  const rules = new RuleEngine({
+    db,
+    log,
+    rateLimitedLog,
+    metrics,
+    payloads,
+    lineage,
+    counters,
+    createAction: (c) => createRuleAction(c, { publish: rulePublish, events, webhooks, requestSnapshot, ...(options.webhookBackoffMs !== undefined ? { webhookBackoffMs: options.webhookBackoffMs } : {}) }),
+  });
+  const services: BrokerServices = {
+    db,
+    secret,
+    limits: config.limits,
+    log,
+    rateLimitedLog,
+    metrics,
+    identities: new IdentityRegistry(),
+    directory: new DeviceDirectory(db),
+    failures: new FailureLimiter(config.limits.authFailuresPerMinute),
+    connections: new DeviceConnections(),
+    presence,
+    telemetry: new TelemetryWriter(db, config.telemetryIntervalMs, log),
+    status: new StatusPublisher(publish, presence, log),
+    payloads,
+    rules,
+    kicked: new WeakSet(),
+    withWill: new WeakSet(),
+    closing: false,
+    brokerId: "",
+  };
+  return { services, counters, events };
+}

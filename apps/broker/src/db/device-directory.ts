@@ -1,0 +1,53 @@
+import { createHash } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { devices, verifySecret, type EdgelensDb } from "@edgelens/db";
+
+/**
+ * Device credentials as the broker checks them. scrypt costs tens of milliseconds of CPU, so a
+ * (hash, secret) pair that verified once is remembered by a sha256 of the secret; the row is
+ * still read on every CONNECT, so a deleted device or a rotated secret is refused at once.
+ */
+export interface DeviceRow {
+  id: string;
+  secretHash: string;
+  registration: "awaiting-credentials" | "registered";
+}
+
+export class DeviceDirectory {
+  private readonly verified = new Map<string, string>();
+
+  constructor(
+    private readonly db: EdgelensDb,
+    private readonly maxCached = 100_000,
+  ) {}
+
+  find(deviceId: string): DeviceRow | undefined {
+    return this.db
+      .select({ id: devices.id, secretHash: devices.secretHash, registration: devices.registration })
+      .from(devices)
+      .where(eq(devices.id, deviceId))
+      .get();
+  }
+
+  /** Every device id with its secret hash: what the deregistration check compares. */
+  snapshot(): Map<string, string> {
+    const rows = this.db.select({ id: devices.id, secretHash: devices.secretHash }).from(devices).all();
+    return new Map(rows.map((r) => [r.id, r.secretHash]));
+  }
+
+  async verify(row: DeviceRow, secret: string): Promise<boolean> {
+    const digest = createHash("sha256").update(secret).digest("base64url");
+    if (this.verified.get(row.secretHash) === digest) return true;
+    const ok = await verifySecret(secret, row.secretHash);
+    if (ok) {
+      if (this.verified.size >= this.maxCached) this.verified.clear();
+      this.verified.set(row.secretHash, digest);
+    }
+    return ok;
+  }
+
+  /** Drops remembered verifications of hashes that no longer exist. */
+  forgetExcept(liveHashes: ReadonlySet<string>): void {
+    for (const hash of this.verified.keys()) if (!liveHashes.has(hash)) this.verified.delete(hash);
+  }
+}

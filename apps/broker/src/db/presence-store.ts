@@ -1,0 +1,44 @@
+import { eq } from "drizzle-orm";
+import { devices, type EdgelensDb } from "@edgelens/db";
+
+/** devices.presence / last_seen_at / registration / agent_version, as the broker sees them. */
+export class PresenceStore {
+  private readonly agentVersions = new Map<string, string | null>();
+
+  constructor(private readonly db: EdgelensDb) {}
+
+  /** A broker that starts has no connections: any `online` left by a crash is stale. */
+  resetAll(): number {
+    return this.db.update(devices).set({ presence: "offline" }).where(eq(devices.presence, "online")).run().changes;
+  }
+
+  /** First connect moves `awaiting-credentials` to `registered`. False when the row is gone. */
+  markOnline(deviceId: string, now: number): boolean {
+    return this.db.update(devices).set({ presence: "online", lastSeenAt: now, registration: "registered" }).where(eq(devices.id, deviceId)).run().changes > 0;
+  }
+
+  markOffline(deviceId: string, now: number): void {
+    this.db.update(devices).set({ presence: "offline", lastSeenAt: now }).where(eq(devices.id, deviceId)).run();
+  }
+
+  /** The agent version last reported on `status`, for the status the broker publishes itself. */
+  agentVersion(deviceId: string): string | null {
+    if (!this.agentVersions.has(deviceId)) {
+      const row = this.db.select({ v: devices.agentVersion }).from(devices).where(eq(devices.id, deviceId)).get();
+      this.agentVersions.set(deviceId, row?.v ?? null);
+    }
+    return this.agentVersions.get(deviceId) ?? null;
+  }
+
+  /** Writes only on change: `status` repeats the same version on every connect. */
+  setAgentVersion(deviceId: string, version: string): void {
+    if (this.agentVersion(deviceId) === version) return;
+    this.agentVersions.set(deviceId, version);
+    this.db.update(devices).set({ agentVersion: version }).where(eq(devices.id, deviceId)).run();
+  }
+
+  forget(deviceId: string): void {
+    this.agentVersions.delete(deviceId);
+  }
+}
+

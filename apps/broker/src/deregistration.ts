@@ -1,0 +1,51 @@
+import type { Client } from "aedes";
+import { internals } from "./aedes-internals";
+import type { BrokerServices } from "./services";
+
+/**
+ * Runs when the database changed under the broker (DataVersionWatcher). A connected device whose
+ * row is gone (deregistered in the console) or whose secret hash changed (rotated) is closed
+ * now, without its last will. A device that disappeared, connected or not, has its retained
+ * status and reported shadow cleared so live views drop it. Its next CONNECT is refused by the
+ * normal credential check, which reads the row every time.
+ */
+export class RevocationCheck {
+  private known: Map<string, string>;
+
+  constructor(private readonly s: BrokerServices) {
+    this.known = s.directory.snapshot();
+  }
+
+  /** Returns how many connections were closed. */
+  run(): number {
+    const s = this.s;
+    const live = s.directory.snapshot();
+    s.directory.forgetExcept(new Set(live.values()));
+    let closed = 0;
+    for (const [deviceId, clients] of [...s.connections.entries()]) {
+      const hash = live.get(deviceId);
+      const revoked = [...clients].filter(([, authHash]) => authHash !== hash).map(([client]) => client);
+      if (revoked.length === 0) continue;
+      s.log.info(hash === undefined ? "device deregistered: closing its connections" : "device secret changed: closing its connections", {
+        deviceId,
+        connections: revoked.length,
+      });
+      for (const client of revoked) this.kick(client, hash === undefined ? "deregistered" : "secret-rotated");
+      closed += revoked.length;
+    }
+    for (const deviceId of this.known.keys()) {
+      if (live.has(deviceId)) continue;
+      s.presence.forget(deviceId);
+      void s.status.clear(deviceId);
+    }
+    this.known = live;
+    return closed;
+  }
+
+  private kick(client: Client, reason: string): void {
+    this.s.kicked.add(client);
+    this.s.metrics.clientsDropped.inc({ reason });
+    internals(client).will = null;
+    client.close();
+  }
+}

@@ -1,0 +1,73 @@
+import type { Client, PublishPacket } from "aedes";
+import { canPublish, userCanPublish } from "@edgelens/shared/topics";
+import { EdgelensError } from "@edgelens/shared/errors";
+import { dropPacket } from "../drop";
+import { deviceOfClientId, type Identity } from "../identity";
+import type { BrokerServices } from "../services";
+import { checkPayload } from "../validation/check-payload";
+
+type Callback = (error?: Error | null) => void;
+
+/**
+ * Who may publish what (DESIGN.md "Identities and auth"): a device only its own non-console
+ * topics, users only when admin. A refused or malformed publish is dropped (acknowledged, not
+ * relayed, counted); a payload over the size limit closes the connection instead, because
+ * MQTT 3.1.1 has no way to tell the sender and a client sending those is broken or hostile.
+ */
+export function createAuthorizePublish(s: BrokerServices) {
+  /** A will published after a restart has no live client: it speaks for the device of its client id. */
+  function orphanIdentity(packet: PublishPacket): Identity | undefined {
+    const clientId = (packet as { clientId?: string }).clientId;
+    const deviceId = clientId ? deviceOfClientId(clientId) : null;
+    const row = deviceId ? s.directory.find(deviceId) : undefined;
+    return row ? { kind: "device", deviceId: row.id, secretHash: row.secretHash } : undefined;
+  }
+
+  function deny(packet: PublishPacket, identity: Identity | undefined, reason: string, callback: Callback): void {
+    s.metrics.publishDenied.inc({ reason });
+    const who = identity?.kind === "device" ? identity.deviceId : identity ? `user:${identity.sub}` : "unknown";
+    s.rateLimitedLog(`deny:${who}:${reason}`, "warn", `publish to ${packet.topic} dropped: ${reason}`, {
+      code: "FORBIDDEN",
+      ...(identity?.kind === "device" ? { deviceId: identity.deviceId } : { user: who }),
+      topic: packet.topic,
+    });
+    dropPacket(packet);
+    callback(null);
+  }
+
+  return function authorizePublish(client: Client | null, packet: PublishPacket, callback: Callback): void {
+    const identity = client ? s.identities.get(client) : orphanIdentity(packet);
+    if (!identity) return deny(packet, identity, "unauthenticated", callback);
+    // A will stored by an earlier broker run, for a device that has reconnected since: stale.
+    const willBroker = (packet as { brokerId?: string }).brokerId;
+    if (willBroker !== undefined && willBroker !== s.brokerId && client && !client.closed) return deny(packet, identity, "stale-will", callback);
+    if (packet.topic.startsWith("$")) return deny(packet, identity, "reserved-topic", callback);
+    if (identity.kind === "device" ? !canPublish(identity.deviceId, packet.topic) : !userCanPublish(identity.role)) {
+      return deny(packet, identity, identity.kind === "device" ? "acl" : "viewer", callback);
+    }
+    const payload = packet.payload as Buffer;
+    if (payload.length > s.limits.maxPayloadBytes) {
+      s.metrics.clientsDropped.inc({ reason: "payload-too-large" });
+      const deviceId = identity.kind === "device" ? identity.deviceId : undefined;
+      return callback(new EdgelensError("TOO_LARGE", `payload of ${payload.length} bytes on ${packet.topic} exceeds ${s.limits.maxPayloadBytes}`, { deviceId }));
+    }
+    const check = checkPayload(packet.topic, payload, packet.retain);
+    if (!check.ok) {
+      s.metrics.payloadInvalid.inc({ kind: check.topic.kind });
+      s.rateLimitedLog(`invalid:${check.topic.deviceId}:${check.topic.kind}`, "warn", `malformed ${check.topic.kind} payload dropped: ${check.reason}`, {
+        code: "INVALID_PAYLOAD",
+        deviceId: check.topic.deviceId,
+        topic: packet.topic,
+      });
+      dropPacket(packet);
+      return callback(null);
+    }
+    if (check.value !== undefined) s.payloads.remember(payload, check.value);
+    const pendingStatus = check.topic?.kind === "status" ? s.status.pending(check.topic.deviceId) : undefined;
+    if (pendingStatus) {
+      pendingStatus.then(() => callback(null), () => callback(null));
+      return;
+    }
+    callback(null);
+  };
+}

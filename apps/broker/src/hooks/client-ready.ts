@@ -1,0 +1,25 @@
+import type { Client } from "aedes";
+import { internals } from "../aedes-internals";
+import { describeError } from "../log";
+import type { BrokerServices } from "../services";
+
+/** CONNACK sent: count the connection; a device's first connection makes it online and registered. */
+export function onClientReady(s: BrokerServices, client: Client): void {
+  const identity = s.identities.get(client);
+  if (!identity) return;
+  s.metrics.connections.inc({ kind: identity.kind });
+  if (internals(client).will) s.withWill.add(client);
+  if (identity.kind !== "device") {
+    s.log.debug("user connected", { user: identity.sub, role: identity.role, clientId: client.id });
+    return;
+  }
+  const first = s.connections.add(identity.deviceId, client, identity.secretHash);
+  if (!first) return;
+  try {
+    s.presence.markOnline(identity.deviceId, Date.now());
+  } catch (err) {
+    s.log.error(`could not mark the device online: ${describeError(err)}`, { code: "INTERNAL", deviceId: identity.deviceId });
+  }
+  void s.status.announce(identity.deviceId, "online");
+  s.log.info("device connected", { deviceId: identity.deviceId, clientId: client.id });
+}

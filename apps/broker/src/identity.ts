@@ -1,0 +1,38 @@
+import type { Socket } from "node:net";
+import type { Client } from "aedes";
+import { DeviceIdSchema, type Role } from "@edgelens/shared";
+import { internals } from "./aedes-internals";
+
+/** Who is on a connection, fixed at CONNECT by the authenticate hook. */
+export type Identity =
+  | { kind: "device"; deviceId: string; /** the hash it authenticated against: a change means its secret was rotated */ secretHash: string }
+  | { kind: "user"; sub: string; role: Role };
+
+export class IdentityRegistry {
+  private readonly byClient = new WeakMap<Client, Identity>();
+
+  set(client: Client, identity: Identity): void {
+    this.byClient.set(client, identity);
+  }
+
+  get(client: Client | null | undefined): Identity | undefined {
+    return client ? this.byClient.get(client) : undefined;
+  }
+}
+
+/** The peer address: the socket's for TCP/TLS, the HTTP request's for WebSocket. */
+export function clientIp(client: Client): string {
+  const fromReq = internals(client).req?.socket?.remoteAddress;
+  const fromConn = (client.conn as Partial<Socket>).remoteAddress;
+  return fromReq ?? fromConn ?? "unknown";
+}
+
+/**
+ * Client ids `<deviceId>` and `<deviceId>:<anything>` belong to that device (device ids never
+ * contain ':'). Binding them stops one client from taking over another device's session, since
+ * MQTT hands an existing client id's session to whoever connects with it.
+ */
+export function deviceOfClientId(clientId: string): string | null {
+  const head = clientId.split(":", 1)[0] ?? "";
+  return DeviceIdSchema.safeParse(head).success ? head : null;
+}

@@ -1,0 +1,62 @@
+import { collectDefaultMetrics, Counter, Gauge, Registry } from "prom-client";
+
+/**
+ * Prometheus metrics of one broker instance. Each instance has its own registry so that tests
+ * can run several brokers in one process.
+ */
+export interface BrokerMetrics {
+  registry: Registry;
+  connections: Gauge<"kind">;
+  messagesIn: Counter;
+  messagesOut: Counter;
+  messagesInPerSecond: Gauge;
+  messagesOutPerSecond: Gauge;
+  publishDenied: Counter<"reason">;
+  subscribeDenied: Counter;
+  payloadInvalid: Counter<"kind">;
+  authFailures: Counter<"reason">;
+  clientsDropped: Counter<"reason">;
+  ruleExecutions: Counter<"rule">;
+  ruleFailures: Counter<"rule">;
+  stop(): void;
+}
+
+export function createBrokerMetrics(): BrokerMetrics {
+  const registry = new Registry();
+  const registers = [registry];
+  collectDefaultMetrics({ register: registry, prefix: "edgelens_broker_" });
+  const messagesIn = new Counter({ name: "edgelens_broker_messages_in_total", help: "PUBLISH packets accepted from clients and rules", registers });
+  const messagesOut = new Counter({ name: "edgelens_broker_messages_out_total", help: "PUBLISH packets forwarded to subscribers", registers });
+  const messagesInPerSecond = new Gauge({ name: "edgelens_broker_messages_in_per_second", help: "messages in over the last second", registers });
+  const messagesOutPerSecond = new Gauge({ name: "edgelens_broker_messages_out_per_second", help: "messages out over the last second", registers });
+  let lastIn = 0;
+  let lastOut = 0;
+  // Per-second gauges for dashboards without PromQL; counters stay the source of truth.
+  const timer = setInterval(() => {
+    void Promise.all([messagesIn.get(), messagesOut.get()]).then(([i, o]) => {
+      const inNow = i.values[0]?.value ?? 0;
+      const outNow = o.values[0]?.value ?? 0;
+      messagesInPerSecond.set(inNow - lastIn);
+      messagesOutPerSecond.set(outNow - lastOut);
+      lastIn = inNow;
+      lastOut = outNow;
+    });
+  }, 1000);
+  timer.unref();
+  return {
+    registry,
+    connections: new Gauge({ name: "edgelens_broker_connections", help: "connected clients by kind (device, user)", labelNames: ["kind"], registers }),
+    messagesIn,
+    messagesOut,
+    messagesInPerSecond,
+    messagesOutPerSecond,
+    publishDenied: new Counter({ name: "edgelens_broker_publish_denied_total", help: "publishes dropped by the ACL", labelNames: ["reason"], registers }),
+    subscribeDenied: new Counter({ name: "edgelens_broker_subscribe_denied_total", help: "subscriptions refused by the ACL (SUBACK 0x80)", registers }),
+    payloadInvalid: new Counter({ name: "edgelens_broker_payload_invalid_total", help: "malformed payloads dropped, by topic kind", labelNames: ["kind"], registers }),
+    authFailures: new Counter({ name: "edgelens_broker_auth_failures_total", help: "refused CONNECTs by reason", labelNames: ["reason"], registers }),
+    clientsDropped: new Counter({ name: "edgelens_broker_clients_dropped_total", help: "connections closed by the broker by reason", labelNames: ["reason"], registers }),
+    ruleExecutions: new Counter({ name: "edgelens_broker_rule_executions_total", help: "rule matches (WHERE held)", labelNames: ["rule"], registers }),
+    ruleFailures: new Counter({ name: "edgelens_broker_rule_failures_total", help: "rule evaluation or action failures", labelNames: ["rule"], registers }),
+    stop: () => clearInterval(timer),
+  };
+}

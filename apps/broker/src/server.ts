@@ -1,0 +1,158 @@
+import { Aedes, type Client } from "aedes";
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { dataPaths, loadOrCreateSecret, openDatabase, type DatabaseHandle } from "@edgelens/db";
+import { EdgelensError } from "@edgelens/shared/errors";
+import { internals } from "./aedes-internals";
+import { createBrokerPublish, type BrokerPublish } from "./broker-publish";
+import { buildServices, type ServiceOptions } from "./build-services";
+import type { BrokerConfig } from "./config";
+import { DataVersionWatcher } from "./db/data-version-watcher";
+import { RevocationCheck } from "./deregistration";
+import { createAuthenticate } from "./hooks/authenticate";
+import { createAuthorizeForward } from "./hooks/authorize-forward";
+import { createAuthorizePublish } from "./hooks/authorize-publish";
+import { createAuthorizeSubscribe } from "./hooks/authorize-subscribe";
+import { onClientDisconnect } from "./hooks/client-disconnect";
+import { onClientReady } from "./hooks/client-ready";
+import { createPublished } from "./hooks/published";
+import { startHttpApi } from "./http-api";
+import { guardPacketSize } from "./limits/packet-size-guard";
+import { createLogger, describeError, type Logger } from "./log";
+import { createBrokerMetrics } from "./metrics";
+import { openPersistence } from "./persistence";
+import type { BrokerServices } from "./services";
+import { openListeners } from "./transport/listeners";
+
+export interface RunningBroker {
+  mqttPort: number;
+  wsPort: number;
+  tlsPort?: number;
+  httpPort: number;
+  /** Announces devices offline, closes clients, flushes counters/events/persistence. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions extends ServiceOptions {
+  log?: Logger;
+}
+
+function assertMigrated(handle: DatabaseHandle): void {
+  const found = handle.sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'devices'").get();
+  if (!found) throw new EdgelensError("INVALID_CONFIG", `database ${handle.path} has no schema: run migrateDatabase first (main.ts does)`, { path: handle.path });
+}
+
+/** Starts the broker of DESIGN.md on an already migrated database in `config.dataDir`. */
+export async function startBroker(config: BrokerConfig, options: StartOptions = {}): Promise<RunningBroker> {
+  const log = options.log ?? createLogger(config.logLevel);
+  const paths = dataPaths(config.dataDir);
+  const secret = loadOrCreateSecret(paths, config.secret);
+  const handle = openDatabase(paths.dbFile);
+  const cleanups: (() => Promise<void> | void)[] = [() => handle.close()];
+  const unwind = async () => {
+    for (const fn of cleanups.reverse()) await fn();
+  };
+  try {
+    assertMigrated(handle);
+    const persistence = await openPersistence(paths.brokerDir);
+    cleanups.push(() => persistence.close());
+    const metrics = createBrokerMetrics();
+    cleanups.push(() => metrics.stop());
+    let publishNow: BrokerPublish = () => Promise.reject(new Error("broker not started"));
+    const built = buildServices(config, handle, secret, log, metrics, (...a) => publishNow(...a), options);
+    const s = built.services;
+    cleanups.push(() => built.events.close(), () => built.counters.close(), () => s.telemetry.close());
+    const aedes = await Aedes.createBroker({
+      persistence: persistence.persistence,
+      maxTopicLevels: config.limits.maxTopicLevels,
+      maxInflightInbound: config.limits.maxInflight,
+      authenticate: createAuthenticate(s),
+      authorizePublish: createAuthorizePublish(s),
+      authorizeSubscribe: createAuthorizeSubscribe(s),
+      authorizeForward: createAuthorizeForward(s),
+      published: createPublished(s),
+    });
+    cleanups.push(() => new Promise<void>((resolve) => aedes.close(() => resolve())));
+    s.brokerId = aedes.id;
+    publishNow = createBrokerPublish(aedes);
+    wireEvents(aedes, s);
+    const reset = s.presence.resetAll();
+    if (reset > 0) log.info("marked devices offline that a previous run left online", { devices: reset });
+    s.rules.reload();
+    const revocation = new RevocationCheck(s);
+    const watcher = new DataVersionWatcher(handle, config.pollMs, (err) => log.error(`database poll failed: ${describeError(err)}`, { code: "INTERNAL" }));
+    watcher.onChange(() => revocation.run());
+    watcher.onChange(() => s.rules.reload());
+    cleanups.push(() => watcher.close());
+
+    const handleConnection = (stream: Duplex, req?: IncomingMessage) => {
+      const client = aedes.handle(stream, req);
+      if (!guardPacketSize(client, config.limits.maxPayloadBytes)) s.rateLimitedLog("packet-guard", "warn", "packet size guard unavailable: aedes internals changed", { code: "INTERNAL" });
+    };
+    // A WebSocket frame carries at most one MQTT packet here (mqtt.js), so it gets the same bound.
+    const listeners = await openListeners(config, handleConnection, config.limits.maxPayloadBytes + 64 * 1024);
+    cleanups.push(() => listeners.close());
+    const startedAt = Date.now();
+    const http = await startHttpApi(config.host, config.httpPort, metrics, {
+      closing: () => s.closing,
+      connections: () => aedes.connectedClients,
+      rules: () => s.rules.size,
+      startedAt,
+    });
+    cleanups.push(() => http.close());
+    log.info("broker listening", { mqtt: listeners.mqttPort, ws: listeners.wsPort, tls: listeners.tlsPort, http: http.port, dataDir: config.dataDir });
+
+    let closing: Promise<void> | null = null;
+    const close = () =>
+      (closing ??= (async () => {
+        s.closing = true;
+        watcher.close();
+        listeners.stopAccepting();
+        await announceShutdown(s, aedes, persistence.persistence);
+        cleanups.pop(); // http closes last so /healthz can say "closing" meanwhile
+        cleanups.pop(); // listeners: closed below once aedes let go of its clients
+        await new Promise<void>((resolve) => aedes.close(() => resolve()));
+        await listeners.close();
+        await s.rules.drain(2000);
+        await http.close();
+        await unwind();
+        log.info("broker stopped");
+      })());
+    return { mqttPort: listeners.mqttPort, wsPort: listeners.wsPort, ...(listeners.tlsPort !== null ? { tlsPort: listeners.tlsPort } : {}), httpPort: http.port, close };
+  } catch (err) {
+    await unwind();
+    throw err;
+  }
+}
+
+function wireEvents(aedes: Aedes, s: BrokerServices): void {
+  aedes.on("clientReady", (client) => onClientReady(s, client));
+  aedes.on("clientDisconnect", (client) => onClientDisconnect(s, client));
+  aedes.on("clientError", (client, err) => {
+    s.rateLimitedLog(`client-error:${client.id}`, "warn", `client dropped: ${err.message}`, { code: (err as { code?: string }).code ?? "INVALID_PAYLOAD", clientId: client.id });
+  });
+  aedes.on("connectionError", (_client, err) => {
+    s.rateLimitedLog("connection-error", "debug", `connection dropped before CONNECT completed: ${err.message}`);
+  });
+  // aedes re-emits persistence failures here; an unhandled 'error' event would kill the process.
+  aedes.on("error" as "closed", ((err: Error) => s.log.error(`broker error: ${err.message}`, { code: "INTERNAL" })) as () => void);
+}
+
+/**
+ * At shutdown the broker says `offline` for every connected device itself and waits until it
+ * is stored, then removes their wills so a restarted broker does not replay them later.
+ */
+async function announceShutdown(s: BrokerServices, aedes: Aedes, persistence: unknown): Promise<void> {
+  const delWill = (persistence as { delWill(client: { id: string; brokerId: string }): Promise<unknown> }).delWill.bind(persistence);
+  const work: Promise<unknown>[] = [];
+  for (const [deviceId, clients] of [...s.connections.entries()]) {
+    work.push(s.status.announce(deviceId, "offline"));
+    for (const client of clients.keys()) {
+      const c = internals(client as Client);
+      if (!c.will) continue;
+      c.will = null;
+      work.push(delWill({ id: client.id, brokerId: aedes.id }).catch(() => undefined));
+    }
+  }
+  await Promise.all(work);
+}

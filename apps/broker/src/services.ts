@@ -1,0 +1,40 @@
+import type { BrokerLimits } from "./config";
+import type { DeviceConnections } from "./device-connections";
+import type { DeviceDirectory } from "./db/device-directory";
+import type { PresenceStore } from "./db/presence-store";
+import type { TelemetryWriter } from "./db/telemetry-writer";
+import type { FailureLimiter } from "./auth/failure-limiter";
+import type { IdentityRegistry } from "./identity";
+import type { Logger, RateLimitedLog } from "./log";
+import type { BrokerMetrics } from "./metrics";
+import type { StatusPublisher } from "./status-publisher";
+import type { ParsedPayloads } from "./validation/parsed-payloads";
+import type { RuleEngine } from "./rules/rule-engine";
+import type { EdgelensDb } from "@edgelens/db";
+
+/** What the aedes hooks share; server.ts builds one per broker instance. */
+export interface BrokerServices {
+  db: EdgelensDb;
+  secret: string;
+  limits: BrokerLimits;
+  log: Logger;
+  rateLimitedLog: RateLimitedLog;
+  metrics: BrokerMetrics;
+  identities: IdentityRegistry;
+  directory: DeviceDirectory;
+  failures: FailureLimiter;
+  connections: DeviceConnections;
+  presence: PresenceStore;
+  telemetry: TelemetryWriter;
+  status: StatusPublisher;
+  payloads: ParsedPayloads;
+  rules: RuleEngine;
+  /** Clients the broker is closing on purpose (deregistered): their will is not published. */
+  kicked: WeakSet<object>;
+  /** Clients that registered a last will at CONNECT. */
+  withWill: WeakSet<object>;
+  /** This aedes instance's id (wills stored by an earlier run carry another). */
+  brokerId: string;
+  /** Set at shutdown: the broker announces every device offline itself, once. */
+  closing: boolean;
+}
