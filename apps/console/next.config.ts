@@ -1,4 +1,8 @@
 import type { NextConfig } from "next";
+import { loadConsoleConfig } from "./src/env";
+
+// Validated here too, so that `next dev`/`next start` with a bad variable stops at once, naming it.
+const env = loadConsoleConfig();
 
 const config: NextConfig = {
   // Workspace packages are consumed as TypeScript source (root README, "Development").
@@ -7,6 +11,7 @@ const config: NextConfig = {
   serverExternalPackages: ["better-sqlite3", "onnxruntime-node", "sharp", "esbuild", "protobufjs"],
   poweredByHeader: false,
   typedRoutes: false,
+  ...(env.nextDistDir ? { distDir: env.nextDistDir } : {}),
 };
 
 export default config;

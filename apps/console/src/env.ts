@@ -32,6 +32,8 @@ const ConsoleEnvSchema = z
     EDGELENS_MAX_UPLOAD_MB: z.coerce.number().int().positive().max(65_536).default(1024),
     EDGELENS_MQTT_TOKEN_TTL: z.coerce.number().int().min(30).max(7 * 24 * 3600).default(3600),
     EDGELENS_COOKIE_SECURE: z.enum(["0", "1", "auto"]).default("auto"),
+    /** Next's build folder (default .next); tests give each server its own. */
+    EDGELENS_NEXT_DIST_DIR: z.string().regex(/^[A-Za-z0-9._/-]+$/, "must be a relative folder name").optional(),
   })
   .strict();
 
@@ -56,6 +58,7 @@ export interface ConsoleConfig {
   maxUploadBytes: number;
   mqttTokenTtlSec: number;
   cookieSecure: boolean;
+  nextDistDir: string | undefined;
 }
 
 /** `./data` of the workspace (where `pnpm -s broker` keeps its data too), whatever the cwd. */
@@ -103,6 +106,7 @@ export function loadConsoleConfig(env: Record<string, string | undefined> = proc
     maxUploadBytes: e.EDGELENS_MAX_UPLOAD_MB * 1024 * 1024,
     mqttTokenTtlSec: e.EDGELENS_MQTT_TOKEN_TTL,
     cookieSecure: e.EDGELENS_COOKIE_SECURE === "auto" ? consoleUrl.startsWith("https:") : e.EDGELENS_COOKIE_SECURE === "1",
+    nextDistDir: e.EDGELENS_NEXT_DIST_DIR,
   };
 }
 

@@ -9,6 +9,7 @@ import { redirect } from "next/navigation";
 import { EdgelensError, type Role } from "@edgelens/shared";
 import { getContext, type ServiceContext } from "../context";
 import { authenticateUser, getUser, type UserView } from "../services/users";
+import { PATH_HEADER } from "./path-header";
 
 export type SessionUser = Pick<UserView, "id" | "email" | "name" | "role">;
 
@@ -18,8 +19,6 @@ interface SessionData {
 
 export const SESSION_COOKIE = "edgelens_session";
 const SESSION_TTL_SEC = 7 * 24 * 3600;
-/** Header the proxy sets with the requested path, so a signed-out page can come back to it. */
-export const PATH_HEADER = "x-edgelens-path";
 
 /** The cookie key derives from EDGELENS_SECRET: rotating the secret signs everyone out. */
 export function sessionOptions(ctx: ServiceContext): SessionOptions {

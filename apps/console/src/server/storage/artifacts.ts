@@ -2,6 +2,7 @@
 import { createHash } from "node:crypto";
 import { copyFile, mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
+import { eq } from "drizzle-orm";
 import { artifactPath, artifacts } from "@edgelens/db";
 import { Sha256Schema } from "@edgelens/shared";
 import type { ServiceContext } from "../context";
@@ -56,12 +57,21 @@ export async function storeArtifactBytes(ctx: ServiceContext, bytes: Uint8Array,
   return stored;
 }
 
-/** Path of a stored artifact, or null when the id is malformed or unknown. */
-export async function findArtifactFile(ctx: ServiceContext, sha256: string): Promise<{ path: string; size: number } | null> {
+const CONTENT_TYPES: Record<ArtifactKind, string> = {
+  model: "application/octet-stream",
+  function: "text/javascript; charset=utf-8",
+  snapshot: "image/jpeg",
+  upload: "application/octet-stream",
+};
+
+/** Path, size and content type of a stored artifact, or null when the id is malformed or unknown. */
+export async function findArtifactFile(ctx: ServiceContext, sha256: string): Promise<{ path: string; size: number; contentType: string } | null> {
   if (!Sha256Schema.safeParse(sha256).success) return null;
   const path = artifactPath(ctx.paths, sha256);
   const s = await stat(path).catch(() => null);
-  return s?.isFile() ? { path, size: s.size } : null;
+  if (!s?.isFile()) return null;
+  const kind = ctx.db.select({ kind: artifacts.kind }).from(artifacts).where(eq(artifacts.sha256, sha256)).get()?.kind;
+  return { path, size: s.size, contentType: CONTENT_TYPES[kind ?? "upload"] };
 }
 
 /** The URL an agent resolves against its consoleUrl (DesiredState artifacts). */
