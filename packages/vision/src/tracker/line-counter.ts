@@ -52,7 +52,7 @@ export function createLineCounter(options: LineCounterOptions): LineCounter {
     throw new EdgelensError("INVALID_CONFIG", `line counter: line must be two distinct finite points, got ${JSON.stringify(options.line)}`);
   }
   const forgetAfter = options.forgetAfter ?? 100;
-  let last = new Map<number, { x: number; y: number; seen: number }>();
+  let last = new Map<number, { x: number; y: number; side: number; seen: number }>();
   let forward = new Set<number>();
   let backward = new Set<number>();
   let tick = 0;
@@ -74,17 +74,20 @@ export function createLineCounter(options: LineCounterOptions): LineCounter {
       if (det.trackId === undefined) continue;
       const x = (det.box[0] + det.box[2]) / 2;
       const y = options.anchor === "bottom" ? det.box[3] : (det.box[1] + det.box[3]) / 2;
+      const side = Math.sign(cross(ax, ay, bx, by, x, y));
       const prev = last.get(det.trackId);
-      last.set(det.trackId, { x, y, seen: tick });
-      if (!prev) continue;
-      const s0 = cross(ax, ay, bx, by, prev.x, prev.y);
-      const s1 = cross(ax, ay, bx, by, x, y);
-      if (s0 === 0 || s1 === 0 || s0 > 0 === s1 > 0) continue;
+      // A point exactly on the line belongs to neither side: keep the last side it was seen on.
+      if (side === 0) {
+        if (prev) prev.seen = tick;
+        continue;
+      }
+      last.set(det.trackId, { x, y, side, seen: tick });
+      if (!prev || prev.side === side) continue;
       // The movement crosses the infinite line; count it only within the segment.
       const t0 = cross(prev.x, prev.y, x, y, ax, ay);
       const t1 = cross(prev.x, prev.y, x, y, bx, by);
       if (t0 > 0 === t1 > 0 && t0 !== 0 && t1 !== 0) continue;
-      const direction: CrossingDirection = s1 > 0 ? "forward" : "backward";
+      const direction: CrossingDirection = side > 0 ? "forward" : "backward";
       (direction === "forward" ? forward : backward).add(det.trackId);
       events.push({ trackId: det.trackId, label: det.label, direction });
     }
