@@ -1,0 +1,40 @@
+import { z } from "zod";
+import { EdgelensError } from "@edgelens/shared/errors";
+import { formatZodError } from "@edgelens/shared";
+
+/**
+ * The agent's environment: the only place in the agent that reads `process.env`. Only keys with
+ * the `EDGELENS_AGENT_` prefix are the agent's; the schema is strict over those, so a misspelt
+ * key fails the start instead of being ignored. Add keys here (the daemon's too).
+ */
+export const AgentEnvSchema = z
+  .object({
+    /** Artifact cache, spool and state of the daemon. */
+    EDGELENS_AGENT_DATA_DIR: z.string().min(1).default("./data/agent"),
+    /** Address the local stream server (MJPEG preview) binds to. */
+    EDGELENS_AGENT_STREAM_HOST: z.string().min(1).default("127.0.0.1"),
+    EDGELENS_AGENT_STREAM_PORT: z.coerce.number().int().min(0).max(65535).default(8090),
+    EDGELENS_AGENT_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    /** ffmpeg binary the frame sources spawn. */
+    EDGELENS_AGENT_FFMPEG: z.string().min(1).default("/usr/bin/ffmpeg"),
+  })
+  .strict();
+export type AgentEnv = z.infer<typeof AgentEnvSchema>;
+
+const PREFIX = "EDGELENS_AGENT_";
+
+/** Validates the agent's keys of `source`; throws INVALID_CONFIG naming each bad field. */
+export function parseAgentEnv(source: Record<string, string | undefined>): AgentEnv {
+  const own = Object.fromEntries(Object.entries(source).filter(([key, value]) => key.startsWith(PREFIX) && value !== undefined && value !== ""));
+  const parsed = AgentEnvSchema.safeParse(own);
+  if (!parsed.success) throw new EdgelensError("INVALID_CONFIG", `invalid agent environment: ${formatZodError(parsed.error)}`);
+  return parsed.data;
+}
+
+let cached: AgentEnv | undefined;
+
+/** The process environment, validated once. */
+export function agentEnv(): AgentEnv {
+  cached ??= parseAgentEnv(process.env);
+  return cached;
+}

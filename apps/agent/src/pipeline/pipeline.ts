@@ -1,0 +1,190 @@
+import { EventEmitter } from "node:events";
+import type { FunctionOutput } from "@edgelens/shared";
+import { EdgelensError } from "@edgelens/shared/errors";
+import { renderDrawOps } from "@edgelens/vision";
+import type { DrawOp, Frame } from "@edgelens/vision/project";
+import type { ProcessResult } from "../runtime/project-handle";
+import { pruneSamples, resultsPerSecond, samplesInWindow, summarizeLatencies, type LatencySample, type LatencySummary } from "./latency-stats";
+
+/** What runs the project on a frame: a ProjectHandle, or anything shaped like one. */
+export interface FrameProcessor {
+  process(frame: Frame): Promise<ProcessResult>;
+}
+
+export interface FrameMeta {
+  seq: number;
+  ts: number;
+  width: number;
+  height: number;
+}
+
+export interface PipelineResult {
+  frame: FrameMeta;
+  output: FunctionOutput | null;
+  published: FunctionOutput[];
+  overlay: DrawOp[];
+  latencyMs: {
+    /** Frame capture to this result being handed on for publishing. */
+    total: number;
+    /** Capture to the project taking the frame (time spent waiting). */
+    queue: number;
+    /** Models running. */
+    inference: number;
+    /** The project function, models included. */
+    function: number;
+  };
+}
+
+export interface PipelineFrameError {
+  frame: FrameMeta;
+  error: EdgelensError;
+}
+
+export interface PipelineEvents {
+  result: [result: PipelineResult];
+  "frame-error": [failure: PipelineFrameError];
+}
+
+export interface PipelineStats {
+  /** Results per second over the window. */
+  fps: number;
+  latencyMs: LatencySummary;
+  inferenceMs: LatencySummary;
+  framesIn: number;
+  processed: number;
+  /** Frames replaced by a newer one while the project was busy. */
+  dropped: number;
+  errors: number;
+  windowMs: number;
+}
+
+export interface PipelineOptions {
+  project?: FrameProcessor | null;
+  /**
+   * "latest" (device): while the project is busy only the newest frame waits, older ones are
+   * dropped and counted. "every" (simulator): the source waits for each frame to be processed.
+   */
+  policy?: "latest" | "every";
+  statsWindowMs?: number;
+  /** Clock, ms since the epoch (frame timestamps use the same clock). */
+  now?: () => number;
+}
+
+const MAX_SAMPLES = 4096;
+
+const metaOf = (f: Frame): FrameMeta => ({ seq: f.seq, ts: f.ts, width: f.width, height: f.height });
+
+/** Frames in, one result per processed frame out, with rolling stats and the latest frames kept for preview. */
+export class Pipeline extends EventEmitter<PipelineEvents> {
+  private project: FrameProcessor | null;
+  private readonly policy: "latest" | "every";
+  private readonly windowMs: number;
+  private readonly now: () => number;
+  private readonly startedAt: number;
+  private readonly samples: LatencySample[] = [];
+  private counters = { framesIn: 0, processed: 0, dropped: 0, errors: 0 };
+  private busy: Promise<void> | undefined;
+  private waiting: Frame | undefined;
+  private latest: Frame | undefined;
+  private lastProcessed: { frame: Frame; overlay: DrawOp[] } | undefined;
+  private annotated: Frame | undefined;
+
+  constructor(options: PipelineOptions = {}) {
+    super();
+    this.project = options.project ?? null;
+    this.policy = options.policy ?? "latest";
+    this.windowMs = options.statsWindowMs ?? 10_000;
+    this.now = options.now ?? Date.now;
+    this.startedAt = this.now();
+  }
+
+  /** The FrameHandler to give a source: `source.start(pipeline.onFrame)`. */
+  readonly onFrame = (frame: Frame): void | Promise<void> => {
+    this.latest = frame;
+    this.counters.framesIn += 1;
+    if (!this.project) return;
+    if (this.policy === "every") return this.processOne(frame, this.project);
+    if (this.busy) {
+      if (this.waiting) this.counters.dropped += 1;
+      this.waiting = frame;
+      return;
+    }
+    this.busy = this.drain(frame).finally(() => (this.busy = undefined));
+  };
+
+  /** Swaps the project; a frame in flight finishes on the old one. `null` pauses processing. */
+  setProject(project: FrameProcessor | null): void {
+    this.project = project;
+  }
+
+  /** The newest frame from the source (device stream). */
+  get latestFrame(): Frame | undefined {
+    return this.latest;
+  }
+
+  /** The last processed frame with its overlay drawn on a copy (project stream); built once per frame. */
+  latestAnnotated(): Frame | undefined {
+    if (!this.lastProcessed) return undefined;
+    if (!this.annotated) {
+      const { frame, overlay } = this.lastProcessed;
+      const copy = { ...frame, data: new Uint8Array(frame.data) };
+      renderDrawOps(copy, overlay);
+      this.annotated = copy;
+    }
+    return this.annotated;
+  }
+
+  stats(): PipelineStats {
+    const now = this.now();
+    pruneSamples(this.samples, now, this.windowMs, MAX_SAMPLES);
+    const recent = samplesInWindow(this.samples, now, this.windowMs);
+    return {
+      fps: resultsPerSecond(this.samples, now, this.windowMs, this.startedAt),
+      latencyMs: summarizeLatencies(recent.map((s) => s.totalMs)),
+      inferenceMs: summarizeLatencies(recent.map((s) => s.inferenceMs)),
+      ...this.counters,
+      windowMs: this.windowMs,
+    };
+  }
+
+  /** Resolves when no frame is being processed or waiting. */
+  async idle(): Promise<void> {
+    while (this.busy) await this.busy;
+  }
+
+  private async drain(first: Frame): Promise<void> {
+    let next: Frame | undefined = first;
+    while (next && this.project) {
+      await this.processOne(next, this.project);
+      next = this.waiting;
+      this.waiting = undefined;
+    }
+  }
+
+  private async processOne(frame: Frame, project: FrameProcessor): Promise<void> {
+    const taken = this.now();
+    let result: ProcessResult;
+    try {
+      result = await project.process(frame);
+    } catch (error) {
+      this.counters.errors += 1;
+      const failure = error instanceof EdgelensError ? error : new EdgelensError("FUNCTION_FAILED", String(error), {}, { cause: error });
+      this.emit("frame-error", { frame: metaOf(frame), error: failure });
+      return;
+    }
+    const done = this.now();
+    this.counters.processed += 1;
+    this.lastProcessed = { frame, overlay: result.overlay };
+    this.annotated = undefined;
+    const total = Math.max(0, done - frame.ts);
+    this.samples.push({ at: done, totalMs: total, inferenceMs: result.inferenceMs });
+    if (this.samples.length > MAX_SAMPLES) pruneSamples(this.samples, done, this.windowMs, MAX_SAMPLES);
+    this.emit("result", {
+      frame: metaOf(frame),
+      output: result.output,
+      published: result.published,
+      overlay: result.overlay,
+      latencyMs: { total, queue: Math.max(0, taken - frame.ts), inference: result.inferenceMs, function: result.totalMs },
+    });
+  }
+}

@@ -1,0 +1,10 @@
+export { createFrameSource } from "./create-source";
+export { DirectorySource } from "./directory-source";
+export { FfmpegSource } from "./ffmpeg-source";
+export { ffmpegCommand, ffmpegFilters, ffmpegInputArgs, isImagePath, parseOutputSize } from "./ffmpeg-args";
+export type { FrameFormat } from "./ffmpeg-args";
+export { FrameAssembler } from "./frame-assembler";
+export type { BackoffOptions, FrameHandler, FrameSource, FrameSourceEvents, SourceOptions, SourceRestart } from "./frame-source";
+export { restartDelay } from "./restarting-source";
+export { parseSourceUri, redactSourceUri } from "./source-uri";
+export type { SourceKind, SourceSpec } from "./source-uri";

@@ -1,0 +1,150 @@
+import { FunctionOutputSchema, formatZodError, type FunctionOutput, type ProjectConfig } from "@edgelens/shared";
+import { EdgelensError } from "@edgelens/shared/errors";
+import type { ModelRunner } from "../onnx/model-runner";
+import type { Frame, ProjectContext, ProjectDefinition, VisionHelpers } from "./define-project";
+import { createDrawRecorder, type DrawOp } from "./draw";
+
+export type LogLevel = "info" | "warn" | "error";
+
+export interface ProjectInstanceOptions {
+  projectId: string;
+  definition: ProjectDefinition;
+  models: Record<string, ModelRunner>;
+  /** The deployment's config; it overrides the definition's `config` defaults key by key. */
+  config: ProjectConfig;
+  vision: VisionHelpers;
+  log(level: LogLevel, message: string): void;
+}
+
+/** What one frame gave: the result to publish (or null), extra published results, overlay, timings. */
+export interface FrameOutcome {
+  output: FunctionOutput | null;
+  published: FunctionOutput[];
+  overlay: DrawOp[];
+  /** Wall time during which at least one model ran. */
+  inferenceMs: number;
+  /** Wall time of the whole `infer` call. */
+  totalMs: number;
+}
+
+export interface ProjectInstance {
+  readonly config: ProjectConfig;
+  infer(frame: Frame): Promise<FrameOutcome>;
+}
+
+// Why strict: an unknown top-level key is usually a typo (`detection:`) that would otherwise vanish.
+const StrictOutputSchema = FunctionOutputSchema.strict();
+
+function validateOutput(value: unknown, what: string, projectId: string): FunctionOutput {
+  const parsed = StrictOutputSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new EdgelensError("FUNCTION_FAILED", `${what} is not a valid result (${formatZodError(parsed.error)}); put custom data under "extra"`, { projectId });
+  }
+  return parsed.data;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+/** Measures the wall time during which any model runs, so overlapping runs are not counted twice. */
+function createModelClock() {
+  let active = 0;
+  let since = 0;
+  let total = 0;
+  return {
+    wrap(runner: ModelRunner): ModelRunner {
+      const run = async (feeds: Parameters<ModelRunner["run"]>[0]) => {
+        if (active++ === 0) since = performance.now();
+        try {
+          return await runner.run(feeds);
+        } finally {
+          if (--active === 0) total += performance.now() - since;
+        }
+      };
+      return new Proxy(runner, {
+        get(target, key) {
+          if (key === "run") return run;
+          const value: unknown = Reflect.get(target, key, target);
+          return typeof value === "function" ? value.bind(target) : value;
+        },
+      });
+    },
+    reset() {
+      total = 0;
+    },
+    elapsed: () => total,
+  };
+}
+
+/**
+ * Wires a project definition to its models and context, runs `setup`, and returns the per-frame
+ * entry point that the agent's worker and the tests both use. Errors carry codes:
+ * MODEL_LOAD_FAILED when a declared model is missing, FUNCTION_FAILED when user code throws or
+ * returns something that is not a FunctionOutput.
+ */
+export async function createProjectInstance(options: ProjectInstanceOptions): Promise<ProjectInstance> {
+  const { projectId, definition } = options;
+  const missing = (definition.models ?? []).filter((name) => !(name in options.models));
+  if (missing.length > 0) {
+    throw new EdgelensError(
+      "MODEL_LOAD_FAILED",
+      `the function uses model ${missing.map((m) => `"${m}"`).join(", ")} but the project provides ${Object.keys(options.models).map((m) => `"${m}"`).join(", ") || "none"}`,
+      { projectId, missing },
+    );
+  }
+  const clock = createModelClock();
+  const models = Object.fromEntries(Object.entries(options.models).map(([name, runner]) => [name, clock.wrap(runner)]));
+  const config = Object.freeze({ ...(definition.config ?? {}), ...options.config }) as ProjectConfig;
+  const recorder = createDrawRecorder();
+  let published: FunctionOutput[] | null = null;
+  const ctx: ProjectContext = {
+    projectId,
+    models,
+    config,
+    vision: options.vision,
+    draw: recorder.api,
+    publish(output) {
+      if (!published) throw new EdgelensError("FUNCTION_FAILED", "ctx.publish works only while infer runs: a result belongs to a frame", { projectId });
+      published.push(validateOutput(output, "ctx.publish's argument", projectId));
+    },
+    log: {
+      info: (message) => options.log("info", String(message)),
+      warn: (message) => options.log("warn", String(message)),
+      error: (message) => options.log("error", String(message)),
+    },
+  };
+
+  if (definition.setup) {
+    try {
+      await definition.setup(ctx);
+    } catch (error) {
+      throw new EdgelensError("FUNCTION_FAILED", `setup failed: ${errorText(error)}`, { projectId }, { cause: error });
+    }
+  }
+  recorder.take();
+
+  return {
+    config,
+    async infer(frame) {
+      clock.reset();
+      published = [];
+      const started = performance.now();
+      let returned: unknown;
+      let extras: FunctionOutput[] = [];
+      try {
+        returned = await definition.infer(frame, ctx);
+      } catch (error) {
+        recorder.take();
+        throw new EdgelensError("FUNCTION_FAILED", `infer failed on frame ${frame.seq}: ${errorText(error)}`, { projectId, seq: frame.seq }, { cause: error });
+      } finally {
+        // Why here: results published after infer returns would carry no frame (see ctx.publish).
+        extras = published ?? [];
+        published = null;
+      }
+      const totalMs = performance.now() - started;
+      const output = returned === undefined || returned === null ? null : validateOutput(returned, "infer's return value", projectId);
+      return { output, published: extras, overlay: recorder.take(), inferenceMs: clock.elapsed(), totalMs };
+    },
+  };
+}
