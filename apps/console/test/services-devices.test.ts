@@ -13,7 +13,7 @@ describe("devices (no broker reachable)", () => {
   it("registers a device and shows its secret only in the device file", async () => {
     const { device, deviceFile } = await registerDevice(t.ctx, { id: "cam-01", name: "Front door" });
     expect(DeviceFileSchema.parse(deviceFile)).toEqual({ deviceId: "cam-01", secret: deviceFile.secret, brokerUrl: "mqtt://127.0.0.1:9", consoleUrl: "http://console.local:3000" });
-    expect(device).toMatchObject({ id: "cam-01", name: "Front door", registration: "awaiting-credentials", presence: "offline", deployment: null, fps: null });
+    expect(device).toMatchObject({ id: "cam-01", name: "Front door", registration: "awaiting-credentials", presence: "offline", deployment: null, latestDeployment: null, fps: null });
     expect(JSON.stringify(listDevices(t.ctx))).not.toContain(deviceFile.secret);
     expect(await verifyDeviceCredentials(t.ctx, "cam-01", deviceFile.secret)).toBe(true);
     expect(await verifyDeviceCredentials(t.ctx, "cam-01", "not-the-secret-at-all")).toBe(false);

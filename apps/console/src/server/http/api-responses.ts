@@ -30,6 +30,18 @@ export const ApiTokenView = z
   .object({ id: z.string(), name: z.string(), prefix: z.string(), userId: z.string(), createdAt: ms, lastUsedAt: nullableMs, revokedAt: nullableMs })
   .strict();
 
+const DeviceDeploymentView = z
+  .object({
+    id: z.string(),
+    state: DeploymentStateSchema,
+    pct: z.number().nullable(),
+    reason: z.string().nullable(),
+    projectId: z.string().nullable(),
+    projectName: z.string().nullable(),
+    projectVersion: z.number().int().nullable(),
+  })
+  .strict();
+
 export const DeviceView = z
   .object({
     id: z.string(),
@@ -41,18 +53,8 @@ export const DeviceView = z
     createdAt: ms,
     telemetry: TelemetrySchema.nullable(),
     fps: z.number().nullable(),
-    deployment: z
-      .object({
-        id: z.string(),
-        state: DeploymentStateSchema,
-        pct: z.number().nullable(),
-        reason: z.string().nullable(),
-        projectId: z.string().nullable(),
-        projectName: z.string().nullable(),
-        projectVersion: z.number().int().nullable(),
-      })
-      .strict()
-      .nullable(),
+    deployment: DeviceDeploymentView.nullable().describe("what the device runs now"),
+    latestDeployment: DeviceDeploymentView.nullable().describe("the newest deployment sent to it, in any state"),
   })
   .strict();
 

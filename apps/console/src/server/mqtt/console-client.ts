@@ -53,7 +53,8 @@ export function createConsoleMqtt(options: ConsoleMqttOptions): ConsolePublisher
     const c = mqtt.connect(options.url, {
       username: `${USER_USERNAME_PREFIX}${subject}`,
       password,
-      clientId: `${subject}-${process.pid}-${randomBytes(4).toString("hex")}`,
+      // Not device-shaped: the broker binds client ids `<deviceId>[:…]` to that device.
+      clientId: `_${subject}_${process.pid}_${randomBytes(4).toString("hex")}`,
       reconnectPeriod: 1000,
       connectTimeout: timeoutMs,
       clean: true,

@@ -19,10 +19,9 @@ const MINUTE_MS = 60_000;
 export function getDashboardStats(ctx: ServiceContext, now = Date.now()): DashboardStats {
   const byPresence = ctx.db.select({ presence: devices.presence, registration: devices.registration, n: count() }).from(devices).groupBy(devices.presence, devices.registration).all();
   const sum = (pred: (r: (typeof byPresence)[number]) => boolean) => byPresence.filter(pred).reduce((a, r) => a + r.n, 0);
-  const current = ctx.db.select({ id: devices.currentDeploymentId }).from(devices).all().map((r) => r.id).filter((id): id is string => id !== null);
-  const states = current.length
-    ? ctx.db.select({ state: deployments.state, n: count() }).from(deployments).where(inArray(deployments.id, current)).groupBy(deployments.state).all()
-    : [];
+  // Each device's newest deployment says whether it is converging, running or stuck.
+  const newest = sql`${deployments.id} = (SELECT d2.id FROM deployments d2 WHERE d2.device_id = ${deployments.deviceId} ORDER BY d2.created_at DESC, d2.id DESC LIMIT 1)`;
+  const states = ctx.db.select({ state: deployments.state, n: count() }).from(deployments).where(newest).groupBy(deployments.state).all();
   const stateCount = (list: string[]) => states.filter((s) => list.includes(s.state)).reduce((a, s) => a + s.n, 0);
   const failed24h =
     ctx.db

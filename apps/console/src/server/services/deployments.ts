@@ -4,7 +4,7 @@
  */
 import { and, asc, desc, eq, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { artifacts, deploymentEvents, deployments, devices, modelVersions, projects } from "@edgelens/db";
+import { artifacts, deploymentEvents, deployments, modelVersions, projects } from "@edgelens/db";
 import {
   DeploymentStateSchema,
   DesiredStateSchema,
@@ -175,7 +175,6 @@ async function createAndPublish(ctx: ServiceContext, deviceIds: string[], target
         .values({ id, deviceId, projectId: target?.projectId ?? null, projectVersion: target?.version ?? null, state: "queued", createdBy: actor ?? null })
         .run();
       recordEvent(ctx, id, "queued", null);
-      ctx.db.update(devices).set({ currentDeploymentId: id }).where(eq(devices.id, deviceId)).run();
       return { id, deviceId };
     }),
   )();

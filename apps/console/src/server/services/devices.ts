@@ -1,5 +1,5 @@
 /** Devices: registration (secret shown once in edgelens-device.json), listing, preview requests, commands. */
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { deployments, devices, digestToken, generateSecret, hashSecret, projects, verifySecret } from "@edgelens/db";
 import {
@@ -39,7 +39,10 @@ export interface DeviceView {
   createdAt: number;
   telemetry: Telemetry | null;
   fps: number | null;
+  /** What the device runs now (the broker sets it when a deployment reaches `running`). */
   deployment: DeviceDeploymentView | null;
+  /** The newest deployment sent to it, in whatever state (queued, failed, ...). */
+  latestDeployment: DeviceDeploymentView | null;
 }
 
 export const NewDeviceSchema = z
@@ -58,7 +61,23 @@ function selectDevices(ctx: ServiceContext) {
 
 type Joined = Awaited<ReturnType<ReturnType<typeof selectDevices>["all"]>>[number];
 
-function view({ device: d, deployment: dep, projectName }: Joined): DeviceView {
+function deploymentView(dep: typeof deployments.$inferSelect, projectName: string | null | undefined): DeviceDeploymentView {
+  return { id: dep.id, state: dep.state, pct: dep.pct, reason: dep.reason, projectId: dep.projectId, projectName: projectName ?? null, projectVersion: dep.projectVersion };
+}
+
+/** Each device's newest deployment (whatever its state), keyed by device id. */
+function latestDeployments(ctx: ServiceContext, deviceId?: string): Map<string, DeviceDeploymentView> {
+  const newest = sql`${deployments.id} = (SELECT d2.id FROM deployments d2 WHERE d2.device_id = ${deployments.deviceId} ORDER BY d2.created_at DESC, d2.id DESC LIMIT 1)`;
+  const rows = ctx.db
+    .select({ d: deployments, projectName: projects.name })
+    .from(deployments)
+    .leftJoin(projects, eq(projects.id, deployments.projectId))
+    .where(deviceId ? and(newest, eq(deployments.deviceId, deviceId)) : newest)
+    .all();
+  return new Map(rows.map((r) => [r.d.deviceId, deploymentView(r.d, r.projectName)]));
+}
+
+function view({ device: d, deployment: dep, projectName }: Joined, latest: Map<string, DeviceDeploymentView>): DeviceView {
   const telemetry = d.telemetry === null ? null : TelemetrySchema.safeParse(d.telemetry).data ?? null;
   return {
     id: d.id,
@@ -70,9 +89,8 @@ function view({ device: d, deployment: dep, projectName }: Joined): DeviceView {
     createdAt: d.createdAt,
     telemetry,
     fps: telemetry?.fps ?? null,
-    deployment: dep
-      ? { id: dep.id, state: dep.state, pct: dep.pct, reason: dep.reason, projectId: dep.projectId, projectName: projectName ?? null, projectVersion: dep.projectVersion }
-      : null,
+    deployment: dep ? deploymentView(dep, projectName) : null,
+    latestDeployment: latest.get(d.id) ?? null,
   };
 }
 
@@ -81,13 +99,14 @@ function deviceFile(ctx: ServiceContext, deviceId: string, secret: string): Devi
 }
 
 export function listDevices(ctx: ServiceContext): DeviceView[] {
-  return selectDevices(ctx).orderBy(asc(devices.id)).all().map(view);
+  const latest = latestDeployments(ctx);
+  return selectDevices(ctx).orderBy(asc(devices.id)).all().map((row) => view(row, latest));
 }
 
 export function getDevice(ctx: ServiceContext, id: string): DeviceView {
   const found = selectDevices(ctx).where(eq(devices.id, id)).get();
   if (!found) throw new EdgelensError("NOT_FOUND", `no device ${id}`, { deviceId: id });
-  return view(found);
+  return view(found, latestDeployments(ctx, id));
 }
 
 export async function registerDevice(ctx: ServiceContext, input: z.input<typeof NewDeviceSchema>): Promise<{ device: DeviceView; deviceFile: DeviceFile }> {

@@ -12,7 +12,7 @@ export const dynamic = "force-dynamic";
 
 type P = { sha256: string };
 
-/** Devices with their credentials; signed-in users (downloads from the console) too. */
+/** Devices with their credentials; signed-in users and API tokens too (model downloads, event snapshots). */
 async function authorize(ctx: ServiceContext, req: Request): Promise<void> {
   if (deviceBearer(req)) {
     if (await authenticateDevice(ctx, req)) return;
@@ -29,7 +29,7 @@ async function serve(ctx: ServiceContext, req: Request, sha256: string, withBody
   const headers: Record<string, string> = {
     "accept-ranges": "bytes",
     etag: `"${sha256}"`,
-    "content-type": "application/octet-stream",
+    "content-type": file.contentType,
     // Content-addressed: the bytes behind a URL never change.
     "cache-control": "private, max-age=31536000, immutable",
   };

@@ -1,0 +1,120 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { MqttClient } from "mqtt";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DesiredStateSchema, topics, type DeviceFile } from "@edgelens/shared";
+import { getSampleModel } from "@edgelens/vision/models";
+import { loadConsoleConfig } from "../src/env";
+import { closeContext, createContext, type ServiceContext } from "../src/server/context";
+import { waitForDeployment } from "../src/server/services/deployment-wait";
+import { deployProject, getDeployment, listDeployments, removeProject } from "../src/server/services/deployments";
+import { deregisterDevice, getDevice, registerDevice } from "../src/server/services/devices";
+import { getDashboardStats } from "../src/server/services/dashboard";
+import { createProject } from "../src/server/services/projects";
+import { startBroker, type BrokerProcess } from "./support/broker";
+import { connectAsDevice, nextJson, reportProgress } from "./support/fake-device";
+import { TEST_SECRET } from "./support/temp-context";
+
+describe("deployments through the real broker", () => {
+  let dir: string;
+  let broker: BrokerProcess;
+  let ctx: ServiceContext;
+  let file: DeviceFile;
+  let device: MqttClient;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "edgelens-deploy-"));
+    ctx = createContext(loadConsoleConfig({ EDGELENS_DATA_DIR: dir, EDGELENS_SECRET: TEST_SECRET }));
+    broker = await startBroker(dir, TEST_SECRET);
+    await closeContext(ctx);
+    ctx = createContext(loadConsoleConfig({ EDGELENS_DATA_DIR: dir, EDGELENS_SECRET: TEST_SECRET, EDGELENS_BROKER_URL: broker.mqttUrl }));
+    file = (await registerDevice(ctx, { id: "cam-dep" })).deviceFile;
+    await createProject(ctx, { name: "faces", template: "face-detection", config: { source: "/media/person.jpg" } });
+    device = await connectAsDevice(broker.mqttUrl, file);
+  });
+  afterAll(async () => {
+    await device?.endAsync();
+    if (ctx) await closeContext(ctx);
+    await broker?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("publishes the desired state retained, with content-addressed artifact urls", async () => {
+    const [dep] = await deployProject(ctx, { projectId: "faces", deviceIds: ["cam-dep"] }, "test");
+    expect(dep).toMatchObject({ state: "queued", deviceId: "cam-dep", projectId: "faces", projectVersion: 1, createdBy: "test" });
+    const desired = DesiredStateSchema.parse(await nextJson(device, topics.shadowDesired("cam-dep")));
+    const blazeface = getSampleModel("blazeface");
+    expect(desired).toMatchObject({
+      deploymentId: dep!.id,
+      project: { id: "faces", version: 1, name: "faces", source: "/media/person.jpg" },
+      models: { faces: { sha256: blazeface.sha256, size: blazeface.size, url: `/api/artifacts/${blazeface.sha256}` } },
+      config: { source: "/media/person.jpg", fps: 10 },
+    });
+    expect(desired.function?.url).toBe(`/api/artifacts/${desired.function?.sha256}`);
+  });
+
+  it("follows the device's progress to running, through the broker's bookkeeping", async () => {
+    const [dep] = listDeployments(ctx, { deviceId: "cam-dep" });
+    const steps: string[] = [];
+    const waiting = waitForDeployment(ctx, dep!.id, { timeoutMs: 30_000, onProgress: (p) => steps.push(p.state) });
+    await reportProgress(device, "cam-dep", { deploymentId: dep!.id, state: "downloading", pct: 50 });
+    await reportProgress(device, "cam-dep", { deploymentId: dep!.id, state: "running" });
+    const outcome = await waiting;
+    expect(outcome.settled).toBe(true);
+    expect(outcome.deployment.state).toBe("running");
+    expect(steps).toContain("running");
+    // The broker writes the row; read it once it has.
+    await waitForDeployment(ctx, dep!.id, { timeoutMs: 10_000 });
+    const detail = getDeployment(ctx, dep!.id);
+    expect(detail.events.map((e) => e.state)).toEqual(expect.arrayContaining(["queued", "downloading", "running"]));
+    expect(getDevice(ctx, "cam-dep").deployment?.id).toBe(dep!.id);
+  });
+
+  it("reports a failure with the device's reason", async () => {
+    const [dep] = await deployProject(ctx, { projectId: "faces", deviceIds: ["cam-dep"] });
+    const waiting = waitForDeployment(ctx, dep!.id, { timeoutMs: 30_000 });
+    await reportProgress(device, "cam-dep", { deploymentId: dep!.id, state: "failed", reason: "checksum mismatch on faces", code: "CHECKSUM_MISMATCH" });
+    const outcome = await waiting;
+    expect(outcome.deployment).toMatchObject({ state: "failed", reason: "checksum mismatch on faces" });
+    const shown = getDevice(ctx, "cam-dep");
+    expect(shown.latestDeployment?.id).toBe(dep!.id);
+    expect(shown.deployment?.state).toBe("running");
+  });
+
+  it("times out without settling when the device says nothing", async () => {
+    const [dep] = await deployProject(ctx, { projectId: "faces", deviceIds: ["cam-dep"] });
+    const outcome = await waitForDeployment(ctx, dep!.id, { timeoutMs: 300, pollMs: 100 });
+    expect(outcome).toMatchObject({ settled: false, deployment: { state: "queued" } });
+    expect(getDashboardStats(ctx).deployments.inProgress).toBe(1);
+  });
+
+  it("removes the project with an empty desired state", async () => {
+    const [dep] = await removeProject(ctx, { deviceIds: ["cam-dep"] });
+    const desired = DesiredStateSchema.parse(await nextJson(device, topics.shadowDesired("cam-dep")));
+    expect(desired).toMatchObject({ deploymentId: dep!.id, project: null, function: null, models: {} });
+  });
+
+  it("refuses unknown devices and projects before writing anything", async () => {
+    const before = listDeployments(ctx).length;
+    await expect(deployProject(ctx, { projectId: "faces", deviceIds: ["cam-dep", "ghost-cam"] })).rejects.toMatchObject({ code: "NOT_FOUND", context: { deviceId: "ghost-cam" } });
+    await expect(deployProject(ctx, { projectId: "nope", deviceIds: ["cam-dep"] })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(listDeployments(ctx)).toHaveLength(before);
+  });
+
+  it("deregisters: clears the retained desired state; the broker drops the device", async () => {
+    const closed = new Promise<void>((resolve) => device.once("close", () => resolve()));
+    const result = await deregisterDevice(ctx, "cam-dep");
+    expect(result).toEqual({ brokerCleared: true, warning: null });
+    await closed;
+    await expect(connectAsDevice(broker.mqttUrl, file)).rejects.toThrow(/Bad username or password|Not authorized/i);
+    // Retained messages arrive on subscribe, before a message published afterwards: a marker
+    // that arrives with no desired state before it shows that nothing is retained any more.
+    const seen: string[] = [];
+    const marker = `console-test/marker/${Date.now()}`;
+    await ctx.mqtt.subscribe(topics.shadowDesired("cam-dep"), (t) => seen.push(t));
+    const markerSeen = new Promise<void>((resolve) => void ctx.mqtt.subscribe(marker, () => resolve()).then(() => ctx.mqtt.publish(marker, "{}", { qos: 1 })));
+    await markerSeen;
+    expect(seen).toEqual([]);
+  });
+});
