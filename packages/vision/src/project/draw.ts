@@ -1,3 +1,5 @@
+import { colorForIndex, parseColor } from "../overlay/color";
+
 /**
  * Overlay operations a project function records with `ctx.draw` for the project stream. They are
  * plain data (they cross from the project worker to the agent) and are applied to a copy of the
@@ -27,8 +29,8 @@ export interface KeypointLike {
 export interface DrawApi {
   /** A rectangle `[x1, y1, x2, y2]` in frame pixels, with an optional caption above it. */
   box(box: readonly number[], options?: StrokeStyle & { label?: string }): void;
-  /** Boxes of detections, captioned `label score`. */
-  detections(detections: readonly { box: readonly number[]; label: string; score: number; trackId?: number }[], options?: StrokeStyle): void;
+  /** Boxes of detections, captioned `#track label score`, coloured per track or class unless `color` is given. */
+  detections(detections: readonly { box: readonly number[]; label: string; score: number; classId?: number; trackId?: number }[], options?: StrokeStyle): void;
   /** Keypoints whose score reaches `minScore`, joined by `edges` (pairs of indexes into `points`). */
   keypoints(points: readonly KeypointLike[], options?: StrokeStyle & { edges?: readonly (readonly [number, number])[]; minScore?: number; radius?: number }): void;
   polygon(points: readonly Point[], options?: StrokeStyle & { closed?: boolean }): void;
@@ -54,9 +56,16 @@ function toPoint(point: Point, what: string): [number, number] {
   return [coordinate(point[0], `${what} x`), coordinate(point[1], `${what} y`)];
 }
 
+// Checked when recorded so that a bad colour fails in the function, not later in the stream.
+function color(value: unknown): string {
+  const css = String(value);
+  parseColor(css);
+  return css;
+}
+
 function style(options: StrokeStyle | undefined): { color?: string; lineWidth?: number } {
   const out: { color?: string; lineWidth?: number } = {};
-  if (options?.color !== undefined) out.color = String(options.color);
+  if (options?.color !== undefined) out.color = color(options.color);
   if (options?.lineWidth !== undefined) out.lineWidth = coordinate(options.lineWidth, "lineWidth");
   return out;
 }
@@ -78,7 +87,8 @@ export function createDrawRecorder(): DrawRecorder {
     detections(detections, options) {
       for (const d of detections) {
         const caption = `${d.trackId !== undefined ? `#${d.trackId} ` : ""}${d.label} ${d.score.toFixed(2)}`;
-        api.box(d.box, { ...options, label: caption });
+        const [r, g, b] = colorForIndex(d.trackId ?? d.classId ?? 0);
+        api.box(d.box, { color: `rgb(${r},${g},${b})`, ...options, label: caption });
       }
     },
     keypoints(points, options) {
@@ -91,7 +101,7 @@ export function createDrawRecorder(): DrawRecorder {
       }
       const shown = points.filter((_, i) => visible[i]).map((p) => toPoint([p.x, p.y], "keypoint"));
       const op: DrawOp = { kind: "points", points: shown, radius: coordinate(options?.radius ?? 3, "radius") };
-      if (options?.color !== undefined) op.color = String(options.color);
+      if (options?.color !== undefined) op.color = color(options.color);
       if (shown.length > 0) ops.push(op);
     },
     polygon(points, options) {
@@ -102,7 +112,7 @@ export function createDrawRecorder(): DrawRecorder {
     },
     text(at, text, options) {
       const op: DrawOp = { kind: "text", at: toPoint(at, "text position"), text: String(text) };
-      if (options?.color !== undefined) op.color = String(options.color);
+      if (options?.color !== undefined) op.color = color(options.color);
       if (options?.size !== undefined) op.size = coordinate(options.size, "text size");
       ops.push(op);
     },

@@ -1,0 +1,4 @@
+export { runSimulation, SIMULATOR_DEVICE_ID } from "./run-simulation";
+export type { SimulationOptions, SimulationSummary } from "./run-simulation";
+export { resolveProject } from "./resolve-project";
+export type { ProjectChoice, ResolvedProject } from "./resolve-project";
