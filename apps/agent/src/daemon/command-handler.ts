@@ -1,0 +1,79 @@
+import { CommandSchema, StreamNameSchema, formatZodError, type Command } from "@edgelens/shared/schemas";
+import { topics } from "@edgelens/shared/topics";
+import type { Publisher } from "../mqtt/publisher";
+import type { FrameTap } from "../stream/frame-tap";
+import type { Logger } from "../telemetry/logger";
+import { describeError } from "../telemetry/logger";
+
+export interface CommandTargets {
+  restartProject(): Promise<void>;
+  /** Ends the daemon so its supervisor (systemd) starts it again. */
+  restartAgent(): void;
+}
+
+/**
+ * `commands` from the console. Each is answered on `logs` (there is no reply topic), with the
+ * command id, so the console can match outcome to request.
+ */
+export class CommandHandler {
+  constructor(
+    private readonly deviceId: string,
+    private readonly targets: CommandTargets,
+    private readonly tap: FrameTap,
+    private readonly publisher: Publisher,
+    private readonly log: Logger,
+  ) {}
+
+  /** The raw MQTT payload; invalid ones are logged (INVALID_PAYLOAD) and dropped. */
+  handle(payload: Buffer): void {
+    let json: unknown;
+    try {
+      json = JSON.parse(payload.toString("utf8"));
+    } catch {
+      this.log.warn("command ignored: not JSON", { code: "INVALID_PAYLOAD" });
+      return;
+    }
+    const parsed = CommandSchema.safeParse(json);
+    if (!parsed.success) {
+      this.log.warn(`command ignored: ${formatZodError(parsed.error)}`, { code: "INVALID_PAYLOAD" });
+      return;
+    }
+    void this.run(parsed.data);
+  }
+
+  private async run(cmd: Command): Promise<void> {
+    const tag = `command ${cmd.cmd} (${cmd.id})`;
+    try {
+      switch (cmd.cmd) {
+        case "restart-project":
+          await this.targets.restartProject();
+          this.log.info(`${tag}: project restarted`, { commandId: cmd.id });
+          return;
+        case "snapshot": {
+          const stream = StreamNameSchema.safeParse(cmd.args?.stream ?? "project");
+          let name = stream.success ? stream.data : "project";
+          let frame = await this.tap.latest(name);
+          if (!frame && name === "project") {
+            // No project runs (or it has no frame yet): the camera's picture, on its own topic.
+            name = "device";
+            frame = await this.tap.latest(name);
+          }
+          if (!frame) {
+            this.log.warn(`${tag}: no frame to send yet`, { code: "NOT_FOUND", commandId: cmd.id });
+            return;
+          }
+          // QoS 1: a snapshot is asked for once, unlike the preview stream.
+          await this.publisher.publish(topics.frames(this.deviceId, name), frame.jpeg, { qos: 1, retain: false });
+          this.log.info(`${tag}: ${frame.jpeg.length} bytes sent on frames/${name}`, { commandId: cmd.id, frameSeq: frame.seq });
+          return;
+        }
+        case "restart-agent":
+          this.log.info(`${tag}: restarting the agent`, { commandId: cmd.id });
+          this.targets.restartAgent();
+          return;
+      }
+    } catch (err) {
+      this.log.error(`${tag} failed: ${describeError(err)}`, { code: "INTERNAL", commandId: cmd.id });
+    }
+  }
+}

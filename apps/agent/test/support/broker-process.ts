@@ -1,0 +1,59 @@
+import { join } from "node:path";
+import { REPO_ROOT, spawnTs, type TsChild } from "./child-process";
+
+export interface BrokerPorts {
+  mqtt: number;
+  ws: number;
+  http: number;
+}
+
+export interface BrokerProcess {
+  dataDir: string;
+  ports: BrokerPorts;
+  /** `mqtt://127.0.0.1:<port>`: the device file's brokerUrl. */
+  url: string;
+  proc: TsChild;
+  /** SIGTERM and wait. */
+  stop(): Promise<void>;
+  /** Starts it again on the same ports and data dir (after stop). */
+  restart(): Promise<void>;
+}
+
+const MAIN = join(REPO_ROOT, "apps/broker/src/main.ts");
+
+async function launch(dataDir: string, ports: BrokerPorts, env: Record<string, string>): Promise<{ proc: TsChild; ports: BrokerPorts }> {
+  const proc = spawnTs(MAIN, [], {
+    EDGELENS_DATA_DIR: dataDir,
+    EDGELENS_MQTT_PORT: String(ports.mqtt),
+    EDGELENS_WS_PORT: String(ports.ws),
+    EDGELENS_BROKER_HTTP_PORT: String(ports.http),
+    EDGELENS_HOST: "127.0.0.1",
+    ...env,
+  });
+  const line = await proc.waitForLine((l) => l.includes('"listening"'), 60_000, "listening line");
+  const ev = JSON.parse(line) as { mqtt: number; ws: number; http: number };
+  return { proc, ports: { mqtt: ev.mqtt, ws: ev.ws, http: ev.http } };
+}
+
+/**
+ * The real broker (`apps/broker/src/main.ts`) as a child process on ephemeral loopback ports,
+ * with its SQLite file in `dataDir`; ports are parsed from its `listening` line.
+ */
+export async function startBroker(dataDir: string, env: Record<string, string> = {}): Promise<BrokerProcess> {
+  let { proc, ports } = await launch(dataDir, { mqtt: 0, ws: 0, http: 0 }, env);
+  const broker: BrokerProcess = {
+    dataDir,
+    ports,
+    url: `mqtt://127.0.0.1:${ports.mqtt}`,
+    get proc() {
+      return proc;
+    },
+    async stop() {
+      await proc.stop();
+    },
+    async restart() {
+      ({ proc } = await launch(dataDir, ports, env));
+    },
+  };
+  return broker;
+}
