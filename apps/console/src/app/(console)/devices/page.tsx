@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { DeploymentStateBadge } from "@/components/deployments/deployment-state";
 import { AutoRefresh } from "@/components/live/auto-refresh";
 import { ConnectionBadge } from "@/components/mqtt/connection-badge";
 import { LiveRefresh } from "@/components/mqtt/live-refresh";
@@ -64,16 +65,18 @@ export default async function DevicesPage() {
                 </Td>
                 <Td>
                   {d.deployment?.projectName ? (
-                    <div className="flex items-center gap-2">
-                      <Link href={`/projects/${d.deployment.projectId}`} className="hover:underline">
-                        {d.deployment.projectName}
-                        <span className="text-slate-400"> v{d.deployment.projectVersion}</span>
-                      </Link>
-                      <StatusBadge status={d.deployment.state} />
-                    </div>
+                    <Link href={`/projects/${d.deployment.projectId}`} className="hover:underline">
+                      {d.deployment.projectName}
+                      <span className="text-slate-400"> v{d.deployment.projectVersion}</span>
+                    </Link>
                   ) : (
                     <span className="text-slate-400">none</span>
                   )}
+                  {d.latestDeployment && d.latestDeployment.id !== d.deployment?.id ? (
+                    <Link href={`/deployments/${d.latestDeployment.id}`} className="ml-2 inline-flex align-middle" title="latest deployment">
+                      <DeploymentStateBadge state={d.latestDeployment.state} pct={d.latestDeployment.pct} />
+                    </Link>
+                  ) : null}
                 </Td>
                 <Td className="text-right tabular-nums">{d.presence === "online" && d.fps != null ? d.fps.toFixed(1) : "—"}</Td>
                 <Td className="text-slate-500">

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { DeploymentsTable } from "@/components/deployments/deployments-table";
-import { DeploymentStateBadge } from "@/components/deployments/deployment-state";
+import { CurrentProject } from "@/components/devices/current-project";
 import { DeviceActions } from "@/components/devices/device-actions";
 import { LogView } from "@/components/live/log-view";
 import { ResultFeed } from "@/components/live/result-feed";
@@ -30,8 +30,7 @@ export default async function DevicePage({ params }: { params: Promise<{ id: str
   const history = listDeployments(ctx, { deviceId: id, limit: 20 });
   const isAdmin = user.role === "admin";
   const projects = isAdmin ? listProjects(ctx).map((p) => ({ id: p.id, name: p.name, latestVersion: p.latestVersion })) : [];
-  const dep = device.deployment;
-  const running = dep && dep.projectId && dep.state !== "removed" ? dep : null;
+  const running = device.deployment?.projectId ? device.deployment : null;
 
   return (
     <>
@@ -74,39 +73,7 @@ export default async function DevicePage({ params }: { params: Promise<{ id: str
 
       <div className="grid gap-4 xl:grid-cols-3">
         <Card title="Current project" className="xl:col-span-1">
-          {dep ? (
-            <dl className="space-y-2 text-sm" data-testid="current-project" data-state={dep.state}>
-              <div className="flex items-center justify-between gap-2">
-                <dt className="text-slate-500">Project</dt>
-                <dd>
-                  {dep.projectId ? (
-                    <Link href={`/projects/${dep.projectId}`} className="font-medium text-sky-700 hover:underline">
-                      {dep.projectName} v{dep.projectVersion}
-                    </Link>
-                  ) : (
-                    <span className="text-slate-500">none (removed)</span>
-                  )}
-                </dd>
-              </div>
-              <div className="flex items-center justify-between gap-2">
-                <dt className="text-slate-500">State</dt>
-                <dd>
-                  <DeploymentStateBadge state={dep.state} pct={dep.pct} />
-                </dd>
-              </div>
-              {dep.reason ? <dd className="rounded-md bg-rose-50 px-2 py-1 text-xs text-rose-700">{dep.reason}</dd> : null}
-              <div className="flex items-center justify-between gap-2">
-                <dt className="text-slate-500">Deployment</dt>
-                <dd>
-                  <Link href={`/deployments/${dep.id}`} className="font-mono text-xs text-sky-700 hover:underline">
-                    {dep.id}
-                  </Link>
-                </dd>
-              </div>
-            </dl>
-          ) : (
-            <p className="text-sm text-slate-500">Nothing deployed yet.</p>
-          )}
+          <CurrentProject running={running} latest={device.latestDeployment} />
         </Card>
         <Card title="Telemetry" className="xl:col-span-2">
           <TelemetryPanel deviceId={id} initial={device.telemetry} />

@@ -1,0 +1,166 @@
+/**
+ * End to end through the browser: real broker, real `next dev` console, Debian's Chromium, and
+ * (once `pnpm -s agent run` exists) the real agent on the sample video. Screenshots of the main
+ * pages land in apps/console/test-results/e2e/.
+ */
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { brokerAvailable } from "./support/broker";
+import type { Child } from "./support/processes";
+import { agentRunAvailable, startAgent } from "./ui-support/agent";
+import { launchBrowser, newContext, screenshot, watchErrors } from "./ui-support/browser";
+import { readDesiredState, readDeviceFile } from "./ui-support/device-client";
+import { connectAsDevice } from "./ui-support/device-presence";
+import { goto, signIn, waitForAttribute } from "./ui-support/pages";
+import { ADMIN, startUiStack, type UiStack } from "./ui-support/stack";
+
+const VIDEO = "/work/shared/media/vtest.avi";
+const AGENT = agentRunAvailable();
+
+describe.skipIf(!brokerAvailable())("console UI end to end", () => {
+  let stack: UiStack;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+  let base: string;
+  let agent: Child | null = null;
+  const deviceFilePath = () => join(stack.workDir, "edgelens-device.json");
+  let projectId = "";
+  let deploymentId = "";
+
+  beforeAll(async () => {
+    stack = await startUiStack("e2e-ui");
+    base = stack.console.url;
+    browser = await launchBrowser();
+    context = await newContext(browser);
+    page = await context.newPage();
+    errors = watchErrors(page);
+  }, 180_000);
+
+  afterAll(async () => {
+    await agent?.stop();
+    await browser?.close();
+    await stack?.stop();
+  }, 60_000);
+
+  it("sends a signed-out visitor to sign in, then shows the dashboard", async () => {
+    await page.goto(`${base}/login`);
+    await screenshot(page, "login");
+    await signIn(page, base, ADMIN.email, ADMIN.password);
+    expect(new URL(page.url()).pathname).toBe("/");
+    await expect.poll(() => page.locator("[data-testid=dashboard-stats]").isVisible(), { timeout: 60_000 }).toBe(true);
+    expect(await page.locator("[data-testid=current-user]").first().textContent()).toBeTruthy();
+    await waitForAttribute(page, "[data-testid=mqtt-state]", "data-state", "connected", 30_000);
+    await screenshot(page, "dashboard");
+  }, 240_000);
+
+  it("registers a device: downloads edgelens-device.json once and shows the agent command", async () => {
+    await goto(page, base, "/devices");
+    await expect.poll(() => page.getByTestId("empty-state").isVisible()).toBe(true);
+    await page.getByRole("link", { name: "Register device" }).first().click();
+    await page.waitForURL(/\/devices\/new$/);
+    await page.fill("#name", "Front door");
+    expect(await page.inputValue("#id")).toBe("front-door");
+    const [download] = await Promise.all([page.waitForEvent("download", { timeout: 60_000 }), page.click("button[type=submit]")]);
+    expect(download.suggestedFilename()).toBe("edgelens-device.json");
+    await download.saveAs(deviceFilePath());
+    const file = readDeviceFile(deviceFilePath());
+    expect(file).toMatchObject({ deviceId: "front-door", brokerUrl: stack.broker.mqttUrl });
+    expect(await page.getByTestId("agent-command").textContent()).toBe("pnpm -s agent run --device-file edgelens-device.json");
+    await waitForAttribute(page, "[data-testid=registration-status]", "data-registration", "awaiting-credentials", 10_000);
+    await screenshot(page, "device-registered-awaiting");
+  }, 180_000);
+
+  it("moves the device from awaiting credentials to registered live when it connects", async () => {
+    if (AGENT) {
+      agent = startAgent("edgelens-device.json", stack.workDir);
+      await waitForAttribute(page, "[data-testid=registration-status]", "data-registration", "registered", 90_000);
+      await waitForAttribute(page, "[data-testid=registration-status]", "data-presence", "online", 30_000);
+    } else {
+      // No agent yet: the device's own credentials over the real broker, as the agent would connect.
+      const device = await connectAsDevice(readDeviceFile(deviceFilePath()));
+      try {
+        await waitForAttribute(page, "[data-testid=registration-status]", "data-registration", "registered", 30_000);
+        await waitForAttribute(page, "[data-testid=registration-status]", "data-presence", "online", 30_000);
+      } finally {
+        await device.endAsync(true);
+      }
+    }
+    await screenshot(page, "device-registered-live");
+    await goto(page, base, "/devices");
+    expect(await page.getByTestId("device-row-front-door").textContent()).toContain("Front door");
+    await screenshot(page, "devices");
+  }, 180_000);
+
+  it("creates a project from the people-counter template; a compile error shows at its line", async () => {
+    await goto(page, base, "/projects/new");
+    await page.getByTestId("template-people-counter").click();
+    await page.fill("#project-name", "lobby-counter");
+    await page.getByRole("button", { name: "Create project" }).click();
+    await page.waitForURL(/\/projects\/(?!new)[^/]+$/, { timeout: 120_000 });
+    projectId = new URL(page.url()).pathname.split("/").pop()!;
+    const editor = page.locator("[data-testid=function-editor] .cm-content");
+    await editor.waitFor({ timeout: 60_000 });
+    expect(await editor.textContent()).toContain("defineProject");
+
+    await editor.click();
+    await page.keyboard.press("Control+End");
+    await page.keyboard.insertText("\nconst broken = ;");
+    await page.getByTestId("project-save").click();
+    const marker = page.locator(".cm-compile-error");
+    await marker.waitFor({ timeout: 60_000 });
+    expect(await marker.textContent()).toMatch(/^line \d+:\d+: /);
+    expect(await page.locator(".cm-compile-error-line").textContent()).toContain("const broken = ;");
+    expect(await page.getByTestId("save-result").textContent()).toContain("does not compile");
+    await screenshot(page, "project-compile-error");
+
+    await editor.click();
+    await page.keyboard.press("Control+z");
+    await expect.poll(() => editor.textContent()).not.toContain("broken");
+    await page.fill("#cfg-source", VIDEO);
+    await page.getByTestId("project-save").click();
+    await expect.poll(() => page.getByTestId("save-result").textContent(), { timeout: 60_000 }).toContain("Saved as version 2");
+    await screenshot(page, "project");
+  }, 300_000);
+
+  it("deploys to the device: a queued deployment and the retained desired state", async () => {
+    await page.getByTestId("project-deploy").click();
+    await page.getByTestId("deploy-device-front-door").check();
+    await page.getByTestId("deploy-confirm").click();
+    const link = page.getByTestId("started-deployment");
+    await link.waitFor({ timeout: 30_000 });
+    deploymentId = (await link.getAttribute("href"))!.split("/").pop()!;
+    await link.click();
+    await page.waitForURL(new RegExp(`/deployments/${deploymentId}$`));
+    expect(await page.getByTestId("deployment-timeline").isVisible()).toBe(true);
+
+    if (!AGENT) {
+      await waitForAttribute(page, "[data-testid=deployment-state]", "data-state", "queued", 10_000);
+      const desired = await readDesiredState(readDeviceFile(deviceFilePath()), deploymentId, 15_000);
+      expect(desired).toMatchObject({ deploymentId, project: { id: projectId, version: 2 }, config: { source: VIDEO } });
+      expect(desired.function?.sha256).toMatch(/^[a-f0-9]{64}$/);
+      expect(Object.keys(desired.models)).toEqual(["detector"]);
+      await goto(page, base, "/deployments");
+      await waitForAttribute(page, `[data-testid=deployment-row-${deploymentId}]`, "data-state", "queued", 10_000);
+    }
+    await screenshot(page, "deployment");
+  }, 180_000);
+
+  it.runIf(AGENT)("reaches running, with results and the live project stream on the device page", async () => {
+    await goto(page, base, `/deployments/${deploymentId}`);
+    await waitForAttribute(page, "[data-testid=deployment-state]", "data-state", "running", 180_000);
+    await screenshot(page, "deployment-running");
+    await goto(page, base, "/devices/front-door");
+    await waitForAttribute(page, "[data-testid=current-project]", "data-state", "running", 30_000);
+    await waitForAttribute(page, "[data-testid=result-feed]", "data-count", /^[1-9]\d*$/, 60_000);
+    await waitForAttribute(page, "[data-testid=stream-project]", "data-frames", /^[1-9]\d*$/, 60_000);
+    await screenshot(page, "device-live");
+  }, 360_000);
+
+  it("left no errors in the browser console", () => {
+    // Next's dev overlay talks to its own endpoints; those requests are not the pages' doing.
+    expect(errors.filter((e) => !/__nextjs/i.test(e))).toEqual([]);
+  });
+});
