@@ -1,7 +1,7 @@
 /** What every CLI command shares: the service context on the configured data dir, output, failure. */
 import { EdgelensError } from "@edgelens/shared";
 import { loadConsoleConfig } from "../env";
-import { closeContext, createContext, type ServiceContext } from "../server/context";
+import type { ServiceContext } from "../server/context";
 import { toEdgelensError } from "../server/http/errors";
 
 /** A command's failure that is not a bug: printed as `edgelens: message`, exit status 1. */
@@ -14,7 +14,9 @@ export class CliFailure extends Error {
   }
 }
 
+/** Modules load when a command runs, so that `--help` and small commands start fast. */
 export async function withContext<T>(fn: (ctx: ServiceContext) => Promise<T>): Promise<T> {
+  const { closeContext, createContext } = await import("../server/context");
   const ctx = createContext(loadConsoleConfig());
   try {
     return await fn(ctx);

@@ -20,7 +20,7 @@ export function brokerAvailable(): boolean {
 export async function startBroker(dataDir: string, secret: string): Promise<BrokerProcess> {
   const proc = startChild(tsxBin, [brokerEntry], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, EDGELENS_DATA_DIR: dataDir, EDGELENS_SECRET: secret, EDGELENS_MQTT_PORT: "0", EDGELENS_WS_PORT: "0", EDGELENS_BROKER_HTTP_PORT: "0", EDGELENS_HOST: "127.0.0.1" },
+    env: { EDGELENS_DATA_DIR: dataDir, EDGELENS_SECRET: secret, EDGELENS_MQTT_PORT: "0", EDGELENS_WS_PORT: "0", EDGELENS_BROKER_HTTP_PORT: "0", EDGELENS_HOST: "127.0.0.1" },
   });
   try {
     const line = await proc.waitForLine((l) => l.includes('"event":"listening"'), 60_000);

@@ -28,8 +28,6 @@ export async function startConsoleServer(o: ConsoleServerOptions): Promise<Conso
   const proc = startChild(process.execPath, [nextBin, "dev", "-H", "127.0.0.1", "-p", String(port)], {
     cwd: consoleRoot,
     env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
       NEXT_TELEMETRY_DISABLED: "1",
       EDGELENS_DATA_DIR: o.dataDir,
       EDGELENS_SECRET: o.secret,

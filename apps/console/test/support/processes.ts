@@ -2,6 +2,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 
+/** The environment of a test child: only what it needs, never the developer's EDGELENS_* variables. */
+export function childEnv(vars: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  // Next declares NODE_ENV required on ProcessEnv; children choose their own.
+  return { PATH: process.env.PATH, HOME: process.env.HOME, ...vars } as unknown as NodeJS.ProcessEnv;
+}
+
 export interface Child {
   child: ChildProcess;
   output(): string;
@@ -11,7 +17,7 @@ export interface Child {
 }
 
 export function startChild(command: string, args: string[], options: { cwd: string; env: Record<string, string | undefined> }): Child {
-  const child = spawn(command, args, { cwd: options.cwd, env: options.env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const child = spawn(command, args, { cwd: options.cwd, env: childEnv(options.env), stdio: ["ignore", "pipe", "pipe"], detached: true });
   let out = "";
   const lineListeners = new Set<(line: string) => void>();
   let pending = "";

@@ -1,6 +1,5 @@
 import type { Command } from "commander";
-import { waitForDeployment } from "../../server/services/deployment-wait";
-import { deployProject, removeProject, type DeploymentView } from "../../server/services/deployments";
+import type { DeploymentView } from "../../server/services/deployments";
 import { CliFailure, note, parsePositiveNumber, printJson, printLine, withContext } from "../runtime";
 
 interface DeployOptions {
@@ -26,6 +25,8 @@ export function deployCommand(program: Command): void {
     .action(async (project: string, opts: DeployOptions) => {
       const timeoutMs = parsePositiveNumber(opts.timeout, "--timeout") * 1000;
       await withContext(async (ctx) => {
+        const { deployProject, removeProject } = await import("../../server/services/deployments");
+        const { waitForDeployment } = await import("../../server/services/deployment-wait");
         const created = project === "none" ? await removeProject(ctx, { deviceIds: opts.device }, "cli") : await deployProject(ctx, { projectId: project, deviceIds: opts.device }, "cli");
         const failedNow = created.filter((d) => d.state === "failed");
         if (!opts.wait || failedNow.length > 0) {

@@ -2,7 +2,6 @@ import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { deregisterDevice, listDevices, registerDevice } from "../../server/services/devices";
 import { CliFailure, note, printJson, printLine, table, withContext } from "../runtime";
 
 function ago(ms: number | null): string {
@@ -24,6 +23,7 @@ export function deviceCommands(program: Command): void {
       // Checked before registering: the secret exists only in this one output.
       if (path && existsSync(path)) throw new CliFailure(`--out ${path} exists; choose another file (nothing was registered)`);
       await withContext(async (ctx) => {
+        const { registerDevice } = await import("../../server/services/devices");
         const { deviceFile } = await registerDevice(ctx, { id, ...(opts.name ? { name: opts.name } : {}) });
         if (!path) return printJson(deviceFile);
         await writeFile(path, `${JSON.stringify(deviceFile, null, 2)}\n`, { mode: 0o600, flag: "wx" }).catch((err: NodeJS.ErrnoException) => {
@@ -39,6 +39,7 @@ export function deviceCommands(program: Command): void {
     .option("--json", "print JSON")
     .action(async (opts: { json?: boolean }) => {
       await withContext(async (ctx) => {
+        const { listDevices } = await import("../../server/services/devices");
         const devices = listDevices(ctx);
         if (opts.json) return printJson(devices);
         if (devices.length === 0) return printLine("no devices; register one with `edgelens device register <id>`");
@@ -60,6 +61,7 @@ export function deviceCommands(program: Command): void {
     .description("deregister a device: its credentials stop working and its retained desired state is cleared")
     .action(async (id: string) => {
       await withContext(async (ctx) => {
+        const { deregisterDevice } = await import("../../server/services/devices");
         const result = await deregisterDevice(ctx, id);
         if (result.warning) note(`warning: ${result.warning}`);
         note(`device ${id} removed`);

@@ -1,8 +1,5 @@
 import { basename, extname, resolve } from "node:path";
 import type { Command } from "commander";
-import { importTfjsModel } from "../../server/services/model-conversion";
-import { importOnnxModel, listModels } from "../../server/services/models";
-import { importSampleModels } from "../../server/services/sample-models";
 import { note, printJson, printLine, table, withContext } from "../runtime";
 
 export function modelCommands(program: Command): void {
@@ -18,6 +15,8 @@ export function modelCommands(program: Command): void {
       const isTfjs = extname(path).toLowerCase() === ".json";
       const name = opts.name ?? basename(path, extname(path)).replace(/^model$/, basename(resolve(path, "..")));
       await withContext(async (ctx) => {
+        const { importTfjsModel } = await import("../../server/services/model-conversion");
+        const { importOnnxModel } = await import("../../server/services/models");
         let lastPct = -10;
         const version = isTfjs
           ? await importTfjsModel(ctx, { name, modelJsonPath: path, ...(opts.description ? { description: opts.description } : {}), source: `file:${basename(path)}` }, (phase, pct) => {
@@ -37,6 +36,7 @@ export function modelCommands(program: Command): void {
     .option("--json", "print JSON")
     .action(async (opts: { json?: boolean }) => {
       await withContext(async (ctx) => {
+        const { listModels } = await import("../../server/services/models");
         const models = listModels(ctx);
         if (opts.json) return printJson(models);
         const rows = models.map((m) => [m.name, m.latest ? `v${m.latest.version}` : "-", m.latest?.format ?? "-", m.latest ? `${(m.latest.size / 1e6).toFixed(1)} MB` : "-", m.latest?.sha256.slice(0, 12) ?? "-"]);
@@ -48,6 +48,9 @@ export function modelCommands(program: Command): void {
     .command("samples")
     .description("import the sample models built by `pnpm models` (idempotent)")
     .action(async () => {
-      await withContext(async (ctx) => printJson(await importSampleModels(ctx)));
+      await withContext(async (ctx) => {
+        const { importSampleModels } = await import("../../server/services/sample-models");
+        printJson(await importSampleModels(ctx));
+      });
     });
 }

@@ -1,12 +1,11 @@
 import type { Command } from "commander";
 import { loadConsoleConfig } from "../../env";
-import { signAdminToken, createConsoleMqtt } from "../../server/mqtt/console-client";
-import { dataPaths, loadOrCreateSecret } from "@edgelens/db";
 import { USER_USERNAME_PREFIX } from "@edgelens/shared";
 import { CliFailure, parsePositiveNumber, printJson, printLine } from "../runtime";
 
 /** The secret alone: these commands need neither the database nor migrations. */
-function secretAndConfig() {
+async function secretAndConfig() {
+  const { dataPaths, loadOrCreateSecret } = await import("@edgelens/db");
   const config = loadConsoleConfig();
   return { config, secret: loadOrCreateSecret(dataPaths(config.dataDir), config.secret) };
 }
@@ -30,7 +29,8 @@ export function mqttCommands(program: Command): void {
     .action(async (filter: string, opts: { count?: string; timeout?: string }) => {
       const count = opts.count === undefined ? Infinity : parsePositiveNumber(opts.count, "--count");
       const timeoutMs = opts.timeout === undefined ? null : parsePositiveNumber(opts.timeout, "--timeout") * 1000;
-      const { config, secret } = secretAndConfig();
+      const { config, secret } = await secretAndConfig();
+      const { createConsoleMqtt } = await import("../../server/mqtt/console-client");
       const mqtt = createConsoleMqtt({ url: config.brokerUrl, secret, subject: "cli", tokenTtlSec: 3600 });
       let seen = 0;
       try {
@@ -62,7 +62,8 @@ export function mqttCommands(program: Command): void {
     .option("--json", "print {username, password} as JSON")
     .action(async (opts: { ttl: string; json?: boolean }) => {
       const ttl = Math.round(parsePositiveNumber(opts.ttl, "--ttl"));
-      const { secret } = secretAndConfig();
+      const { secret } = await secretAndConfig();
+      const { signAdminToken } = await import("../../server/mqtt/console-client");
       const username = `${USER_USERNAME_PREFIX}cli`;
       const password = await signAdminToken(secret, "cli", ttl);
       if (opts.json) printJson({ username, password });

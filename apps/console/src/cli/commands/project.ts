@@ -2,8 +2,6 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { EdgelensError, ProjectConfigSchema } from "@edgelens/shared";
-import { createProject, listProjects } from "../../server/services/projects";
-import { listTemplates } from "../../server/services/templates";
 import { parseJsonOption, printJson, printLine, table, withContext } from "../runtime";
 
 interface CreateOptions {
@@ -37,6 +35,7 @@ export function projectCommands(program: Command): void {
           })
         : undefined;
       await withContext(async (ctx) => {
+        const { createProject } = await import("../../server/services/projects");
         const created = await createProject(ctx, {
           name: opts.name,
           ...(opts.template ? { template: opts.template } : {}),
@@ -55,6 +54,7 @@ export function projectCommands(program: Command): void {
     .option("--json", "print JSON")
     .action(async (opts: { json?: boolean }) => {
       await withContext(async (ctx) => {
+        const { listProjects } = await import("../../server/services/projects");
         const projects = listProjects(ctx);
         if (opts.json) return printJson(projects);
         printLine(table([["ID", "NAME", "TEMPLATE", "VERSION"], ...projects.map((p) => [p.id, p.name, p.template ?? "-", `v${p.latestVersion}`])]));
@@ -67,7 +67,8 @@ export function templatesCommand(program: Command): void {
     .command("templates")
     .description("list the sample-project templates")
     .option("--json", "print JSON")
-    .action((opts: { json?: boolean }) => {
+    .action(async (opts: { json?: boolean }) => {
+      const { listTemplates } = await import("../../server/services/templates");
       const templates = listTemplates();
       if (opts.json) return printJson(templates);
       printLine(table([["NAME", "MODELS", "DESCRIPTION"], ...templates.map((t) => [t.name, Object.values(t.models).join(", ") || "-", t.description])]));

@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { createRule, listRules } from "../../server/services/rules";
 import { parseJsonOption, printJson, printLine, table, withContext } from "../runtime";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -19,6 +18,7 @@ export function ruleCommands(program: Command): void {
       const actions = opts.action.map((a, i) => parseJsonOption(a, `--action #${i + 1}`));
       const errorAction = opts.errorAction ? parseJsonOption(opts.errorAction, "--error-action") : undefined;
       await withContext(async (ctx) => {
+        const { createRule } = await import("../../server/services/rules");
         printJson(createRule(ctx, { name: opts.name, sql: opts.sql, actions: actions as never, ...(errorAction ? { errorAction: errorAction as never } : {}), enabled: !opts.disabled }));
       });
     });
@@ -29,6 +29,7 @@ export function ruleCommands(program: Command): void {
     .option("--json", "print JSON")
     .action(async (opts: { json?: boolean }) => {
       await withContext(async (ctx) => {
+        const { listRules } = await import("../../server/services/rules");
         const rules = listRules(ctx);
         if (opts.json) return printJson(rules);
         printLine(table([["ID", "NAME", "ENABLED", "RUNS", "ERRORS", "SQL"], ...rules.map((r) => [r.id, r.name, r.enabled ? "yes" : "no", String(r.executions), String(r.errors), r.sql])]));

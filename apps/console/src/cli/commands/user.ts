@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { createUser, listUsers } from "../../server/services/users";
 import { printJson, printLine, table, withContext } from "../runtime";
 
 export function userCommands(program: Command): void {
@@ -14,6 +13,7 @@ export function userCommands(program: Command): void {
     .option("--name <name>", "display name")
     .action(async (opts: { email: string; password: string; role: string; name?: string }) => {
       await withContext(async (ctx) => {
+        const { createUser } = await import("../../server/services/users");
         printJson(await createUser(ctx, { email: opts.email, password: opts.password, role: opts.role as "admin", ...(opts.name ? { name: opts.name } : {}) }));
       });
     });
@@ -24,6 +24,7 @@ export function userCommands(program: Command): void {
     .option("--json", "print JSON")
     .action(async (opts: { json?: boolean }) => {
       await withContext(async (ctx) => {
+        const { listUsers } = await import("../../server/services/users");
         const users = listUsers(ctx);
         if (opts.json) return printJson(users);
         printLine(table([["EMAIL", "ROLE", "ID"], ...users.map((u) => [u.email, u.role, u.id])]));

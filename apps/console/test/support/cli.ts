@@ -1,0 +1,33 @@
+/** Runs the admin CLI as users do: `tsx apps/console/src/cli/main.ts <args>` in the repo root. */
+import { spawn } from "node:child_process";
+import { repoRoot, tsxBin } from "./paths";
+import { childEnv } from "./processes";
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(tsxBin, [`${repoRoot}apps/console/src/cli/main.ts`, ...args], {
+      cwd: repoRoot,
+      env: childEnv(env),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`edgelens ${args.join(" ")} did not finish in ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, timeoutMs);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
