@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { devices, verifySecret, type EdgelensDb } from "@edgelens/db";
 
 /**
@@ -15,18 +15,25 @@ export interface DeviceRow {
 
 export class DeviceDirectory {
   private readonly verified = new Map<string, string>();
+  /** Verifications running now: a burst of reconnects with one secret runs scrypt once. */
+  private readonly running = new Map<string, Promise<boolean>>();
+
+  /** Prepared once: building a drizzle query costs more than running it. */
+  private readonly byId;
 
   constructor(
     private readonly db: EdgelensDb,
     private readonly maxCached = 100_000,
-  ) {}
-
-  find(deviceId: string): DeviceRow | undefined {
-    return this.db
+  ) {
+    this.byId = db
       .select({ id: devices.id, secretHash: devices.secretHash, registration: devices.registration })
       .from(devices)
-      .where(eq(devices.id, deviceId))
-      .get();
+      .where(eq(devices.id, sql.placeholder("id")))
+      .prepare();
+  }
+
+  find(deviceId: string): DeviceRow | undefined {
+    return this.byId.get({ id: deviceId });
   }
 
   /** Every device id with its secret hash: what the deregistration check compares. */
@@ -38,7 +45,13 @@ export class DeviceDirectory {
   async verify(row: DeviceRow, secret: string): Promise<boolean> {
     const digest = createHash("sha256").update(secret).digest("base64url");
     if (this.verified.get(row.secretHash) === digest) return true;
-    const ok = await verifySecret(secret, row.secretHash);
+    const key = `${row.secretHash}\u0000${digest}`;
+    let pending = this.running.get(key);
+    if (!pending) {
+      pending = verifySecret(secret, row.secretHash).finally(() => this.running.delete(key));
+      this.running.set(key, pending);
+    }
+    const ok = await pending;
     if (ok) {
       if (this.verified.size >= this.maxCached) this.verified.clear();
       this.verified.set(row.secretHash, digest);

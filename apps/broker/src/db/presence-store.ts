@@ -1,11 +1,27 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { devices, type EdgelensDb } from "@edgelens/db";
 
 /** devices.presence / last_seen_at / registration / agent_version, as the broker sees them. */
 export class PresenceStore {
   private readonly agentVersions = new Map<string, string | null>();
 
-  constructor(private readonly db: EdgelensDb) {}
+  private readonly online;
+  private readonly offline;
+
+  constructor(private readonly db: EdgelensDb) {
+    // Prepared once: every connect and disconnect runs one of these.
+    const id = eq(devices.id, sql.placeholder("id"));
+    this.online = db
+      .update(devices)
+      .set({ presence: "online", lastSeenAt: sql`${sql.placeholder("now")}`, registration: "registered" })
+      .where(id)
+      .prepare();
+    this.offline = db
+      .update(devices)
+      .set({ presence: "offline", lastSeenAt: sql`${sql.placeholder("now")}` })
+      .where(id)
+      .prepare();
+  }
 
   /** A broker that starts has no connections: any `online` left by a crash is stale. */
   resetAll(): number {
@@ -14,11 +30,11 @@ export class PresenceStore {
 
   /** First connect moves `awaiting-credentials` to `registered`. False when the row is gone. */
   markOnline(deviceId: string, now: number): boolean {
-    return this.db.update(devices).set({ presence: "online", lastSeenAt: now, registration: "registered" }).where(eq(devices.id, deviceId)).run().changes > 0;
+    return this.online.run({ id: deviceId, now }).changes > 0;
   }
 
   markOffline(deviceId: string, now: number): void {
-    this.db.update(devices).set({ presence: "offline", lastSeenAt: now }).where(eq(devices.id, deviceId)).run();
+    this.offline.run({ id: deviceId, now });
   }
 
   /** The agent version last reported on `status`, for the status the broker publishes itself. */

@@ -1,10 +1,11 @@
 import type { Client, PublishPacket } from "aedes";
-import { canPublish, userCanPublish } from "@edgelens/shared/topics";
+import { userCanPublish } from "@edgelens/shared/topics";
 import { EdgelensError } from "@edgelens/shared/errors";
 import { dropPacket } from "../drop";
 import { deviceOfClientId, type Identity } from "../identity";
 import type { BrokerServices } from "../services";
 import { checkPayload } from "../validation/check-payload";
+import { deviceMayPublish } from "../validation/topic-cache";
 
 type Callback = (error?: Error | null) => void;
 
@@ -42,7 +43,7 @@ export function createAuthorizePublish(s: BrokerServices) {
     const willBroker = (packet as { brokerId?: string }).brokerId;
     if (willBroker !== undefined && willBroker !== s.brokerId && client && !client.closed) return deny(packet, identity, "stale-will", callback);
     if (packet.topic.startsWith("$")) return deny(packet, identity, "reserved-topic", callback);
-    if (identity.kind === "device" ? !canPublish(identity.deviceId, packet.topic) : !userCanPublish(identity.role)) {
+    if (identity.kind === "device" ? !deviceMayPublish(identity.deviceId, packet.topic) : !userCanPublish(identity.role)) {
       return deny(packet, identity, identity.kind === "device" ? "acl" : "viewer", callback);
     }
     const payload = packet.payload as Buffer;

@@ -1,7 +1,7 @@
 import type { Client, Subscription } from "aedes";
-import { canSubscribe } from "@edgelens/shared/topics";
 import { isReservedTopic } from "../drop";
 import type { BrokerServices } from "../services";
+import { deviceMaySubscribe } from "../validation/topic-cache";
 
 type Callback = (error: Error | null, subscription?: Subscription | null) => void;
 
@@ -16,7 +16,7 @@ export function createAuthorizeSubscribe(s: BrokerServices) {
     const allowed =
       identity !== undefined &&
       !isReservedTopic(subscription.topic) &&
-      (identity.kind === "user" || canSubscribe(identity.deviceId, subscription.topic));
+      (identity.kind === "user" || deviceMaySubscribe(identity.deviceId, subscription.topic));
     if (allowed) return callback(null, subscription);
     const who = identity?.kind === "device" ? identity.deviceId : identity ? `user:${identity.sub}` : client.id;
     s.metrics.subscribeDenied.inc();

@@ -1,6 +1,6 @@
 import type { AedesPublishPacket, Client } from "aedes";
-import { parseDeviceTopic } from "@edgelens/shared/topics";
 import type { BrokerServices } from "../services";
+import { deviceTopicOf } from "../validation/topic-cache";
 import { applyDeviceEffects } from "./device-effects";
 
 type Callback = (error?: Error | null) => void;
@@ -18,7 +18,7 @@ export function createPublished(s: BrokerServices) {
     const identity = s.identities.get(client);
     const now = Date.now();
     if (identity?.kind === "device" && payload.length > 0) {
-      const topic = parseDeviceTopic(packet.topic);
+      const topic = deviceTopicOf(packet.topic);
       if (topic && topic.deviceId === identity.deviceId && (topic.kind === "status" || topic.kind === "telemetry" || topic.kind === "deployments")) {
         applyDeviceEffects(s, topic, s.payloads.json(payload), now);
       }

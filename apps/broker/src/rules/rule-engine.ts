@@ -1,4 +1,3 @@
-import { parseDeviceTopic } from "@edgelens/shared/topics";
 import { isEdgelensError } from "@edgelens/shared/errors";
 import type { EdgelensDb } from "@edgelens/db";
 import type { RuleActionConfig } from "@edgelens/shared";
@@ -6,6 +5,7 @@ import type { Logger, RateLimitedLog } from "../log";
 import { describeError } from "../log";
 import type { BrokerMetrics } from "../metrics";
 import type { ParsedPayloads } from "../validation/parsed-payloads";
+import { deviceTopicOf } from "../validation/topic-cache";
 import { MAX_RULE_CHAIN, type RuleLineage } from "./lineage";
 import type { RuleAction, RuleActionInput } from "./rule-action";
 import type { RuleCounters } from "./rule-counters";
@@ -38,6 +38,7 @@ export class RuleEngine {
   private rules: LoadedRule[] = [];
   private fingerprint = "";
   private readonly inFlight = new Set<Promise<void>>();
+  private byTopic = new Map<string, readonly LoadedRule[]>();
 
   constructor(private readonly d: RuleEngineDeps) {}
 
@@ -51,6 +52,7 @@ export class RuleEngine {
     if (set.fingerprint === this.fingerprint) return false;
     this.fingerprint = set.fingerprint;
     this.rules = set.rules;
+    this.byTopic = new Map();
     for (const problem of set.problems) {
       this.d.log.warn(`rule '${problem.name}' not loaded: ${problem.message}`, { code: "RULE_PARSE_ERROR", ruleId: problem.id });
       recordRuleProblem(this.d.db, problem);
@@ -67,15 +69,17 @@ export class RuleEngine {
       return;
     }
     let input: unknown;
+    let deviceId: string | null = null;
     let parsed = false;
-    for (const rule of this.rules) {
-      if (!rule.compiled.matchesTopic(message.topic) || lineage.includes(rule.id)) continue;
+    for (const rule of this.matching(message.topic)) {
+      if (lineage.includes(rule.id)) continue;
       if (!parsed) {
         input = this.d.payloads.json(message.payload);
+        deviceId = deviceTopicOf(message.topic)?.deviceId ?? null;
         parsed = true;
       }
       if (input === undefined) return;
-      this.runRule(rule, message, input, lineage);
+      this.runRule(rule, message, input, deviceId, lineage);
     }
   }
 
@@ -90,8 +94,18 @@ export class RuleEngine {
     clearTimeout(timer);
   }
 
-  private runRule(rule: LoadedRule, message: RuleMessage, input: unknown, lineage: readonly string[]): void {
-    const deviceId = parseDeviceTopic(message.topic)?.deviceId ?? null;
+  /** Rules whose FROM matches `topic`, memoised per topic (topics repeat: one per device and kind). */
+  private matching(topic: string): readonly LoadedRule[] {
+    let hit = this.byTopic.get(topic);
+    if (!hit) {
+      if (this.byTopic.size >= 50_000) this.byTopic.clear();
+      hit = this.rules.filter((r) => r.compiled.matchesTopic(topic));
+      this.byTopic.set(topic, hit);
+    }
+    return hit;
+  }
+
+  private runRule(rule: LoadedRule, message: RuleMessage, input: unknown, deviceId: string | null, lineage: readonly string[]): void {
     const base: RuleActionInput = {
       rule: { id: rule.id, name: rule.name },
       topic: message.topic,

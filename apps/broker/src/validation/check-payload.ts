@@ -11,7 +11,8 @@ import {
   StreamRequestSchema,
   TelemetrySchema,
 } from "@edgelens/shared";
-import { parseDeviceTopic, type DeviceTopic, type DeviceTopicKind } from "@edgelens/shared/topics";
+import type { DeviceTopic, DeviceTopicKind } from "@edgelens/shared/topics";
+import { deviceTopicOf } from "./topic-cache";
 
 /**
  * Every device topic has one payload shape (DESIGN.md "Topics"); a payload that does not fit is
@@ -53,7 +54,7 @@ function crossCheck(topic: DeviceTopic, value: unknown): string | null {
  * message and is always allowed.
  */
 export function checkPayload(topic: string, payload: Buffer, retain: boolean): PayloadCheck {
-  const parsed = parseDeviceTopic(topic);
+  const parsed = deviceTopicOf(topic);
   if (!parsed) return { ok: true, topic: null, value: undefined };
   if (payload.length === 0 && retain) return { ok: true, topic: parsed, value: null };
   if (parsed.kind === "frames") {

@@ -1,0 +1,104 @@
+/**
+ * The same load against the Edgelens broker (auth + ACL + payload validation + 10 rules) and
+ * mosquitto, each in its own process on loopback: 100 and 1000 devices publishing ~300-byte
+ * InferenceResults at QoS 1 to one subscriber on `edgelens/devices/+/infer`.
+ * Reports msgs/s, p50/p99 latency, broker CPU per message and the ratios to mosquitto.
+ *
+ *   pnpm --filter @edgelens/broker exec tsx bench/broker-vs-mosquitto.ts   (JSON on stdout, table on stderr)
+ *
+ * Env: BENCH_MOSQUITTO (default /usr/sbin/mosquitto), BENCH_MESSAGES (per run, default 20000),
+ * BENCH_DEVICES (default "100,1000").
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { IClientOptions } from "mqtt";
+import { runLoad, type LoadResult } from "./support/load";
+import { cpuMs, startEdgelens, startMosquitto, type BrokerUnderTest } from "./support/processes";
+import { BENCH_SECRET, deviceName, RULE_COUNT, seedBench } from "./support/seed";
+
+const brokerRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
+const mosquittoBin = process.env.BENCH_MOSQUITTO ?? "/usr/sbin/mosquitto";
+const messages = Number(process.env.BENCH_MESSAGES ?? 20_000);
+const deviceCounts = (process.env.BENCH_DEVICES ?? "100,1000").split(",").map(Number);
+const PHASE_TIMEOUT_MS = 120_000;
+
+interface Row extends LoadResult {
+  broker: string;
+  cpuMsTotal: number;
+  cpuUsPerMsg: number;
+}
+
+async function measure(broker: BrokerUnderTest, deviceCount: number, logins: (i: number) => IClientOptions, subscriber: IClientOptions): Promise<Row> {
+  const perDevice = Math.max(1, Math.round(messages / deviceCount));
+  let startCpu = 0;
+  let endCpu = 0;
+  const result = await runLoad(
+    `mqtt://127.0.0.1:${broker.port}`,
+    Array.from({ length: deviceCount }, (_, i) => logins(i)),
+    subscriber,
+    perDevice,
+    PHASE_TIMEOUT_MS,
+    { start: () => (startCpu = cpuMs(broker.pid)), end: () => (endCpu = cpuMs(broker.pid)) },
+  );
+  const cpuMsTotal = endCpu - startCpu;
+  return { broker: broker.name, ...result, cpuMsTotal, cpuUsPerMsg: (cpuMsTotal * 1000) / Math.max(1, result.received) };
+}
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), "edgelens-bench-"));
+  const rows: Row[] = [];
+  try {
+    const maxDevices = Math.max(...deviceCounts);
+    const admin = await seedBench(join(work, "data"), maxDevices);
+    const ours = await startEdgelens(brokerRoot, join(work, "data"));
+    try {
+      for (const n of deviceCounts) {
+        rows.push(await measure(ours, n, (i) => ({ clientId: deviceName(i), username: deviceName(i), password: BENCH_SECRET }), { clientId: `bench-admin-${n}`, ...admin }));
+      }
+    } finally {
+      await ours.stop();
+    }
+    const mosquitto = await startMosquitto(mosquittoBin, work);
+    try {
+      for (const n of deviceCounts) rows.push(await measure(mosquitto, n, (i) => ({ clientId: deviceName(i) }), { clientId: `bench-sub-${n}` }));
+    } finally {
+      await mosquitto.stop();
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+
+  const ratios = deviceCounts.map((n) => {
+    const e = rows.find((r) => r.broker === "edgelens" && r.devices === n);
+    const m = rows.find((r) => r.broker === "mosquitto" && r.devices === n);
+    return {
+      devices: n,
+      throughput: e && m ? round(e.msgsPerSec / m.msgsPerSec) : null,
+      cpuPerMsg: e && m ? round(e.cpuUsPerMsg / m.cpuUsPerMsg) : null,
+      p50Latency: e && m ? round(e.latencyMs.p50 / m.latencyMs.p50) : null,
+    };
+  });
+  const report = {
+    bench: "broker-vs-mosquitto",
+    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? "", node: process.version },
+    setup: { messagesPerRun: messages, payloadBytes: 300, qos: 1, rules: RULE_COUNT, edgelens: "auth + ACL + schema validation + rules", mosquitto: "anonymous, no persistence" },
+    results: rows.map((r) => ({ ...r, msgsPerSec: round(r.msgsPerSec), seconds: round(r.seconds), connectSeconds: round(r.connectSeconds), cpuUsPerMsg: round(r.cpuUsPerMsg), latencyMs: { p50: round(r.latencyMs.p50), p99: round(r.latencyMs.p99) } })),
+    ratios,
+  };
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  const line = (cells: (string | number)[]) => cells.map((c) => String(c).padStart(12)).join("");
+  process.stderr.write(`${line(["broker", "devices", "received", "msgs/s", "p50 ms", "p99 ms", "cpu us/msg", "connect s"])}\n`);
+  for (const r of report.results) process.stderr.write(`${line([r.broker, r.devices, `${r.received}/${r.sent}`, r.msgsPerSec, r.latencyMs.p50, r.latencyMs.p99, r.cpuUsPerMsg, r.connectSeconds])}\n`);
+  for (const r of ratios) process.stderr.write(`edgelens/mosquitto @${r.devices} devices: throughput x${r.throughput}, cpu per message x${r.cpuPerMsg}, p50 latency x${r.p50Latency}\n`);
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

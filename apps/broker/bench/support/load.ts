@@ -1,0 +1,114 @@
+import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
+import { topics } from "@edgelens/shared/topics";
+
+export interface LoadResult {
+  devices: number;
+  sent: number;
+  received: number;
+  seconds: number;
+  msgsPerSec: number;
+  latencyMs: { p50: number; p99: number };
+  connectSeconds: number;
+}
+
+/** A ~300-byte InferenceResult that passes the broker's schema; `extra.t` carries the send time. */
+export function inferenceResult(deviceId: string, seq: number, sentAt: number): string {
+  const body = {
+    deviceId,
+    projectId: "people-counter",
+    seq,
+    ts: Date.now(),
+    frame: { width: 640, height: 480 },
+    latencyMs: { total: 18.5, inference: 12.25 },
+    detections: [{ label: "person", classId: 0, score: 0.87, box: [120, 40, 260, 400] }],
+    counts: { person: seq % 50 === 0 ? 3 : 1 },
+    extra: { t: Number(sentAt.toFixed(3)), pad: "" },
+  };
+  const size = Buffer.byteLength(JSON.stringify(body));
+  body.extra.pad = "x".repeat(Math.max(0, 300 - size));
+  return JSON.stringify(body);
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+async function connectAll(url: string, options: IClientOptions[], batch = 50): Promise<MqttClient[]> {
+  const clients: MqttClient[] = [];
+  for (let i = 0; i < options.length; i += batch) {
+    const group = options.slice(i, i + batch).map((o) => mqtt.connectAsync(url, { reconnectPeriod: 0, connectTimeout: 30_000, protocolVersion: 4, ...o }));
+    clients.push(...(await Promise.all(group)));
+  }
+  return clients;
+}
+
+/**
+ * `devices` clients each publish `perDevice` results at QoS 1, one in flight each (awaiting
+ * PUBACK); one subscriber on `edgelens/devices/+/infer` counts them and their latency. Bounded
+ * by `timeoutMs`: on expiry the result says how many arrived.
+ */
+export async function runLoad(
+  url: string,
+  deviceLogins: IClientOptions[],
+  subscriberLogin: IClientOptions,
+  perDevice: number,
+  timeoutMs: number,
+  /** Called right before the measured publishes start and right after they end (CPU sampling). */
+  window: { start(): void; end(): void } = { start: () => undefined, end: () => undefined },
+): Promise<LoadResult> {
+  const connectStart = performance.now();
+  const subscriber = await mqtt.connectAsync(url, { reconnectPeriod: 0, protocolVersion: 4, clean: true, ...subscriberLogin });
+  const devices = await connectAll(url, deviceLogins);
+  const connectSeconds = (performance.now() - connectStart) / 1000;
+
+  const total = devices.length * perDevice;
+  const latencies = new Float64Array(total);
+  let received = 0;
+  let measuring = false;
+  let finish: () => void = () => undefined;
+  const allIn = new Promise<void>((resolve) => (finish = resolve));
+  subscriber.on("message", (_topic, payload) => {
+    if (!measuring) return;
+    const now = performance.now();
+    const t = (JSON.parse(payload.toString()) as { extra: { t: number } }).extra.t;
+    if (received < total) latencies[received] = now - t;
+    received++;
+    if (received >= total) finish();
+  });
+  await subscriber.subscribeAsync(topics.infer("+"), { qos: 1 });
+
+  // Warm-up: one message per device, not measured (JIT, rule caches).
+  await Promise.all(devices.map((d, i) => d.publishAsync(topics.infer(deviceId(deviceLogins[i])), inferenceResult(deviceId(deviceLogins[i]), 0, performance.now()), { qos: 1 })));
+  await new Promise((r) => setTimeout(r, 500));
+
+  measuring = true;
+  window.start();
+  const start = performance.now();
+  const publishers = devices.map(async (d, i) => {
+    const id = deviceId(deviceLogins[i]);
+    for (let seq = 1; seq <= perDevice; seq++) await d.publishAsync(topics.infer(id), inferenceResult(id, seq, performance.now()), { qos: 1 });
+  });
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.all(publishers).then(() => allIn), new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)))]);
+  clearTimeout(timer);
+  const seconds = (performance.now() - start) / 1000;
+  window.end();
+  measuring = false;
+
+  await Promise.all([subscriber, ...devices].map((c) => c.endAsync(true).catch(() => undefined)));
+  const sorted = latencies.slice(0, Math.min(received, total)).sort();
+  return {
+    devices: devices.length,
+    sent: total,
+    received,
+    seconds,
+    msgsPerSec: received / seconds,
+    latencyMs: { p50: percentile(sorted, 50), p99: percentile(sorted, 99) },
+    connectSeconds,
+  };
+}
+
+function deviceId(login: IClientOptions | undefined): string {
+  return String(login?.clientId ?? "");
+}

@@ -1,0 +1,101 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+
+/** A broker under test, in its own process so its CPU time can be read from /proc. */
+export interface BrokerUnderTest {
+  name: string;
+  pid: number;
+  port: number;
+  stop(): Promise<void>;
+}
+
+const TICKS_PER_SECOND = 100; // getconf CLK_TCK on Linux
+
+/** utime + stime of a process, in milliseconds (proc(5), fields 14 and 15). */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Our broker: `node --import tsx src/main.ts` (not the tsx CLI, which would add a parent process). */
+export async function startEdgelens(brokerRoot: string, dataDir: string): Promise<BrokerUnderTest> {
+  // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the broker.
+  const extra = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...extra, "--import", "tsx", "src/main.ts"], {
+    cwd: brokerRoot,
+    env: {
+      PATH: process.env.PATH ?? "",
+      EDGELENS_DATA_DIR: dataDir,
+      EDGELENS_MQTT_PORT: "0",
+      EDGELENS_WS_PORT: "0",
+      EDGELENS_BROKER_HTTP_PORT: "0",
+      EDGELENS_BROKER_LOG_LEVEL: "warn",
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error("edgelens broker did not start within 60 s")), 60_000);
+    child.stdout?.on("data", (c: Buffer) => {
+      out += c.toString();
+      const nl = out.indexOf("\n");
+      if (nl >= 0) {
+        clearTimeout(timer);
+        resolve(out.slice(0, nl));
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`edgelens broker exited with ${code}`)));
+  });
+  const { mqtt } = JSON.parse(line) as { mqtt: number };
+  return { name: "edgelens", pid: child.pid ?? 0, port: mqtt, stop: () => stopChild(child) };
+}
+
+/**
+ * mosquitto 2 with anonymous access, no persistence and no in-flight/queue caps for the one QoS 1
+ * subscriber (its defaults, 20 in flight and 1000 queued, would drop messages under this load).
+ */
+export async function startMosquitto(binary: string, workDir: string): Promise<BrokerUnderTest> {
+  const port = await freePort();
+  const conf = join(workDir, "mosquitto.conf");
+  writeFileSync(conf, [`listener ${port} 127.0.0.1`, "allow_anonymous true", "persistence false", "max_inflight_messages 0", "max_queued_messages 0", "log_type error", "log_dest stderr", ""].join("\n"));
+  const child = spawn(binary, ["-c", conf], { stdio: ["ignore", "ignore", "inherit"] });
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = createServer();
+      s.once("error", () => resolve(true));
+      s.listen(port, "127.0.0.1", () => s.close(() => resolve(false)));
+    });
+    if (ok) break;
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error("mosquitto did not start");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { name: "mosquitto", pid: child.pid ?? 0, port, stop: () => stopChild(child) };
+}
