@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { runConvertCommand } from "@edgelens/vision/converter";
 import { runAction } from "./report-error";
 
 export function registerConvertCommand(program: Command): void {
@@ -11,6 +10,7 @@ export function registerConvertCommand(program: Command): void {
     .option("--no-float16", "store float16 weights as float32 (larger file)")
     .action(
       runAction(async (modelJson: string, outOnnx: string, flags: { float16: boolean }) => {
+        const { runConvertCommand } = await import("@edgelens/vision/converter");
         const started = performance.now();
         let lastStage = "";
         const result = await runConvertCommand(modelJson, outOnnx, {

@@ -1,6 +1,4 @@
 import type { Command } from "commander";
-import { agentEnv } from "../env";
-import { resolveProject, runSimulation } from "../simulator/index";
 import { collect, positiveInt, positiveNumber } from "./option-parsers";
 import { runAction } from "./report-error";
 
@@ -41,6 +39,8 @@ export function registerInferCommand(program: Command): void {
     )
     .action(
       runAction(async (flags: InferFlags) => {
+        // Loaded here so that --help and the other commands start without onnxruntime and sharp.
+        const [{ resolveProject, runSimulation }, { agentEnv }] = await Promise.all([import("../simulator/index"), import("../env")]);
         const log = (line: string) => process.stderr.write(`${line}\n`);
         const project = await resolveProject({
           ...(flags.template !== undefined ? { template: flags.template } : {}),

@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { SAMPLE_MODEL_NAMES, readModelManifest, sampleModelsDir } from "@edgelens/vision/models";
 import { runAction } from "./report-error";
 
 export function registerModelsCommand(program: Command): void {
@@ -9,6 +8,7 @@ export function registerModelsCommand(program: Command): void {
     .option("--json", "print the manifest as JSON on stdout")
     .action(
       runAction(async (flags: { json?: boolean }) => {
+        const { SAMPLE_MODEL_NAMES, readModelManifest, sampleModelsDir } = await import("@edgelens/vision/models");
         const manifest = readModelManifest();
         if (flags.json) {
           process.stdout.write(`${JSON.stringify(manifest, null, 2)}\n`);

@@ -74,6 +74,7 @@ export interface ProjectHandle {
   process(frame: Frame): Promise<ProcessResult>;
   dispose(): Promise<void>;
   on<K extends keyof ProjectHandleEvents>(event: K, listener: (...args: ProjectHandleEvents[K]) => void): this;
+  once<K extends keyof ProjectHandleEvents>(event: K, listener: (...args: ProjectHandleEvents[K]) => void): this;
   off<K extends keyof ProjectHandleEvents>(event: K, listener: (...args: ProjectHandleEvents[K]) => void): this;
 }
 

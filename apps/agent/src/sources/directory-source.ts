@@ -1,4 +1,4 @@
-import { readdir } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { EdgelensError } from "@edgelens/shared/errors";
 import { ffmpegCommand, isImagePath } from "./ffmpeg-args";
@@ -33,14 +33,16 @@ export class DirectorySource extends RestartingSource {
 
   /** The images the next pass will show. */
   async listImages(): Promise<string[]> {
-    const entries = await readdir(this.path, { withFileTypes: true }).catch((error: Error) => {
+    const names = await readdir(this.path).catch((error: Error) => {
       throw new EdgelensError("SOURCE_FAILED", `${this.description}: cannot read it: ${error.message}`, { source: this.description });
     });
-    return entries
-      .filter((e) => e.isFile() && isImagePath(e.name))
-      .map((e) => e.name)
+    const paths = names
+      .filter(isImagePath)
       .sort((a, b) => a.localeCompare(b, "en", { numeric: true }))
       .map((name) => join(this.path, name));
+    // stat follows symlinks, so a folder of links to pictures works like a folder of pictures.
+    const isFile = await Promise.all(paths.map((p) => stat(p).then((s) => s.isFile(), () => false)));
+    return paths.filter((_, i) => isFile[i]);
   }
 
   protected async runOnce(deliver: DeliverFrame): Promise<RunOutcome> {

@@ -1,0 +1,187 @@
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { InferenceResultSchema, type InferenceResult } from "@edgelens/shared";
+import { mediaPath, type MediaName } from "@edgelens/vision/media";
+import { ensureSampleModels } from "@edgelens/vision/models";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const repo = fileURLToPath(new URL("../../../", import.meta.url));
+const tsxCli = join(repo, "node_modules/tsx/dist/cli.mjs");
+const cli = join(repo, "apps/agent/src/cli.ts");
+let dir: string;
+
+interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  results: InferenceResult[];
+}
+
+/** `edgelens-agent <args>` as a user runs it; every stdout line must be an InferenceResult. */
+function agent(args: string[]): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [tsxCli, cli, ...args], { cwd: repo, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (t: string) => (stdout += t));
+    child.stderr.setEncoding("utf8").on("data", (t: string) => (stderr += t));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 240_000);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      const lines = stdout.split("\n").filter((l) => l !== "");
+      try {
+        resolve({ code, stdout, stderr, results: lines.map((l) => InferenceResultSchema.parse(JSON.parse(l))) });
+      } catch (error) {
+        reject(new Error(`stdout is not InferenceResult lines: ${String(error)}\n${stdout.slice(0, 500)}\nstderr: ${stderr}`));
+      }
+    });
+  });
+}
+
+/** A folder of links to the given photos, in this order. */
+function photos(name: string, files: MediaName[]): string {
+  const folder = join(dir, name);
+  mkdirSync(folder);
+  files.forEach((file, i) => symlinkSync(mediaPath(file), join(folder, `${i}-${file}`)));
+  return folder;
+}
+
+const centre = (box: readonly number[]) => [((box[0] ?? 0) + (box[2] ?? 0)) / 2, ((box[1] ?? 0) + (box[3] ?? 0)) / 2];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "edgelens-simulator-"));
+  await ensureSampleModels();
+});
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("edgelens-agent infer (the simulator)", () => {
+  it("object-detection finds the dog, bicycle and pickup in dog.jpg and the person and dog in person.jpg", async () => {
+    const out = join(dir, "annotated");
+    const run = await agent(["infer", "--template", "object-detection", "--input", photos("od", ["dog.jpg", "person.jpg"]), "--out", out, "--threads", "2"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.results).toHaveLength(2);
+    const [dog, person] = run.results;
+    expect(dog).toMatchObject({ deviceId: "simulator", projectId: "object-detection", seq: 0, frame: { width: 768, height: 576 } });
+    const find = (r: InferenceResult | undefined, label: string) => r?.detections?.find((d) => d.label === label);
+    expect(centre(find(dog, "dog")?.box ?? [])[0]).toBeLessThan(350);
+    expect(centre(find(dog, "dog")?.box ?? [])[1]).toBeGreaterThan(300);
+    expect(find(dog, "bicycle")).toBeDefined();
+    expect(centre((find(dog, "car") ?? find(dog, "truck"))?.box ?? [])[0]).toBeGreaterThan(500);
+    expect(person).toMatchObject({ seq: 1, frame: { width: 640, height: 424 } });
+    expect(find(person, "person")?.score).toBeGreaterThan(0.5);
+    expect(find(person, "dog")).toBeDefined();
+    expect(person?.latencyMs.inference).toBeGreaterThan(0);
+    const written = readdirSync(out).sort();
+    expect(written).toEqual(["frame-000000.jpg", "frame-000001.jpg"]);
+    expect([...readFileSync(join(out, written[0] ?? "")).subarray(0, 2)]).toEqual([0xff, 0xd8]);
+  });
+
+  it("people-counter sees people in most of the first 60 frames of vtest.avi", async () => {
+    const run = await agent(["infer", "--template", "people-counter", "--input", mediaPath("vtest.avi"), "--max-frames", "60"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.results.map((r) => r.seq)).toEqual([...Array(60).keys()]);
+    const withPeople = run.results.filter((r) => (r.counts?.person ?? 0) >= 1).length;
+    expect(withPeople).toBeGreaterThanOrEqual(48);
+    expect(run.results.some((r) => r.detections?.some((d) => d.trackId !== undefined))).toBe(true);
+    expect(run.results.at(-1)?.extra).toMatchObject({ crossed: expect.any(Number), inside: expect.any(Number) });
+  });
+
+  it("face-detection finds the faces in messi5.jpg and person.jpg", async () => {
+    const run = await agent(["infer", "--template", "face-detection", "--input", photos("faces", ["messi5.jpg", "person.jpg"])]);
+    expect(run.code, run.stderr).toBe(0);
+    for (const r of run.results) {
+      expect(r.counts?.face).toBeGreaterThanOrEqual(1);
+      expect(r.detections?.[0]?.label).toBe("face");
+    }
+    const [x, y] = centre(run.results[1]?.detections?.[0]?.box ?? []);
+    expect(x).toBeGreaterThan(187); // on the woman's head
+    expect(x).toBeLessThan(276);
+    expect(y).toBeLessThan(180);
+  });
+
+  it("pose puts the keypoints on the woman in person.jpg and writes the annotated photo", async () => {
+    const out = join(dir, "pose.jpg");
+    const run = await agent(["infer", "--template", "pose", "--input", mediaPath("person.jpg"), "--out", out]);
+    expect(run.code, run.stderr).toBe(0);
+    const keypoints = run.results[0]?.poses?.[0]?.keypoints ?? [];
+    expect(keypoints).toHaveLength(17);
+    const confident = keypoints.filter((k) => k.score > 0.3);
+    expect(confident.length).toBeGreaterThanOrEqual(8);
+    for (const k of confident) {
+      expect(k.x).toBeGreaterThan(150);
+      expect(k.x).toBeLessThan(300);
+    }
+    expect([...readFileSync(out).subarray(0, 2)]).toEqual([0xff, 0xd8]);
+  });
+
+  it("text-detection finds the text lines of imageTextN.png", async () => {
+    const run = await agent(["infer", "--template", "text-detection", "--input", mediaPath("imageTextN.png")]);
+    expect(run.code, run.stderr).toBe(0);
+    const texts = run.results[0]?.texts ?? [];
+    expect(texts.length).toBeGreaterThanOrEqual(8);
+    expect(run.results[0]?.counts?.text).toBe(texts.length);
+  });
+
+  it("runs the user's own function with a sample model and a config, and exits 1 when it fails on a frame", async () => {
+    const file = join(dir, "my-counter.ts");
+    writeFileSync(
+      file,
+      [
+        'import { defineProject } from "@edgelens/vision/project";',
+        "export default defineProject({",
+        '  models: ["detector"],',
+        "  config: { label: \"dog\" },",
+        "  async infer(frame, ctx) {",
+        '    if (frame.seq === 1) throw new Error("only one photo please");',
+        "    const { tensor, transform } = ctx.vision.resize(frame, 512, 512);",
+        '    const out = await ctx.models.detector.run({ "tower_0/images": tensor });',
+        '    const found = ctx.vision.decodeCenterNet(out["tower_0/detections"]!, { labels: ctx.vision.labels.coco, transform }).filter((d) => d.label === ctx.config.label);',
+        "    return { counts: { [ctx.config.label]: found.length } };",
+        "  },",
+        "});",
+      ].join("\n"),
+    );
+    const run = await agent(["infer", "--function", file, "--model", "detector=centernet", "--config", '{"label":"bicycle"}', "--input", photos("mine", ["dog.jpg", "person.jpg"])]);
+    expect(run.code).toBe(1);
+    expect(run.results).toHaveLength(1);
+    expect(run.results[0]).toMatchObject({ projectId: "my-counter", counts: { bicycle: 1 } });
+    expect(run.stderr).toMatch(/frame 1 failed \[FUNCTION_FAILED\].*only one photo please/);
+  });
+
+  it("shows a compile error at its line", async () => {
+    const file = join(dir, "broken.ts");
+    writeFileSync(file, "export default {\n  infer() {\n    return { counts: { a: } };\n  },\n};\n");
+    const run = await agent(["infer", "--function", file, "--input", mediaPath("dog.jpg")]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(/error \[COMPILE_FAILED\]: .*broken\.ts:3:\d+: Unexpected "}"/);
+  });
+
+  it.each([
+    [["--template", "nope", "--input", "x.jpg"], /error \[NOT_FOUND\]: no template "nope" \(there are: object-detection/],
+    [["--template", "pose", "--input", "/nonexistent/clip.mp4"], /error \[SOURCE_FAILED\]: no such file or directory: \/nonexistent\/clip\.mp4/],
+    [["--template", "pose", "--function", "f.ts", "--input", "x.jpg"], /give exactly one of --template/],
+    [["--template", "pose", "--input", "x.jpg", "--max-frames", "0"], /expected a positive integer/],
+  ])("exits non-zero with a clear message for %j", async (args, message) => {
+    const run = await agent(["infer", ...args]);
+    expect(run.code).not.toBe(0);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(message);
+  });
+
+  it("exits non-zero when ffmpeg cannot read the video", async () => {
+    const junk = join(dir, "junk.avi");
+    writeFileSync(junk, "not a video at all");
+    const run = await agent(["infer", "--template", "pose", "--input", junk]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(/error \[SOURCE_FAILED\]: file .*junk\.avi: ffmpeg exited with 1/);
+  });
+});
