@@ -17,6 +17,12 @@ export const AgentEnvSchema = z
     EDGELENS_AGENT_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
     /** ffmpeg binary the frame sources spawn. */
     EDGELENS_AGENT_FFMPEG: z.string().min(1).default("/usr/bin/ffmpeg"),
+    /** `run`: the device file (edgelens-device.json) when --device-file is not given. */
+    EDGELENS_AGENT_DEVICE_FILE: z.string().min(1).optional(),
+    /** `run`: a JSON file of daemon settings (see `run --help`), under the flags. */
+    EDGELENS_AGENT_CONFIG: z.string().min(1).optional(),
+    /** `run`: the source of projects whose config names none, e.g. /dev/video0. */
+    EDGELENS_AGENT_DEFAULT_SOURCE: z.string().min(1).optional(),
   })
   .strict();
 export type AgentEnv = z.infer<typeof AgentEnvSchema>;

@@ -1,8 +1,7 @@
 import type { Command } from "commander";
 import { EdgelensError } from "@edgelens/shared/errors";
 import { parseDaemonConfig, readConfigFile, type DaemonConfig } from "../daemon/daemon-config";
-import { AGENT_VERSION, startDaemon } from "../daemon/main";
-import { agentEnv } from "../env";
+import type { AgentEnv } from "../env";
 import { positiveInt, positiveNumber } from "./option-parsers";
 import { runAction } from "./report-error";
 
@@ -30,8 +29,7 @@ function portNumber(value: string): number {
 }
 
 /** Environment < --config file < flags; the result is validated as a whole. */
-function buildConfig(flags: RunFlags): DaemonConfig {
-  const env = agentEnv();
+function buildConfig(flags: RunFlags, env: AgentEnv): DaemonConfig {
   const fromEnv = {
     dataDir: env.EDGELENS_AGENT_DATA_DIR,
     deviceFile: env.EDGELENS_AGENT_DEVICE_FILE,
@@ -51,8 +49,10 @@ function buildConfig(flags: RunFlags): DaemonConfig {
     telemetry: { intervalMs: flags.telemetryInterval !== undefined ? Math.round(flags.telemetryInterval * 1000) : undefined },
     spool: { maxMessages: flags.spoolMax, maxBytes: flags.spoolMaxMb !== undefined ? Math.round(flags.spoolMaxMb * 1024 * 1024) : undefined },
   };
-  const config = parseDaemonConfig(fromEnv, fromFile, fromFlags);
-  return config;
+  if (!fromFlags.deviceFile && !fromEnv.deviceFile && typeof fromFile.deviceFile !== "string") {
+    throw new EdgelensError("INVALID_CONFIG", "no device file: pass --device-file edgelens-device.json (or set EDGELENS_AGENT_DEVICE_FILE)");
+  }
+  return parseDaemonConfig(fromEnv, fromFile, fromFlags);
 }
 
 export function registerRunCommand(program: Command): void {
@@ -95,7 +95,9 @@ export function registerRunCommand(program: Command): void {
     )
     .action(
       runAction(async (flags: RunFlags) => {
-        const config = buildConfig(flags);
+        // Loaded here so that --help and the other commands start without onnxruntime and sharp.
+        const [{ AGENT_VERSION, startDaemon }, { agentEnv }] = await Promise.all([import("../daemon/main"), import("../env")]);
+        const config = buildConfig(flags, agentEnv());
         let exitCode = 0;
         let stopping = false;
         const daemon = await startDaemon(config, {

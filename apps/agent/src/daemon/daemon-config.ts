@@ -14,6 +14,10 @@ export const DaemonConfigSchema = z
     deviceFile: z.string().min(1),
     dataDir: z.string().min(1),
     logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    /** Source of projects whose config names none: the device's camera (e.g. /dev/video0). */
+    defaultSource: z.string().min(1).optional(),
+    /** ffmpeg binary of the frame sources. */
+    ffmpegPath: z.string().min(1).default("/usr/bin/ffmpeg"),
     mqtt: z
       .object({
         keepaliveS: z.number().int().min(5).max(600).default(30),

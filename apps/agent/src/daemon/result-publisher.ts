@@ -2,7 +2,6 @@ import { InferenceResultSchema, formatZodError, type FunctionOutput, type Infere
 import { EdgelensError } from "@edgelens/shared/errors";
 import { topics } from "@edgelens/shared/topics";
 import type { Spool } from "../spool/spool";
-import type { LatencyWindow } from "../telemetry/latency-window";
 
 export interface ResultMeta {
   deploymentId: string;
@@ -22,8 +21,6 @@ export class ResultPublisher {
     private readonly deviceId: string,
     private readonly spool: Spool,
     private readonly kick: () => void,
-    /** Frame capture to spooled, per result: the agent's own frame-to-publish latency. */
-    private readonly latency: LatencyWindow,
   ) {}
 
   publish(output: FunctionOutput, meta: ResultMeta): InferenceResult {
@@ -56,7 +53,6 @@ export class ResultPublisher {
       { qos: 1 },
     );
     this.published += 1;
-    this.latency.add(Date.now() - meta.frame.ts);
     this.kick();
     return result!;
   }

@@ -40,7 +40,9 @@ async function launch(dataDir: string, ports: BrokerPorts, env: Record<string, s
  * with its SQLite file in `dataDir`; ports are parsed from its `listening` line.
  */
 export async function startBroker(dataDir: string, env: Record<string, string> = {}): Promise<BrokerProcess> {
-  let { proc, ports } = await launch(dataDir, { mqtt: 0, ws: 0, http: 0 }, env);
+  const first = await launch(dataDir, { mqtt: 0, ws: 0, http: 0 }, env);
+  const ports = first.ports;
+  let proc = first.proc;
   const broker: BrokerProcess = {
     dataDir,
     ports,

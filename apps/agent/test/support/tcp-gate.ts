@@ -44,14 +44,15 @@ export async function startTcpGate(targetPort: () => number): Promise<TcpGate> {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as net.AddressInfo).port;
+  const cut = (): void => {
+    isOpen = false;
+    for (const s of sockets) s.destroy();
+    sockets.clear();
+  };
   return {
     port,
     url: `mqtt://127.0.0.1:${port}`,
-    close() {
-      isOpen = false;
-      for (const s of sockets) s.destroy();
-      sockets.clear();
-    },
+    close: cut,
     open() {
       isOpen = true;
     },
@@ -62,7 +63,7 @@ export async function startTcpGate(targetPort: () => number): Promise<TcpGate> {
       return connections;
     },
     async stop() {
-      this.close();
+      cut();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

@@ -1,0 +1,236 @@
+import { join } from "node:path";
+import { DesiredStateSchema, StreamRequestSchema, formatZodError } from "@edgelens/shared/schemas";
+import { topics } from "@edgelens/shared/topics";
+import { ArtifactCache } from "../deploy/artifact-cache";
+import { ArtifactDownloader } from "../deploy/artifact-downloader";
+import { DeployStateStore } from "../deploy/deploy-state-store";
+import { DeploymentManager } from "../deploy/deployment-manager";
+import { MqttLink } from "../mqtt/mqtt-link";
+import { Spool } from "../spool/spool";
+import { SpoolDrainer } from "../spool/spool-drainer";
+import { PreviewPublisher } from "../stream/preview-publisher";
+import { StreamServer } from "../stream/stream-server";
+import { LogPublisher } from "../telemetry/log-publisher";
+import { createLogger, describeError, jsonLineSink, type LogSink, type Logger } from "../telemetry/logger";
+import { TelemetryReporter } from "../telemetry/telemetry-reporter";
+import { CommandHandler } from "./command-handler";
+import { readDeviceFile, type DaemonConfig } from "./daemon-config";
+import { lockDataDir } from "./data-dir-lock";
+import { ProjectSupervisor } from "./project-supervisor";
+import { ResultPublisher } from "./result-publisher";
+import { StateReporter } from "./state-reporter";
+
+export const AGENT_VERSION = "0.1.0";
+
+export interface DaemonOptions {
+  /** Where local log lines go (stderr in the CLI). */
+  writeLog?: (line: string) => void;
+  /** Called when a `restart-agent` command asks the process to end. */
+  onRestartRequested?: () => void;
+}
+
+export interface Daemon {
+  deviceId: string;
+  log: Logger;
+  link: MqttLink;
+  spool: Spool;
+  manager: DeploymentManager;
+  supervisor: ProjectSupervisor;
+  /** `http://host:port` of the stream server, or null when disabled. */
+  streamUrl: string | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * Wires the daemon: MQTT link -> spool drainer; desired state -> deployment manager ->
+ * project supervisor (runtime worker + pipeline) -> result publisher -> spool; telemetry, logs,
+ * commands, local stream server and preview frames.
+ */
+export async function startDaemon(config: DaemonConfig, options: DaemonOptions = {}): Promise<Daemon> {
+  const device = readDeviceFile(config.deviceFile);
+  const write = options.writeLog ?? ((line: string) => process.stderr.write(line));
+  const sinks: LogSink[] = [jsonLineSink(write)];
+  const log = createLogger({ level: config.logLevel, sinks }, { deviceId: device.deviceId });
+  const releaseLock = lockDataDir(config.dataDir);
+  const cleanups: (() => unknown)[] = [releaseLock];
+  try {
+    const spool = Spool.open({
+      path: join(config.dataDir, "spool.db"),
+      maxMessages: config.spool.maxMessages,
+      maxBytes: config.spool.maxBytes,
+      onDrop: (n, total) => log.warn(`spool full: ${n} oldest message(s) dropped (${total} in all)`, { code: "TOO_LARGE" }),
+    });
+    cleanups.push(() => spool.close());
+    const link = new MqttLink({
+      brokerUrl: device.brokerUrl,
+      deviceId: device.deviceId,
+      secret: device.secret,
+      agentVersion: AGENT_VERSION,
+      keepaliveS: config.mqtt.keepaliveS,
+      connectTimeoutMs: config.mqtt.connectTimeoutMs,
+      backoff: { minMs: config.mqtt.backoffMinMs, maxMs: config.mqtt.backoffMaxMs, jitter: 0.2 },
+      ...(config.mqtt.caFile ? { caFile: config.mqtt.caFile } : {}),
+      log,
+    });
+    const logPublisher = new LogPublisher(link, link, { deviceId: device.deviceId, level: config.logs.level, ratePerSec: config.logs.ratePerSec, burst: config.logs.burst });
+    sinks.push(logPublisher.sink);
+    const drainer = new SpoolDrainer(spool, link, link, {
+      maxInflight: config.spool.maxInflight,
+      onError: (err, msg) => log.warn(`spooled message ${msg.id} not delivered yet: ${describeError(err)}`),
+    });
+    const kick = (): void => drainer.kick();
+    const results = new ResultPublisher(device.deviceId, spool, kick);
+
+    const supervisor = new ProjectSupervisor({
+      log,
+      firstFrameTimeoutMs: config.deploy.firstFrameTimeoutMs,
+      jpegQuality: config.stream.jpegQuality,
+      ffmpegPath: config.ffmpegPath,
+      ...(config.defaultSource ? { defaultSource: config.defaultSource } : {}),
+      onResult: (r) => {
+        try {
+          results.publish(r.output, r.meta);
+        } catch (err) {
+          log.error(`result dropped: ${describeError(err)}`, { code: "FUNCTION_FAILED", projectId: r.meta.projectId, deploymentId: r.meta.deploymentId });
+        }
+      },
+    });
+    cleanups.push(() => supervisor.stop());
+
+    const reporter = new StateReporter(device.deviceId, spool, kick, link, link, log);
+    const downloader = new ArtifactDownloader(
+      new ArtifactCache(join(config.dataDir, "cache")),
+      { deviceId: device.deviceId, secret: device.secret, consoleUrl: device.consoleUrl },
+      { attempts: config.download.attempts, retryDelayMs: config.download.retryDelayMs, stallTimeoutMs: config.download.stallTimeoutMs },
+    );
+    const manager = new DeploymentManager({
+      downloader,
+      host: supervisor,
+      reporter,
+      store: new DeployStateStore(join(config.dataDir, "deploy-state.json")),
+      log,
+      agentVersion: AGENT_VERSION,
+      cacheMaxBytes: config.download.cacheMaxBytes,
+    });
+
+    const telemetry = new TelemetryReporter(link, link, {
+      deviceId: device.deviceId,
+      intervalMs: config.telemetry.intervalMs,
+      figures: () => supervisor.figures(),
+      spoolDepth: () => spool.depth(),
+      log,
+    });
+    cleanups.push(() => telemetry.stop());
+
+    const preview = new PreviewPublisher(supervisor, link, link, {
+      deviceId: device.deviceId,
+      defaultFps: config.stream.previewFps,
+      maxDurationMs: config.stream.previewMaxMs,
+      log,
+    });
+    cleanups.push(() => preview.stop());
+
+    let streamServer: StreamServer | null = null;
+    if (config.stream.enabled) {
+      streamServer = new StreamServer({
+        host: config.stream.host,
+        port: config.stream.port,
+        maxFps: config.stream.maxFps,
+        tap: supervisor,
+        log,
+        health: () => ({
+          ok: true,
+          deviceId: device.deviceId,
+          agentVersion: AGENT_VERSION,
+          connected: link.connected,
+          reported: manager.state(),
+          project: supervisor.describe(),
+          spoolDepth: spool.depth(),
+          spoolDropped: spool.droppedTotal(),
+          telemetry: telemetry.last(),
+          uptimeS: Math.round(process.uptime()),
+        }),
+      });
+      await streamServer.start();
+      const srv = streamServer;
+      cleanups.push(() => srv.stop());
+    }
+
+    const commands = new CommandHandler(
+      device.deviceId,
+      {
+        restartProject: () => supervisor.restart(),
+        restartAgent: () => options.onRestartRequested?.(),
+      },
+      supervisor,
+      link,
+      log,
+    );
+
+    link.subscribe(topics.shadowDesired(device.deviceId), 1, (payload) => {
+      // An empty retained message clears the topic: nothing is asked of the device.
+      if (payload.length === 0) return;
+      let json: unknown;
+      try {
+        json = JSON.parse(payload.toString("utf8"));
+      } catch {
+        log.warn("shadow/desired ignored: not JSON", { code: "INVALID_PAYLOAD" });
+        return;
+      }
+      const parsed = DesiredStateSchema.safeParse(json);
+      if (!parsed.success) {
+        log.warn(`shadow/desired ignored: ${formatZodError(parsed.error)}`, { code: "INVALID_PAYLOAD" });
+        return;
+      }
+      manager.submit(parsed.data);
+    });
+    link.subscribe(topics.commands(device.deviceId), 1, (payload) => commands.handle(payload));
+    link.subscribe(topics.streamRequest(device.deviceId), 0, (payload) => {
+      let json: unknown;
+      try {
+        json = JSON.parse(payload.toString("utf8"));
+      } catch {
+        log.warn("stream/request ignored: not JSON", { code: "INVALID_PAYLOAD" });
+        return;
+      }
+      const parsed = StreamRequestSchema.safeParse(json);
+      if (!parsed.success) {
+        log.warn(`stream/request ignored: ${formatZodError(parsed.error)}`, { code: "INVALID_PAYLOAD" });
+        return;
+      }
+      preview.request(parsed.data);
+    });
+
+    log.info(`agent ${AGENT_VERSION} starting for device ${device.deviceId} (data dir ${config.dataDir}, spool depth ${spool.depth()})`);
+    // The last good project runs before (and without) the broker.
+    await manager.resume();
+    link.start();
+    telemetry.start();
+
+    let stopping: Promise<void> | null = null;
+    const stop = (): Promise<void> =>
+      (stopping ??= (async () => {
+        log.info("agent stopping");
+        drainer.stop();
+        await link.stop();
+        for (const c of cleanups.reverse()) {
+          try {
+            await c();
+          } catch (err) {
+            log.warn(`cleanup failed: ${describeError(err)}`);
+          }
+        }
+      })());
+
+    return { deviceId: device.deviceId, log, link, spool, manager, supervisor, streamUrl: streamServer?.url ?? null, stop };
+  } catch (err) {
+    for (const c of cleanups.reverse()) {
+      try {
+        await c();
+      } catch {
+        // The start error is the one to report.
+      }
+    }
+    throw err;
+  }
+}

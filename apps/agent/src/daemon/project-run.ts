@@ -1,0 +1,131 @@
+import { EdgelensError } from "@edgelens/shared/errors";
+import type { Frame } from "@edgelens/vision/project";
+import { Pipeline, type PipelineResult } from "../pipeline/index";
+import type { ProcessResult, ProjectHandle } from "../runtime/index";
+import type { FrameSource } from "../sources/index";
+import type { ProjectSpec } from "../deploy/project-host";
+import type { Logger } from "../telemetry/logger";
+
+/** Where frames come from, as a key: two specs with equal keys can share one source. */
+export function sourceKeyOf(spec: ProjectSpec, fallbackSource: string | undefined): string {
+  const c = spec.config;
+  return JSON.stringify({ source: c.source ?? fallbackSource ?? null, width: c.width ?? null, height: c.height ?? null, fps: c.fps ?? null });
+}
+
+export interface ProjectResult {
+  spec: ProjectSpec;
+  result: PipelineResult;
+}
+
+/**
+ * One source feeding one pipeline, and the project (a worker) the pipeline runs. The project can
+ * be swapped under a running source; every result names the spec whose worker produced it, even
+ * for a frame that was in flight during a swap.
+ */
+export class ProjectRun {
+  readonly pipeline: Pipeline;
+  private project: { spec: ProjectSpec; handle: ProjectHandle | null };
+  private readonly producedBy = new Map<number, ProjectSpec>();
+  private readonly inflight = new Map<ProjectHandle, Promise<unknown>>();
+  private stopped = false;
+  private sourceError: EdgelensError | undefined;
+
+  constructor(
+    readonly sourceKey: string,
+    private readonly source: FrameSource,
+    spec: ProjectSpec,
+    private readonly log: Logger,
+  ) {
+    // No project yet: the source starts while the project loads, its frames wait as `latest`.
+    this.project = { spec, handle: null };
+    this.pipeline = new Pipeline({ project: null, policy: "latest" });
+    source.on("error", (err) => (this.sourceError = err));
+    source.on("error", (err) => this.log.warn(`source ${source.description}: ${err.message}`, { code: err.code, projectId: this.project.spec.projectId }));
+    source.on("restart", (r) => this.log.info(`source ${source.description} restarts in ${r.delayMs} ms (attempt ${r.attempt})`, { projectId: this.project.spec.projectId }));
+    source.on("end", () => this.log.warn(`source ${source.description} ended: no more frames`, { code: "SOURCE_FAILED", projectId: this.project.spec.projectId }));
+  }
+
+  get spec(): ProjectSpec {
+    return this.project.spec;
+  }
+
+  get handle(): ProjectHandle | null {
+    return this.project.handle;
+  }
+
+  get sourceDescription(): string {
+    return this.source.description;
+  }
+
+  get lastSourceError(): EdgelensError | undefined {
+    return this.sourceError;
+  }
+
+  get framesFromSource(): number {
+    return this.source.frames;
+  }
+
+  start(): void {
+    this.source.start(this.pipeline.onFrame);
+  }
+
+  /** Which spec produced the result of the frame `seq` (one lookup per result). */
+  takeProducer(seq: number): ProjectSpec {
+    const spec = this.producedBy.get(seq) ?? this.project.spec;
+    this.producedBy.delete(seq);
+    return spec;
+  }
+
+  /**
+   * Puts `handle` in charge of the next frames and disposes the one it replaces once its frame
+   * in flight (if any) is done.
+   */
+  async swap(spec: ProjectSpec, handle: ProjectHandle): Promise<void> {
+    const old = this.project.handle;
+    this.project = { spec, handle };
+    this.pipeline.setProject(this.processorFor(spec, handle));
+    if (!old) return;
+    await this.inflight.get(old)?.catch(() => undefined);
+    await old.dispose();
+  }
+
+  /** A frame other than `not` (the newest), waiting for one up to `timeoutMs`. */
+  async nextFrame(timeoutMs: number, not?: Frame): Promise<Frame> {
+    const started = Date.now();
+    for (;;) {
+      const f = this.pipeline.latestFrame;
+      if (f && f !== not) return f;
+      if (this.stopped) throw new EdgelensError("SOURCE_FAILED", "the source stopped while waiting for a frame", { projectId: this.project.spec.projectId });
+      if (Date.now() - started > timeoutMs) {
+        throw new EdgelensError("SOURCE_FAILED", `no frame from ${this.source.description} within ${timeoutMs} ms`, { projectId: this.project.spec.projectId });
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.pipeline.setProject(null);
+    await this.source.stop();
+    await this.pipeline.idle();
+    await this.project.handle?.dispose();
+  }
+
+  private processorFor(spec: ProjectSpec, handle: ProjectHandle): { process(frame: Frame): Promise<ProcessResult> } {
+    return {
+      process: async (frame) => {
+        this.producedBy.set(frame.seq, spec);
+        const work = handle.process(frame);
+        this.inflight.set(handle, work);
+        try {
+          return await work;
+        } catch (err) {
+          this.producedBy.delete(frame.seq);
+          throw err;
+        } finally {
+          if (this.inflight.get(handle) === work) this.inflight.delete(handle);
+        }
+      },
+    };
+  }
+}

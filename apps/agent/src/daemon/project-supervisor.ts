@@ -1,0 +1,191 @@
+import type { FunctionOutput, StreamName } from "@edgelens/shared/schemas";
+import { EdgelensError } from "@edgelens/shared/errors";
+import type { Frame } from "@edgelens/vision/project";
+import type { PipelineResult } from "../pipeline/index";
+import { loadProject, type ProjectHandle } from "../runtime/index";
+import { createFrameSource } from "../sources/index";
+import type { ProjectHost, ProjectSpec, ReplaceOptions } from "../deploy/project-host";
+import type { FrameTap, JpegFrame } from "../stream/frame-tap";
+import type { Logger } from "../telemetry/logger";
+import { describeError } from "../telemetry/logger";
+import type { PipelineFigures } from "../telemetry/telemetry-reporter";
+import type { ResultMeta } from "./result-publisher";
+import { JpegTap } from "./jpeg-tap";
+import { ProjectRun, sourceKeyOf } from "./project-run";
+import { awaitFirstResult, trialOnFrames } from "./project-trial";
+
+export interface SupervisorOptions {
+  log: Logger;
+  /** A candidate that has not processed a frame by then fails. */
+  firstFrameTimeoutMs: number;
+  /** Frames in a row a candidate may fail before its deployment fails. */
+  trialMaxErrors?: number;
+  jpegQuality: number;
+  ffmpegPath?: string;
+  /** The source of projects whose config names none (the device's camera). */
+  defaultSource?: string;
+  onResult(result: { output: FunctionOutput; meta: ResultMeta }): void;
+}
+
+/**
+ * Runs at most one project: loads a new one beside the running one (its own worker), switches
+ * only after it has processed a frame, and leaves the running one untouched when anything fails.
+ * Also the FrameTap of the stream server (camera frames and the project's annotated frames).
+ */
+export class ProjectSupervisor implements ProjectHost, FrameTap {
+  private active: ProjectRun | null = null;
+  private retiredDropped = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly tap: JpegTap;
+
+  constructor(private readonly options: SupervisorOptions) {
+    this.tap = new JpegTap((stream) => this.frameOf(stream), options.jpegQuality);
+  }
+
+  current(): ProjectSpec | null {
+    return this.active?.spec ?? null;
+  }
+
+  replace(spec: ProjectSpec, options: ReplaceOptions): Promise<void> {
+    return this.exclusive(() => this.replaceNow(spec, options));
+  }
+
+  remove(): Promise<void> {
+    return this.exclusive(async () => {
+      const run = this.active;
+      if (!run) return;
+      this.active = null;
+      this.retiredDropped += run.pipeline.stats().dropped;
+      await run.stop();
+    });
+  }
+
+  /** `restart-project`: a fresh worker for the running project, switched in the same careful way. */
+  restart(): Promise<void> {
+    const spec = this.current();
+    if (!spec) return Promise.reject(new EdgelensError("NOT_FOUND", "no project runs"));
+    return this.replace(spec, { awaitFirstFrame: true });
+  }
+
+  latest(stream: StreamName): Promise<JpegFrame | null> {
+    return this.tap.latest(stream);
+  }
+
+  figures(): PipelineFigures {
+    const s = this.active?.pipeline.stats();
+    return {
+      fps: s?.fps ?? 0,
+      latencyMs: { p50: s?.latencyMs.p50 ?? 0, p95: s?.latencyMs.p95 ?? 0 },
+      droppedFrames: this.retiredDropped + (s?.dropped ?? 0),
+    };
+  }
+
+  /** Running project's source, counters and restarts, for /healthz and logs. */
+  describe(): Record<string, unknown> | null {
+    const run = this.active;
+    if (!run) return null;
+    const s = run.pipeline.stats();
+    return { deploymentId: run.spec.deploymentId, projectId: run.spec.projectId, version: run.spec.version, source: run.sourceDescription, framesIn: s.framesIn, processed: s.processed, dropped: s.dropped, errors: s.errors, workerRestarts: run.handle?.restarts ?? 0 };
+  }
+
+  stop(): Promise<void> {
+    return this.remove();
+  }
+
+  private async replaceNow(spec: ProjectSpec, options: ReplaceOptions): Promise<void> {
+    const log = this.options.log.child({ deploymentId: spec.deploymentId, projectId: spec.projectId });
+    options.onLoading?.();
+    const key = sourceKeyOf(spec, this.options.defaultSource);
+    const cur = this.active;
+    if (cur && cur.sourceKey === key) {
+      // Same camera: the candidate proves itself on the running source's frames (a camera
+      // cannot be opened twice), then takes over its pipeline.
+      const handle = await this.load(spec, log);
+      try {
+        if (options.awaitFirstFrame) this.emitResult(spec, await trialOnFrames(cur, handle, this.trialLimits()));
+        await cur.swap(spec, handle);
+      } catch (err) {
+        await handle.dispose().catch((e: unknown) => log.warn(`unloading the failed candidate: ${describeError(e)}`));
+        throw err;
+      }
+      log.info(`project ${spec.projectId} v${spec.version} took over the running source`);
+      return;
+    }
+    // Its own source, started while the project loads: the first frame is there sooner.
+    const run = this.newRun(spec, key);
+    try {
+      await run.swap(spec, await this.load(spec, log));
+      if (options.awaitFirstFrame) await awaitFirstResult(run, this.trialLimits(), () => (this.active = run));
+      else this.active = run;
+    } catch (err) {
+      await run.stop().catch((e: unknown) => log.warn(`stopping the failed candidate: ${describeError(e)}`));
+      throw err;
+    }
+    if (cur) {
+      this.retiredDropped += cur.pipeline.stats().dropped;
+      await cur.stop();
+    }
+  }
+
+  private async load(spec: ProjectSpec, log: Logger): Promise<ProjectHandle> {
+    const handle = await loadProject({
+      projectId: spec.projectId,
+      codePath: spec.functionPath,
+      models: spec.modelPaths,
+      config: spec.config,
+    });
+    handle.on("log", (l) => log[l.level === "info" ? "info" : l.level === "warn" ? "warn" : "error"](`[project] ${l.message}`));
+    handle.on("restart", (r) => log.warn(`project worker restarted (${r.reason}, ${r.restarts} so far, next in ${r.delayMs} ms): ${r.error.message}`, { code: r.error.code }));
+    handle.on("restart-failed", (e) => log.error(`project worker did not come back: ${e.message}`, { code: e.code }));
+    return handle;
+  }
+
+  private newRun(spec: ProjectSpec, key: string): ProjectRun {
+    const sourceUri = spec.config.source ?? this.options.defaultSource;
+    if (!sourceUri) throw new EdgelensError("SOURCE_FAILED", "the project config names no source and the agent has no default source", { projectId: spec.projectId });
+    const source = createFrameSource(sourceUri, {
+      ...(spec.config.width ? { width: spec.config.width } : {}),
+      ...(spec.config.height ? { height: spec.config.height } : {}),
+      ...(spec.config.fps ? { fps: spec.config.fps } : {}),
+      realtime: true,
+      restart: true,
+      ...(this.options.ffmpegPath ? { ffmpegPath: this.options.ffmpegPath } : {}),
+    });
+    const run = new ProjectRun(key, source, spec, this.options.log);
+    run.pipeline.on("result", (r) => {
+      if (this.active === run) this.emitResult(run.takeProducer(r.frame.seq), r);
+      else run.takeProducer(r.frame.seq);
+    });
+    run.pipeline.on("frame-error", (f) =>
+      this.options.log.warn(`frame ${f.frame.seq} failed: ${f.error.message}`, { code: f.error.code, projectId: run.spec.projectId, deploymentId: run.spec.deploymentId }),
+    );
+    run.start();
+    return run;
+  }
+
+  private emitResult(spec: ProjectSpec, r: PipelineResult): void {
+    const meta: ResultMeta = {
+      deploymentId: spec.deploymentId,
+      projectId: spec.projectId,
+      frame: { width: r.frame.width, height: r.frame.height, ts: r.frame.ts },
+      latencyMs: { total: r.latencyMs.total, inference: r.latencyMs.inference },
+    };
+    for (const output of [...r.published, ...(r.output ? [r.output] : [])]) this.options.onResult({ output, meta });
+  }
+
+  private frameOf(stream: StreamName): Frame | undefined {
+    const run = this.active;
+    if (!run) return undefined;
+    return stream === "device" ? run.pipeline.latestFrame : run.pipeline.latestAnnotated();
+  }
+
+  private trialLimits(): { timeoutMs: number; maxErrors: number } {
+    return { timeoutMs: this.options.firstFrameTimeoutMs, maxErrors: this.options.trialMaxErrors ?? 3 };
+  }
+
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}

@@ -1,0 +1,57 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { DeviceFile } from "@edgelens/shared/schemas";
+import type { DaemonConfigInput } from "../../src/daemon/daemon-config";
+import { REPO_ROOT, spawnTs, type TsChild } from "./child-process";
+
+export interface StartedEvent {
+  event: "started";
+  deviceId: string;
+  stream: string | null;
+  pid: number;
+  dataDir: string;
+}
+
+export interface AgentProcess {
+  proc: TsChild;
+  started: StartedEvent;
+  /** SIGTERM: the agent says offline and stops cleanly. */
+  stop(): Promise<number | string>;
+  kill9(): Promise<number | string>;
+}
+
+const CLI = join(REPO_ROOT, "apps/agent/src/cli.ts");
+
+export function writeDeviceFile(dir: string, device: DeviceFile): string {
+  const path = join(dir, "edgelens-device.json");
+  writeFileSync(path, JSON.stringify(device, null, 2));
+  return path;
+}
+
+/** Settings that keep tests quick: fast reconnects and retries, frequent telemetry, a free stream port. */
+export const FAST_CONFIG: Omit<DaemonConfigInput, "deviceFile" | "dataDir"> = {
+  mqtt: { backoffMinMs: 100, backoffMaxMs: 500, keepaliveS: 10, connectTimeoutMs: 3000 },
+  download: { retryDelayMs: 50, attempts: 3, stallTimeoutMs: 10_000 },
+  deploy: { firstFrameTimeoutMs: 30_000 },
+  telemetry: { intervalMs: 1000 },
+  logs: { level: "info", ratePerSec: 50, burst: 100 },
+  stream: { port: 0 },
+};
+
+/**
+ * `edgelens-agent run` as a child process (one node process: kill -9 is real), started with a
+ * config file; resolves at its `started` line.
+ */
+export async function startAgent(opts: {
+  deviceFile: string;
+  dataDir: string;
+  config?: Omit<DaemonConfigInput, "deviceFile" | "dataDir">;
+  env?: Record<string, string>;
+}): Promise<AgentProcess> {
+  const configFile = join(opts.dataDir, "..", `agent-config-${Date.now()}-${Math.random().toString(36).slice(2, 6)}.json`);
+  writeFileSync(configFile, JSON.stringify(opts.config ?? FAST_CONFIG));
+  const proc = spawnTs(CLI, ["run", "--device-file", opts.deviceFile, "--data-dir", opts.dataDir, "--config", configFile], opts.env ?? {});
+  const line = await proc.waitForLine((l) => l.startsWith('{"event":"started"'), 60_000, "started line");
+  const started = JSON.parse(line) as StartedEvent;
+  return { proc, started, stop: () => proc.stop(10_000), kill9: () => proc.kill9() };
+}
