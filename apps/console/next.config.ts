@@ -12,6 +12,9 @@ const config: NextConfig = {
   poweredByHeader: false,
   typedRoutes: false,
   ...(env.nextDistDir ? { distDir: env.nextDistDir } : {}),
+  turbopack: {
+    ignoreIssue: [{ path: "**/packages/vision/src/**", title: /Module not found/ }],
+  },
 };
 
 export default config;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { devices } from "@edgelens/db";
+import { devices, events } from "@edgelens/db";
 import { InferCounter, peopleIn } from "../src/server/live/infer-counter";
 import { getDashboardStats } from "../src/server/services/dashboard";
 import { registerDevice } from "../src/server/services/devices";
@@ -43,5 +43,10 @@ describe("dashboard", () => {
     expect(s.deployments).toEqual({ inProgress: 0, failed24h: 0, running: 0 });
     expect(s.perMinute).toHaveLength(60);
     expect(s.eventsPerMinute).toHaveLength(60);
+    const now = Date.now();
+    t.ctx.db.insert(events).values([0, 1, 61].map((ago) => ({ ruleName: "r", topic: "t", payload: {}, ts: now - ago * 1000 }))).run();
+    const counted = getDashboardStats(t.ctx, now).eventsPerMinute;
+    expect(counted.reduce((a, b) => a + b.events, 0)).toBe(3);
+    expect(counted.at(-1)!.events).toBeGreaterThanOrEqual(1);
   });
 });

@@ -31,7 +31,8 @@ export function getDashboardStats(ctx: ServiceContext, now = Date.now()): Dashbo
       .get()?.n ?? 0;
 
   const firstMinute = Math.floor(now / MINUTE_MS) * MINUTE_MS - 59 * MINUTE_MS;
-  const minuteExpr = sql<number>`(${events.ts} / ${MINUTE_MS}) * ${MINUTE_MS}`;
+  // Literal, not a bound parameter: better-sqlite3 binds JS numbers as REAL, which would make this a float division.
+  const minuteExpr = sql<number>`(${events.ts} / ${sql.raw(String(MINUTE_MS))}) * ${sql.raw(String(MINUTE_MS))}`;
   const eventRows = ctx.db.select({ minute: minuteExpr, n: count() }).from(events).where(gte(events.ts, firstMinute)).groupBy(minuteExpr).all();
   const eventsByMinute = new Map(eventRows.map((r) => [Number(r.minute), r.n]));
   const eventsPerMinute = Array.from({ length: 60 }, (_, i) => {

@@ -1,0 +1,160 @@
+import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { events } from "@edgelens/db";
+import { DeviceFileSchema } from "@edgelens/shared";
+import { getSampleModel } from "@edgelens/vision/models";
+import * as Res from "../src/server/http/api-responses";
+import { loadConsoleConfig } from "../src/env";
+import { closeContext, createContext } from "../src/server/context";
+import { startBroker, type BrokerProcess } from "./support/broker";
+import { startConsoleFixture, type ConsoleFixture } from "./support/console-fixture";
+import { TEST_SECRET, tempContext } from "./support/temp-context";
+
+const humanModels = new URL("../../../packages/vision/node_modules/@vladmandic/human/models/", import.meta.url).pathname;
+
+/** Every body is checked against the schema the OpenAPI document is generated from. */
+function shaped<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+  return schema.parse(body);
+}
+
+describe("REST API /api/v1 over HTTP (real next dev + real broker)", () => {
+  let broker: BrokerProcess;
+  let f: ConsoleFixture;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    const seed = tempContext();
+    dataDir = seed.dir;
+    await closeContext(seed.ctx);
+    broker = await startBroker(dataDir, TEST_SECRET);
+    f = await startConsoleFixture("resources", { brokerUrl: broker.mqttUrl, wsPort: broker.wsPort, dataDir });
+  });
+  afterAll(async () => {
+    await f?.close();
+    await broker?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("registers, lists, renames and deregisters devices", async () => {
+    const reg = await f.admin.post("/api/v1/devices", { id: "cam-api", name: "Lobby" });
+    expect(reg.status).toBe(201);
+    const body = shaped(Res.RegisteredDevice, reg.body);
+    expect(DeviceFileSchema.parse(body.deviceFile).brokerUrl).toBe(broker.mqttUrl);
+    const bad = await f.admin.post("/api/v1/devices", { id: "No Good" });
+    expect(bad.status).toBe(400);
+    expect(shaped(Res.ErrorResponse, bad.body).error.message).toMatch(/^id: device id must be/);
+    expect((await f.admin.post("/api/v1/devices", { id: "cam-api" })).status).toBe(409);
+    expect((await f.admin.post("/api/v1/devices", "{", { "content-type": "application/json" })).status).toBe(400);
+    shaped(z.object({ devices: z.array(Res.DeviceView) }), (await f.admin.get("/api/v1/devices")).body);
+    const renamed = await f.admin.patch("/api/v1/devices/cam-api", { name: "Hall" });
+    expect(shaped(z.object({ device: Res.DeviceView }), renamed.body).device.name).toBe("Hall");
+    const stream = await f.admin.post("/api/v1/devices/cam-api/stream", { stream: "project", seconds: 5 });
+    expect(stream.status).toBe(200);
+    shaped(Res.StreamRequestResult, stream.body);
+    const cmd = await f.admin.post("/api/v1/devices/cam-api/commands", { cmd: "snapshot" });
+    expect(cmd.status).toBe(202);
+    shaped(Res.CommandResult, cmd.body);
+    expect((await f.admin.get("/api/v1/devices/ghost")).status).toBe(404);
+  });
+
+  it("imports a raw ONNX upload, and refuses a corrupt one leaving nothing behind", async () => {
+    const model = getSampleModel("blazeface");
+    const ok = await f.admin.post("/api/v1/models?name=faces", new Uint8Array(readFileSync(model.path)), { "content-type": "application/octet-stream" });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+    expect(shaped(z.object({ version: Res.ModelVersionView }), ok.body).version.sha256).toBe(model.sha256);
+    const artifactsBefore = readdirSync(join(dataDir, "artifacts")).flatMap((d) => readdirSync(join(dataDir, "artifacts", d)));
+    const corrupt = await f.admin.post("/api/v1/models?name=junk", new Uint8Array(Buffer.from("definitely not onnx".repeat(100))), { "content-type": "application/octet-stream" });
+    expect(corrupt.status).toBe(422);
+    expect(shaped(Res.ErrorResponse, corrupt.body).error).toMatchObject({ code: "INVALID_MODEL", message: expect.stringMatching(/not (a loadable )?.*ONNX model/) });
+    expect(readdirSync(join(dataDir, "artifacts")).flatMap((d) => readdirSync(join(dataDir, "artifacts", d)))).toEqual(artifactsBefore);
+    expect(readdirSync(join(dataDir, "uploads"))).toEqual([]);
+    const models = shaped(z.object({ models: z.array(Res.ModelView) }), (await f.admin.get("/api/v1/models")).body).models;
+    expect(models.map((m) => m.name)).toEqual(["faces"]);
+  });
+
+  it("converts an uploaded TF.js model in a job with progress", async () => {
+    const up = await f.admin.post<{ uploadId: string }>("/api/v1/uploads");
+    expect(up.status).toBe(201);
+    for (const name of ["blazeface.json", "blazeface.bin"]) {
+      const put = await f.admin.put(`/api/v1/uploads/${up.body.uploadId}/${name}`, new Uint8Array(readFileSync(join(humanModels, name))), { "content-type": "application/octet-stream" });
+      expect(put.status).toBe(201);
+    }
+    const start = await f.admin.post("/api/v1/models", { name: "blazeface-upload", uploadId: up.body.uploadId, format: "tfjs" });
+    expect(start.status).toBe(202);
+    let job = shaped(z.object({ job: Res.JobView }), start.body).job;
+    while (job.state === "running") {
+      await new Promise((r) => setTimeout(r, 200));
+      job = shaped(z.object({ job: Res.JobView }), (await f.admin.get(`/api/v1/jobs/${job.id}`)).body).job;
+    }
+    expect(job.error).toBeNull();
+    expect(job).toMatchObject({ state: "succeeded", progress: { pct: 100 } });
+    expect(Res.ModelVersionView.parse(job.result).format).toBe("tfjs");
+    expect(readdirSync(join(dataDir, "uploads"))).toEqual([]);
+  });
+
+  it("creates projects, answers a compile error with 422 and its line, deploys and shows the timeline", async () => {
+    const created = await f.admin.post("/api/v1/projects", { name: "lobby faces", template: "face-detection" });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const project = shaped(z.object({ project: Res.ProjectDetail }), created.body).project;
+    const broken = await f.admin.post(`/api/v1/projects/${project.id}/versions`, { functionSource: "export default {\n  infer( {\n};\n" });
+    expect(broken.status).toBe(422);
+    expect(shaped(Res.ErrorResponse, broken.body).error).toMatchObject({ code: "COMPILE_FAILED", context: { line: expect.any(Number), column: expect.any(Number) } });
+    const saved = await f.admin.post(`/api/v1/projects/${project.id}/versions`, { config: { source: "/media/person.jpg", fps: 3 } });
+    expect(shaped(z.object({ version: Res.ProjectVersionView }), saved.body).version.version).toBe(2);
+
+    const dep = await f.admin.post("/api/v1/deployments", { projectId: project.id, deviceIds: ["cam-api"] });
+    expect(dep.status).toBe(201);
+    const [deployment] = shaped(z.object({ deployments: z.array(Res.DeploymentView) }), dep.body).deployments;
+    expect(deployment).toMatchObject({ state: "queued", projectVersion: 2, createdBy: "admin@test.local" });
+    const detail = shaped(z.object({ deployment: Res.DeploymentDetail }), (await f.admin.get(`/api/v1/deployments/${deployment!.id}`)).body).deployment;
+    expect(detail.events.map((e) => e.state)).toEqual(["queued"]);
+    expect(detail.desired?.config).toMatchObject({ source: "/media/person.jpg", fps: 3 });
+    const removal = await f.admin.post("/api/v1/deployments", { projectId: null, deviceIds: ["cam-api"] });
+    expect(shaped(z.object({ deployments: z.array(Res.DeploymentView) }), removal.body).deployments[0]?.projectId).toBeNull();
+    const listed = shaped(z.object({ deployments: z.array(Res.DeploymentView) }), (await f.admin.get("/api/v1/deployments?deviceId=cam-api&limit=1")).body);
+    expect(listed.deployments).toHaveLength(1);
+    shaped(z.object({ templates: z.array(Res.TemplateView) }), (await f.admin.get("/api/v1/templates")).body);
+  });
+
+  it("manages and tests rules", async () => {
+    const created = await f.admin.post("/api/v1/rules", { name: "crowd", sql: "SELECT * FROM 'edgelens/devices/+/infer' WHERE counts.person > 2", actions: [{ type: "store" }] });
+    expect(created.status).toBe(201);
+    const rule = shaped(z.object({ rule: Res.RuleView }), created.body).rule;
+    const off = await f.admin.patch(`/api/v1/rules/${rule.id}`, { enabled: false });
+    expect(shaped(z.object({ rule: Res.RuleView }), off.body).rule.enabled).toBe(false);
+    const bad = await f.admin.post("/api/v1/rules", { name: "bad", sql: "SELECT * FROM", actions: [{ type: "store" }] });
+    expect(bad.status).toBe(400);
+    expect(shaped(Res.ErrorResponse, bad.body).error.code).toBe("RULE_PARSE_ERROR");
+    const test = await f.admin.post("/api/v1/rules/test", { sql: rule.sql, topic: "edgelens/devices/cam-api/infer", payload: { counts: { person: 3 } } });
+    expect(shaped(z.object({ result: Res.RuleTestResultView }), test.body).result).toMatchObject({ ok: true, matched: true });
+    expect((await f.admin.delete(`/api/v1/rules/${rule.id}`)).status).toBe(204);
+  });
+
+  it("lists events as JSON and CSV, and dashboard figures", async () => {
+    const ctx = createContext(loadConsoleConfig({ EDGELENS_DATA_DIR: dataDir, EDGELENS_SECRET: TEST_SECRET }));
+    ctx.db.insert(events).values([1, 2, 3].map((i) => ({ ruleName: "crowd", topic: "edgelens/devices/cam-api/infer", deviceId: "cam-api", labels: "person", payload: { n: i }, ts: Date.now() - (4 - i) * 1000 }))).run();
+    await closeContext(ctx);
+    const page = shaped(z.object({ events: z.array(Res.EventView), nextBeforeId: z.number().nullable() }), (await f.admin.get("/api/v1/events?deviceId=cam-api&limit=2")).body);
+    expect(page.events.map((e) => e.payload.n)).toEqual([3, 2]);
+    const csv = await f.admin.get("/api/v1/events?format=csv&label=person");
+    expect(csv.headers.get("content-type")).toMatch(/text\/csv/);
+    expect(String(csv.body).trimEnd().split("\r\n")).toHaveLength(4);
+    const stats = shaped(z.object({ stats: Res.DashboardStatsView }), (await f.admin.get("/api/v1/dashboard")).body).stats;
+    const devices = shaped(z.object({ devices: z.array(Res.DeviceView) }), (await f.admin.get("/api/v1/devices")).body).devices;
+    expect(stats.devices.total).toBe(devices.length);
+    expect(stats.eventsPerMinute.reduce((a, b) => a + b.events, 0)).toBe(3);
+  });
+
+  it("describes itself in OpenAPI 3.1, one entry per route", async () => {
+    const doc = (await f.anonymous.get<{ openapi: string; paths: Record<string, Record<string, unknown>> }>("/api/v1/openapi.json")).body;
+    expect(doc.openapi).toBe("3.1.0");
+    const routes = readdirSync(new URL("../src/app/api/v1/", import.meta.url), { recursive: true })
+      .map(String)
+      .filter((p) => p.endsWith("route.ts") && !p.startsWith("openapi.json"))
+      .map((p) => `/${p.replace(/\/?route\.ts$/, "").replace(/\[(\w+)\]/g, "{$1}")}`);
+    expect(Object.keys(doc.paths).sort()).toEqual(routes.sort());
+    expect(doc.paths["/devices"]).toHaveProperty("post.requestBody.content.application/json.schema.properties.id");
+  });
+});
