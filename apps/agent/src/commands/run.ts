@@ -83,6 +83,7 @@ export function registerRunCommand(program: Command): void {
         "  spool: maxMessages [100000], maxBytes [268435456], maxInflight [32]",
         "  download: attempts [5], retryDelayMs [1000], stallTimeoutMs [30000], cacheMaxBytes [2 GiB]",
         "  deploy: firstFrameTimeoutMs [60000]      telemetry: intervalMs [10000]",
+        "  sources: restartBaseMs [500], restartMaxMs [30000], stallTimeoutMs [15000]",
         "  logs: level [info], ratePerSec [5], burst [20]",
         "  stream: enabled [true], host [127.0.0.1], port [8090], maxFps [15], previewFps [5], previewMaxMs [600000], jpegQuality [75]",
         "  defaultSource, ffmpegPath [/usr/bin/ffmpeg], logLevel [info]",

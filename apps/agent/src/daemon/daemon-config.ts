@@ -54,6 +54,16 @@ export const DaemonConfigSchema = z
       .strict()
       .prefault({}),
     telemetry: z.object({ intervalMs: ms(10_000, 100, 3_600_000) }).strict().prefault({}),
+    /** A failed source (camera unplugged, stream down) is restarted with this backoff, forever. */
+    sources: z
+      .object({
+        restartBaseMs: ms(500, 10, 600_000),
+        restartMaxMs: ms(30_000, 10, 3_600_000),
+        /** A live source with no frame for this long is restarted. */
+        stallTimeoutMs: ms(15_000, 100, 3_600_000),
+      })
+      .strict()
+      .prefault({}),
     logs: z
       .object({
         level: z.enum(["debug", "info", "warn", "error"]).default("info"),

@@ -3,7 +3,7 @@ import { EdgelensError } from "@edgelens/shared/errors";
 import type { Frame } from "@edgelens/vision/project";
 import type { PipelineResult } from "../pipeline/index";
 import { loadProject, type ProjectHandle } from "../runtime/index";
-import { createFrameSource } from "../sources/index";
+import { createFrameSource, type SourceOptions } from "../sources/index";
 import type { ProjectHost, ProjectSpec, ReplaceOptions } from "../deploy/project-host";
 import type { FrameTap, JpegFrame } from "../stream/frame-tap";
 import type { Logger } from "../telemetry/logger";
@@ -22,6 +22,8 @@ export interface SupervisorOptions {
   trialMaxErrors?: number;
   jpegQuality: number;
   ffmpegPath?: string;
+  /** Restart backoff and stall timeout of sources. */
+  sourceOptions?: Pick<SourceOptions, "backoff" | "stallTimeoutMs">;
   /** The source of projects whose config names none (the device's camera). */
   defaultSource?: string;
   onResult(result: { output: FunctionOutput; meta: ResultMeta }): void;
@@ -147,6 +149,7 @@ export class ProjectSupervisor implements ProjectHost, FrameTap {
       ...(spec.config.width ? { width: spec.config.width } : {}),
       ...(spec.config.height ? { height: spec.config.height } : {}),
       ...(spec.config.fps ? { fps: spec.config.fps } : {}),
+      ...this.options.sourceOptions,
       realtime: true,
       restart: true,
       ...(this.options.ffmpegPath ? { ffmpegPath: this.options.ffmpegPath } : {}),
