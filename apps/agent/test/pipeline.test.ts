@@ -42,14 +42,14 @@ describe("stats", () => {
   });
 
   it("measures results per second over the window, or over the pipeline's age while it is younger", () => {
-    const samples: LatencySample[] = [1000, 1500, 2000, 2500, 3000].map((at) => ({ at, totalMs: 1, inferenceMs: 1 }));
+    const samples: LatencySample[] = [1000, 1500, 2000, 2500, 3000].map((at) => ({ at, totalMs: 1, inferenceMs: 1, functionMs: 1 }));
     expect(resultsPerSecond(samples, 3000, 10_000, 500)).toBe(2); // 5 results in 2.5 s
     expect(resultsPerSecond(samples, 3000, 1000, 0)).toBe(2); // 2500 and 3000 inside the last second
     expect(resultsPerSecond(samples, 3000, 10_000, 3000)).toBe(0);
   });
 
   it("prunes samples older than the window or beyond the cap", () => {
-    const samples: LatencySample[] = [1, 2, 3, 4].map((at) => ({ at: at * 1000, totalMs: 1, inferenceMs: 1 }));
+    const samples: LatencySample[] = [1, 2, 3, 4].map((at) => ({ at: at * 1000, totalMs: 1, inferenceMs: 1, functionMs: 1 }));
     expect(pruneSamples(samples, 4000, 2500, 100)).toBe(3);
     expect(samples.map((s) => s.at)).toEqual([2000, 3000, 4000]);
     expect(pruneSamples(samples, 4000, 10_000, 1)).toBe(1);

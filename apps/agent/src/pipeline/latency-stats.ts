@@ -11,6 +11,8 @@ export interface LatencySample {
   at: number;
   totalMs: number;
   inferenceMs: number;
+  /** The project function's whole infer call (pre-processing, models, post-processing). */
+  functionMs: number;
 }
 
 /** Linear interpolation between closest ranks (numpy's default); 0 for no values. */

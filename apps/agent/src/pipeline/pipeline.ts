@@ -48,8 +48,12 @@ export interface PipelineEvents {
 export interface PipelineStats {
   /** Results per second over the window. */
   fps: number;
+  /** Frame capture to result. */
   latencyMs: LatencySummary;
+  /** Models running. */
   inferenceMs: LatencySummary;
+  /** The function's infer call, models included. */
+  functionMs: LatencySummary;
   framesIn: number;
   processed: number;
   /** Frames replaced by a newer one while the project was busy. */
@@ -142,6 +146,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       fps: resultsPerSecond(this.samples, now, this.windowMs, this.startedAt),
       latencyMs: summarizeLatencies(recent.map((s) => s.totalMs)),
       inferenceMs: summarizeLatencies(recent.map((s) => s.inferenceMs)),
+      functionMs: summarizeLatencies(recent.map((s) => s.functionMs)),
       ...this.counters,
       windowMs: this.windowMs,
     };
@@ -177,7 +182,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     this.lastProcessed = { frame, overlay: result.overlay };
     this.annotated = undefined;
     const total = Math.max(0, done - frame.ts);
-    this.samples.push({ at: done, totalMs: total, inferenceMs: result.inferenceMs });
+    this.samples.push({ at: done, totalMs: total, inferenceMs: result.inferenceMs, functionMs: result.totalMs });
     if (this.samples.length > MAX_SAMPLES) pruneSamples(this.samples, done, this.windowMs, MAX_SAMPLES);
     this.emit("result", {
       frame: metaOf(frame),

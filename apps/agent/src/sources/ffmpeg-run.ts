@@ -24,19 +24,57 @@ export interface FfmpegRunResult {
 const STDERR_HEAD = 64 * 1024;
 const STDERR_TAIL = 2048;
 const KILL_GRACE_MS = 2000;
+// Why 2: ffmpeg decodes the next frames while the consumer works on this one (a pipe holds only
+// 64 KiB, less than one frame), without letting a slow consumer pile frames up in memory.
+const PREFETCH_FRAMES = 2;
+
+/**
+ * Hands frames to the consumer one at a time and in order, while letting the reader run up to
+ * `depth` frames ahead of it. A consumer failure surfaces from push() or drain().
+ */
+class OrderedDelivery {
+  private tail: Promise<void> = Promise.resolve();
+  private readonly pending: Promise<void>[] = [];
+
+  constructor(
+    private readonly depth: number,
+    private readonly consume: (frame: Uint8Array) => void | Promise<void>,
+  ) {}
+
+  get busy(): boolean {
+    return this.pending.length > 0;
+  }
+
+  async push(frame: Uint8Array): Promise<void> {
+    const delivered = this.tail.then(() => this.consume(frame));
+    this.tail = delivered;
+    this.pending.push(delivered);
+    const settle = () => void this.pending.splice(this.pending.indexOf(delivered), 1);
+    delivered.then(settle, settle);
+    if (this.pending.length > this.depth) await this.pending[0];
+  }
+
+  drain(): Promise<void> {
+    return this.tail;
+  }
+}
 
 /** One ffmpeg process delivering raw RGB frames. A consumer error rejects `result`. */
 export class FfmpegRun {
   readonly result: Promise<FfmpegRunResult>;
-  /** True while the consumer holds a frame; a stall watchdog must not count that time. */
-  busy = false;
   lastActivity = Date.now();
   private readonly child;
+  private delivery: OrderedDelivery | undefined;
   private reason: string | undefined;
 
   constructor(options: FfmpegRunOptions) {
     this.child = spawn(options.ffmpegPath, options.args, { stdio: ["ignore", "pipe", "pipe"] });
     this.result = this.pump(options);
+  }
+
+  /** True while the consumer holds frames; a stall watchdog must not count that time. */
+  get busy(): boolean {
+    return this.delivery?.busy ?? false;
   }
 
   /** Ends the process: SIGTERM, then SIGKILL if it lingers. */
@@ -75,6 +113,8 @@ export class FfmpegRun {
     let assembler: FrameAssembler | undefined;
     let width = 0;
     let height = 0;
+    const delivery = new OrderedDelivery(PREFETCH_FRAMES, (frame: Uint8Array) => options.onFrame(frame, width, height));
+    this.delivery = delivery;
     try {
       for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
         this.lastActivity = Date.now();
@@ -86,19 +126,16 @@ export class FfmpegRun {
         }
         for (const frame of assembler.push(chunk)) {
           frames += 1;
-          this.busy = true;
-          try {
-            await options.onFrame(frame, width, height);
-          } finally {
-            this.busy = false;
-            this.lastActivity = Date.now();
-          }
+          await delivery.push(frame);
         }
       }
+      await delivery.drain();
     } catch (error) {
       this.kill("the frame consumer failed", "SIGKILL");
       await closed;
       throw error;
+    } finally {
+      this.lastActivity = Date.now();
     }
     const { code, signal } = await closed;
     const tail = stderr.slice(-STDERR_TAIL).trim();
