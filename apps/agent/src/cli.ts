@@ -1,16 +1,19 @@
 #!/usr/bin/env node
-import { Command } from "commander";
+import { Command, CommanderError } from "commander";
 import { registerConvertCommand } from "./commands/convert";
 import { registerInferCommand } from "./commands/infer";
 import { registerModelsCommand } from "./commands/models";
-import { reportError } from "./commands/report-error";
+import { EXIT_USAGE, reportError } from "./commands/report-error";
 import { registerRunCommand } from "./commands/run";
 import { registerTemplatesCommand } from "./commands/templates";
 
 /** edgelens-agent: the device daemon (`run`) and the developer tools around it. */
 const program = new Command("edgelens-agent")
   .description("Edgelens edge agent: runs projects on a device, and simulates them locally")
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Commander reports usage errors itself; exitOverride lets them end with EXIT_USAGE (set
+  // before the commands are added: subcommands copy it).
+  .exitOverride();
 
 // One register function per command (commands/<name>.ts).
 registerRunCommand(program);
@@ -22,6 +25,10 @@ registerTemplatesCommand(program);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  reportError(error);
-  process.exitCode = 1;
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode === 0 ? 0 : EXIT_USAGE;
+  } else {
+    reportError(error);
+    process.exitCode = 1;
+  }
 }
