@@ -1,4 +1,7 @@
 import { createHash } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { EdgelensError } from "@edgelens/shared/errors";
 import { beforeAll, describe, expect, it } from "vitest";
 import { visionHelpers } from "../src/index";
@@ -83,6 +86,19 @@ describe("loadProjectModule", () => {
     await a.infer(frame(), {} as never);
     expect(await a.infer(frame(), {} as never)).toEqual({ counts: { n: 2 } });
     expect(await b.infer(frame(), {} as never)).toEqual({ counts: { n: 1 } });
+  });
+
+  it("loads a compiled function stored without an extension (the agent's artifact cache)", async () => {
+    const { code } = await compileProjectFunction("export default { infer() { return { counts: { fromFile: 1 } }; } };", { filename: "f.js" });
+    const dir = mkdtempSync(join(tmpdir(), "edgelens-project-"));
+    try {
+      const path = join(dir, "3f9a0c");
+      writeFileSync(path, code);
+      expect(await (await loadProjectModule({ path })).infer(frame(), {} as never)).toEqual({ counts: { fromFile: 1 } });
+      await expect(loadProjectModule({ path: join(dir, "missing") })).rejects.toMatchObject({ code: "FUNCTION_FAILED", message: expect.stringContaining("cannot read") });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("refuses a default export that is not a project", async () => {

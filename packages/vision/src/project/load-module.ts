@@ -1,4 +1,4 @@
-import { pathToFileURL } from "node:url";
+import { readFile } from "node:fs/promises";
 import { EdgelensError } from "@edgelens/shared/errors";
 import type { ProjectDefinition } from "./define-project";
 
@@ -31,13 +31,18 @@ export function checkProjectDefinition(value: unknown, where: string): ProjectDe
  * keeps at module level is never shared between two loads.
  */
 export async function loadProjectModule(source: { code: string } | { path: string }): Promise<ProjectDefinition> {
-  loads += 1;
-  const url =
-    "code" in source
-      ? // Why the trailing comment: Node caches modules by URL, and identical code would share one instance.
-        `data:text/javascript;base64,${Buffer.from(`${source.code}\n// load ${loads}\n`).toString("base64")}`
-      : `${pathToFileURL(source.path).href}?load=${loads}`;
   const where = "code" in source ? "project function" : source.path;
+  // Why read the file rather than import its path: artifacts are stored under their hash, without
+  // an extension, and Node would guess their module format from the folder's package.json.
+  const code =
+    "code" in source
+      ? source.code
+      : await readFile(source.path, "utf8").catch((error: Error) => {
+          throw new EdgelensError("FUNCTION_FAILED", `cannot read the function ${source.path}: ${error.message}`, { path: source.path });
+        });
+  loads += 1;
+  // The trailing comment makes each load's URL unique: Node caches modules by URL.
+  const url = `data:text/javascript;base64,${Buffer.from(`${code}\n// load ${loads}\n`).toString("base64")}`;
   let mod: { default?: unknown };
   try {
     mod = (await import(url)) as { default?: unknown };
