@@ -98,6 +98,24 @@ describe("pipeline", () => {
     expect(pipeline.stats()).toMatchObject({ processed: 2, errors: 1 });
   });
 
+  it("turns a throwing result listener into a frame-error instead of an unhandled rejection", async () => {
+    const project = await load("export default { infer(f) { return { counts: { seq: f.seq } }; } };");
+    const pipeline = new Pipeline({ project, policy: "latest" });
+    const errors: PipelineFrameError[] = [];
+    pipeline.on("result", () => {
+      throw new Error("publisher broke");
+    });
+    pipeline.on("frame-error", (e) => errors.push(e));
+    void pipeline.onFrame(frame(0));
+    await pipeline.idle();
+    void pipeline.onFrame(frame(1));
+    await pipeline.idle();
+    expect(errors.map((e) => [e.frame.seq, e.error.code, e.error.message])).toEqual([
+      [0, "INTERNAL", expect.stringContaining("publisher broke")],
+      [1, "INTERNAL", expect.stringContaining("publisher broke")],
+    ]);
+  });
+
   it("draws the overlay on a copy of the processed frame, leaving the raw frame as it was", async () => {
     const project = await load("export default { infer(f, ctx) { ctx.draw.box([0, 0, 4, 2], { color: '#ff0000', lineWidth: 1 }); return null; } };");
     const pipeline = new Pipeline({ project, policy: "every" });

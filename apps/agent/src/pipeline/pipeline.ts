@@ -113,7 +113,9 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       this.waiting = frame;
       return;
     }
-    this.busy = this.drain(frame).finally(() => (this.busy = undefined));
+    this.busy = this.drain(frame)
+      .catch((error: unknown) => this.listenerFailed(frame, error))
+      .finally(() => (this.busy = undefined));
   };
 
   /** Swaps the project; a frame in flight finishes on the old one. `null` pauses processing. */
@@ -155,6 +157,21 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
   /** Resolves when no frame is being processed or waiting. */
   async idle(): Promise<void> {
     while (this.busy) await this.busy;
+  }
+
+  /**
+   * A `result` listener threw. In "every" mode that reaches the source (and its wait()); here
+   * nobody awaits the frame, so it becomes a frame-error, and if that listener throws too, a
+   * process warning: never an unhandled rejection that would end the agent.
+   */
+  private listenerFailed(frame: Frame, error: unknown): void {
+    this.counters.errors += 1;
+    const failure = new EdgelensError("INTERNAL", `a result listener failed on frame ${frame.seq}: ${error instanceof Error ? error.message : String(error)}`, {}, { cause: error });
+    try {
+      this.emit("frame-error", { frame: metaOf(frame), error: failure });
+    } catch (again) {
+      process.emitWarning(`${failure.message}; then the frame-error listener failed: ${String(again)}`, "EdgelensPipelineWarning");
+    }
   }
 
   private async drain(first: Frame): Promise<void> {
