@@ -145,7 +145,9 @@ class WorkerProjectHandle extends EventEmitter<ProjectHandleEvents> implements P
         await session.dispose();
         throw error;
       }
-      void session.exited.then((reason) => this.onExit(session, reason));
+      session.exited
+        .then((reason) => this.onExit(session, reason))
+        .catch((error: unknown) => process.emitWarning(`restarting project ${this.projectId} failed: ${String(error)}`, "EdgelensRuntimeWarning"));
     })();
     this.starting.catch(() => undefined);
     return this.starting;
