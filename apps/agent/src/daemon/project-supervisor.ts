@@ -117,8 +117,13 @@ export class ProjectSupervisor implements ProjectHost, FrameTap {
     const run = this.newRun(spec, key);
     try {
       await run.swap(spec, await this.load(spec, log));
-      if (options.awaitFirstFrame) await awaitFirstResult(run, this.trialLimits(), () => (this.active = run));
-      else this.active = run;
+      const loadedAt = performance.now();
+      if (options.awaitFirstFrame) {
+        await awaitFirstResult(run, this.trialLimits(), () => (this.active = run));
+        log.info(`first frame processed ${Math.round(performance.now() - loadedAt)} ms after loading (${run.framesFromSource} frames from the source so far)`);
+      } else {
+        this.active = run;
+      }
     } catch (err) {
       await run.stop().catch((e: unknown) => log.warn(`stopping the failed candidate: ${describeError(e)}`));
       throw err;
@@ -130,12 +135,14 @@ export class ProjectSupervisor implements ProjectHost, FrameTap {
   }
 
   private async load(spec: ProjectSpec, log: Logger): Promise<ProjectHandle> {
+    const started = performance.now();
     const handle = await loadProject({
       projectId: spec.projectId,
       codePath: spec.functionPath,
       models: spec.modelPaths,
       config: spec.config,
     });
+    log.info(`project ${spec.projectId} v${spec.version} loaded in ${Math.round(performance.now() - started)} ms (models: ${handle.models.map((m) => m.name).join(", ") || "none"})`);
     handle.on("log", (l) => log[l.level === "info" ? "info" : l.level === "warn" ? "warn" : "error"](`[project] ${l.message}`));
     handle.on("restart", (r) => log.warn(`project worker restarted (${r.reason}, ${r.restarts} so far, next in ${r.delayMs} ms): ${r.error.message}`, { code: r.error.code }));
     handle.on("restart-failed", (e) => log.error(`project worker did not come back: ${e.message}`, { code: e.code }));
