@@ -203,10 +203,10 @@ export async function startDaemon(config: DaemonConfig, options: DaemonOptions =
     });
 
     log.info(`agent ${AGENT_VERSION} starting for device ${device.deviceId} (data dir ${config.dataDir}, spool depth ${spool.depth()})`);
-    // The last good project runs before (and without) the broker.
-    await manager.resume();
     link.start();
     telemetry.start();
+    // The last good project runs from the cache whether or not the broker is there.
+    await manager.resume();
 
     let stopping: Promise<void> | null = null;
     const stop = (): Promise<void> =>
@@ -228,8 +228,9 @@ export async function startDaemon(config: DaemonConfig, options: DaemonOptions =
     for (const c of cleanups.reverse()) {
       try {
         await c();
-      } catch {
-        // The start error is the one to report.
+      } catch (cleanupErr) {
+        // The start error is the one thrown; this one is only logged.
+        log.warn(`cleanup after a failed start: ${describeError(cleanupErr)}`);
       }
     }
     throw err;

@@ -38,6 +38,7 @@ export class DeploymentManager {
   private pending: DesiredState | null = null;
   private idle: Promise<void> = Promise.resolve();
   private releaseIdle: (() => void) | null = null;
+  private resuming: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: DeploymentManagerDeps) {
     this.memory = deps.store.load();
@@ -51,8 +52,16 @@ export class DeploymentManager {
     return this.memory;
   }
 
-  /** At start: runs the last good project from the cache. Never needs the network. */
-  async resume(): Promise<void> {
+  /**
+   * At start: runs the last good project from the cache. Never needs the network. Desired
+   * states submitted meanwhile wait for it.
+   */
+  resume(): Promise<void> {
+    this.resuming = this.resumeNow();
+    return this.resuming;
+  }
+
+  private async resumeNow(): Promise<void> {
     const cur = this.memory.current;
     if (!cur?.project) {
       this.deps.reporter.reported(this.state());
@@ -98,6 +107,7 @@ export class DeploymentManager {
   private async drain(): Promise<void> {
     this.idle = new Promise((r) => (this.releaseIdle = r));
     try {
+      await this.resuming;
       while (this.pending) {
         const next = this.pending;
         this.pending = null;

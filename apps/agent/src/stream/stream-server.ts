@@ -63,8 +63,8 @@ export class StreamServer {
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? "/", "http://device");
-    if (req.method !== "GET" && req.method !== "HEAD") {
-      res.writeHead(405, { allow: "GET, HEAD" }).end();
+    if (req.method !== "GET") {
+      res.writeHead(405, { allow: "GET" }).end();
       return;
     }
     const stream = ROUTES[url.pathname];

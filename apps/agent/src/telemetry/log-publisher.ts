@@ -25,6 +25,7 @@ export class LogPublisher {
   private tokens: number;
   private last: number;
   private suppressed = 0;
+  private unsent = 0;
   private readonly now: () => number;
 
   constructor(
@@ -41,6 +42,11 @@ export class LogPublisher {
 
   suppressedCount(): number {
     return this.suppressed;
+  }
+
+  /** Lines that were sent while the link went down. */
+  unsentCount(): number {
+    return this.unsent;
   }
 
   private handle(entry: LogEntry): void {
@@ -63,8 +69,11 @@ export class LogPublisher {
     };
     const parsed = LogLineSchema.safeParse(line);
     if (!parsed.success) return;
-    // QoS 0 while connected: a failure here means the link just dropped, which the link logs.
-    this.publisher.publish(topics.logs(this.options.deviceId), JSON.stringify(parsed.data), { qos: 0, retain: false }).catch(() => undefined);
+    // QoS 0 while connected: a failure means the link just dropped (the link logs that); logging
+    // it here would feed this sink again, so it is counted instead.
+    this.publisher.publish(topics.logs(this.options.deviceId), JSON.stringify(parsed.data), { qos: 0, retain: false }).catch(() => {
+      this.unsent += 1;
+    });
   }
 
   private take(): boolean {
