@@ -117,3 +117,8 @@ export function getConsoleConfig(): ConsoleConfig {
   cached ??= loadConsoleConfig();
   return cached;
 }
+
+/** `next build` loads the server code too: start-up work (database, first admin) waits for a real start. */
+export function isNextBuildPhase(env: Record<string, string | undefined> = process.env): boolean {
+  return env.NEXT_PHASE === "phase-production-build";
+}

@@ -46,10 +46,10 @@ describe("edgelens admin CLI on a data dir (no broker needed)", () => {
     expect(dup.code).toBe(1);
     expect(dup.stderr).toMatch(/CONFLICT: device cam-cli is already registered/);
     const unknown = await cli("device", "lst");
-    expect(unknown.code).not.toBe(0);
+    expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/unknown command 'lst'/);
     const missing = await cli("deploy", "some-project");
-    expect(missing.code).not.toBe(0);
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/required option '--device/);
     const badConfig = await runCli(["device", "list"], { ...env, EDGELENS_CONSOLE_PORT: "lots" });
     expect(badConfig.code).toBe(2);

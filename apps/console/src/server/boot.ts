@@ -1,7 +1,9 @@
+import { isNextBuildPhase } from "../env";
 import { getContext } from "./context";
 import { isCodedError } from "./http/errors";
 
 export async function startConsoleServer(): Promise<void> {
+  if (isNextBuildPhase()) return;
   try {
     const ctx = await getContext();
     console.log(JSON.stringify({ event: "console-ready", dataDir: ctx.config.dataDir, consoleUrl: ctx.config.consoleUrl, brokerUrl: ctx.config.brokerUrl }));
