@@ -59,7 +59,7 @@ describe("deployments on a real agent", () => {
     expect(rolled.reason).toContain("dep-1");
     await stillPublishing("dep-1");
     expect(stack.results("dep-2")).toEqual([]);
-    await stack.observer.until(() => stack.reported().some((r) => r.lastError?.deploymentId === "dep-2" && r.deploymentId === "dep-1"), "reported lastError of dep-2");
+    await stack.observer.until(() => stack.reported().some((r) => r.lastError?.deploymentId === "dep-2" && r.deploymentId === "dep-1"), () => `reported lastError of dep-2; reported: ${JSON.stringify(stack.reported())}\n${stack.agentLog(60)}`);
   });
 
   it("fails a deployment whose model does not load and keeps the old project", async () => {

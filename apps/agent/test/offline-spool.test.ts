@@ -25,7 +25,7 @@ describe("offline spool", () => {
     await stack.observer.until(() => {
       void health().then((h) => (last = h), () => undefined);
       return last !== undefined && predicate(last);
-    }, `${what} (last /healthz: ${JSON.stringify(last)})\n${stack.agentLog()}`);
+    }, () => `${what} (last /healthz: ${JSON.stringify(last)})\n${stack.agentLog()}`);
     return last!;
   };
 
@@ -83,7 +83,7 @@ describe("offline spool", () => {
 
     stack.gate.open();
     const expected = lastBefore + resumed.spoolDepth + 1;
-    await stack.observer.until(() => (stack.results("dep-off").at(-1)?.seq ?? 0) >= expected, `seq ${expected} after the restart\n${stack.agentLog()}`);
+    await stack.observer.until(() => (stack.results("dep-off").at(-1)?.seq ?? 0) >= expected, () => `seq ${expected} after the restart\n${stack.agentLog()}`);
     expectOnceInOrder("dep-off");
   });
 });

@@ -136,6 +136,7 @@ export class ProjectSupervisor implements ProjectHost, FrameTap {
 
   private async load(spec: ProjectSpec, log: Logger): Promise<ProjectHandle> {
     const started = performance.now();
+    log.info(`loading project ${spec.projectId} v${spec.version} (models: ${Object.keys(spec.modelPaths).join(", ") || "none"})`);
     const handle = await loadProject({
       projectId: spec.projectId,
       codePath: spec.functionPath,

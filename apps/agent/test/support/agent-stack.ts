@@ -73,11 +73,11 @@ export async function startAgentStack(deviceId: string, secret = `${deviceId}-se
     reported: () => json<ReportedState>(topics.shadowReported(deviceId)),
     telemetry: () => json<Telemetry>(topics.telemetry(deviceId)),
     async waitForState(id, state, timeoutMs = 90_000) {
-      await observer.until(() => stack.progress(id).some((p) => p.state === state), `deployment ${id} ${state}\n${stack.agentLog()}`, timeoutMs);
+      await observer.until(() => stack.progress(id).some((p) => p.state === state), () => `deployment ${id} ${state}\n${stack.agentLog()}`, timeoutMs);
       return stack.progress(id).find((p) => p.state === state)!;
     },
     async waitForResults(id, count, timeoutMs = 90_000) {
-      await observer.until(() => stack.results(id).length >= count, `${count} results of ${id}\n${stack.agentLog()}`, timeoutMs);
+      await observer.until(() => stack.results(id).length >= count, () => `${count} results of ${id}\n${stack.agentLog()}`, timeoutMs);
       return stack.results(id);
     },
     agentLog: (lines = 30) => (stack.agent ? stack.agent.proc.lines.slice(-lines).join("\n") : "(no agent)"),

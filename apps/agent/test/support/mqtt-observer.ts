@@ -16,7 +16,7 @@ export interface MqttObserver {
   on(topic: string): Received[];
   json<T = unknown>(topic: string): T[];
   /** Resolves when `predicate` holds over the messages; rejects after timeoutMs, naming `what`. */
-  until(predicate: () => boolean, what: string, timeoutMs?: number): Promise<void>;
+  until(predicate: () => boolean, what: string | (() => string), timeoutMs?: number): Promise<void>;
   publish(topic: string, payload: string | Buffer, opts?: { qos?: 0 | 1; retain?: boolean }): Promise<void>;
   /** After a broker restart: waits for the reconnect and the SUBACK of a fresh subscribe. */
   resubscribe(): Promise<void>;
@@ -47,7 +47,7 @@ export async function startObserver(url: string, creds: { username: string; pass
         const started = Date.now();
         const check = (): void => {
           if (predicate()) return resolve();
-          if (Date.now() - started > timeoutMs) return reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+          if (Date.now() - started > timeoutMs) return reject(new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === "function" ? what() : what}`));
           setTimeout(check, 50);
         };
         check();
