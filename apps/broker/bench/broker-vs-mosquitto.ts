@@ -7,7 +7,8 @@
  *   pnpm --filter @edgelens/broker exec tsx bench/broker-vs-mosquitto.ts   (JSON on stdout, table on stderr)
  *
  * Env: BENCH_MOSQUITTO (default /usr/sbin/mosquitto), BENCH_MESSAGES (per run, default 20000),
- * BENCH_DEVICES (default "100,1000").
+ * BENCH_DEVICES (default "100,1000"), BENCH_ROUNDS (default 3; ratios use the median run),
+ * BENCH_NODE_ARGS (extra node flags for our broker, e.g. --cpu-prof).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -22,6 +23,7 @@ const brokerRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 const mosquittoBin = process.env.BENCH_MOSQUITTO ?? "/usr/sbin/mosquitto";
 const messages = Number(process.env.BENCH_MESSAGES ?? 20_000);
 const deviceCounts = (process.env.BENCH_DEVICES ?? "100,1000").split(",").map(Number);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const PHASE_TIMEOUT_MS = 120_000;
 
 interface Row extends LoadResult {
@@ -52,27 +54,32 @@ async function main(): Promise<void> {
   try {
     const maxDevices = Math.max(...deviceCounts);
     const admin = await seedBench(join(work, "data"), maxDevices);
+    // Both run for the whole bench (the idle one costs nothing); runs alternate so that load
+    // from other processes on the machine spreads over both.
     const ours = await startEdgelens(brokerRoot, join(work, "data"));
+    const mosquitto = await startMosquitto(mosquittoBin, work);
     try {
-      for (const n of deviceCounts) {
-        rows.push(await measure(ours, n, (i) => ({ clientId: deviceName(i), username: deviceName(i), password: BENCH_SECRET }), { clientId: `bench-admin-${n}`, ...admin }));
+      for (let round = 0; round < rounds; round++) {
+        for (const n of deviceCounts) {
+          rows.push(await measure(ours, n, (i) => ({ clientId: deviceName(i), username: deviceName(i), password: BENCH_SECRET }), { clientId: `bench-admin-${n}-${round}`, ...admin }));
+          rows.push(await measure(mosquitto, n, (i) => ({ clientId: deviceName(i) }), { clientId: `bench-sub-${n}-${round}` }));
+        }
       }
     } finally {
       await ours.stop();
-    }
-    const mosquitto = await startMosquitto(mosquittoBin, work);
-    try {
-      for (const n of deviceCounts) rows.push(await measure(mosquitto, n, (i) => ({ clientId: deviceName(i) }), { clientId: `bench-sub-${n}` }));
-    } finally {
       await mosquitto.stop();
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 
+  const median = (broker: string, n: number): Row | undefined => {
+    const runs = rows.filter((r) => r.broker === broker && r.devices === n).sort((a, b) => a.msgsPerSec - b.msgsPerSec);
+    return runs[Math.floor(runs.length / 2)];
+  };
   const ratios = deviceCounts.map((n) => {
-    const e = rows.find((r) => r.broker === "edgelens" && r.devices === n);
-    const m = rows.find((r) => r.broker === "mosquitto" && r.devices === n);
+    const e = median("edgelens", n);
+    const m = median("mosquitto", n);
     return {
       devices: n,
       throughput: e && m ? round(e.msgsPerSec / m.msgsPerSec) : null,
@@ -84,13 +91,23 @@ async function main(): Promise<void> {
     bench: "broker-vs-mosquitto",
     machine: { cpus: cpus().length, model: cpus()[0]?.model ?? "", node: process.version },
     setup: { messagesPerRun: messages, payloadBytes: 300, qos: 1, rules: RULE_COUNT, edgelens: "auth + ACL + schema validation + rules", mosquitto: "anonymous, no persistence" },
-    results: rows.map((r) => ({ ...r, msgsPerSec: round(r.msgsPerSec), seconds: round(r.seconds), connectSeconds: round(r.connectSeconds), cpuUsPerMsg: round(r.cpuUsPerMsg), latencyMs: { p50: round(r.latencyMs.p50), p99: round(r.latencyMs.p99) } })),
+    results: rows.map((r) => ({
+      ...r,
+      msgsPerSec: round(r.msgsPerSec),
+      seconds: round(r.seconds),
+      connectSeconds: round(r.connectSeconds),
+      cpuUsPerMsg: round(r.cpuUsPerMsg),
+      loadGeneratorCpuUsPerMsg: round(r.loadGeneratorCpuUsPerMsg),
+      latencyMs: { p50: round(r.latencyMs.p50), p99: round(r.latencyMs.p99) },
+    })),
     ratios,
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   const line = (cells: (string | number)[]) => cells.map((c) => String(c).padStart(12)).join("");
-  process.stderr.write(`${line(["broker", "devices", "received", "msgs/s", "p50 ms", "p99 ms", "cpu us/msg", "connect s"])}\n`);
-  for (const r of report.results) process.stderr.write(`${line([r.broker, r.devices, `${r.received}/${r.sent}`, r.msgsPerSec, r.latencyMs.p50, r.latencyMs.p99, r.cpuUsPerMsg, r.connectSeconds])}\n`);
+  process.stderr.write(`${line(["broker", "devices", "received", "msgs/s", "p50 ms", "p99 ms", "cpu us/msg", "loadgen us", "connect s"])}\n`);
+  for (const r of report.results) {
+    process.stderr.write(`${line([r.broker, r.devices, `${r.received}/${r.sent}`, r.msgsPerSec, r.latencyMs.p50, r.latencyMs.p99, r.cpuUsPerMsg, r.loadGeneratorCpuUsPerMsg, r.connectSeconds])}\n`);
+  }
   for (const r of ratios) process.stderr.write(`edgelens/mosquitto @${r.devices} devices: throughput x${r.throughput}, cpu per message x${r.cpuPerMsg}, p50 latency x${r.p50Latency}\n`);
 }
 

@@ -9,6 +9,8 @@ export interface LoadResult {
   msgsPerSec: number;
   latencyMs: { p50: number; p99: number };
   connectSeconds: number;
+  /** CPU of this (load generating) process per message: near 1e6/msgsPerSec means it was the bottleneck. */
+  loadGeneratorCpuUsPerMsg: number;
 }
 
 /** A ~300-byte InferenceResult that passes the broker's schema; `extra.t` carries the send time. */
@@ -65,36 +67,44 @@ export async function runLoad(
   const total = devices.length * perDevice;
   const latencies = new Float64Array(total);
   let received = 0;
-  let measuring = false;
-  let finish: () => void = () => undefined;
-  const allIn = new Promise<void>((resolve) => (finish = resolve));
+  let warmedUp = 0;
+  let waiting: { count: number; resolve: () => void } | null = null;
+  const arrived = (count: () => number, target: number) =>
+    new Promise<void>((resolve) => {
+      if (count() >= target) return resolve();
+      waiting = { count: target, resolve };
+    });
   subscriber.on("message", (_topic, payload) => {
-    if (!measuring) return;
-    const now = performance.now();
-    const t = (JSON.parse(payload.toString()) as { extra: { t: number } }).extra.t;
-    if (received < total) latencies[received] = now - t;
-    received++;
-    if (received >= total) finish();
+    const body = JSON.parse(payload.toString()) as { seq: number; extra: { t: number } };
+    if (body.seq === 0) warmedUp++;
+    else {
+      if (received < total) latencies[received] = performance.now() - body.extra.t;
+      received++;
+    }
+    if (waiting && (body.seq === 0 ? warmedUp : received) >= waiting.count) {
+      waiting.resolve();
+      waiting = null;
+    }
   });
   await subscriber.subscribeAsync(topics.infer("+"), { qos: 1 });
 
-  // Warm-up: one message per device, not measured (JIT, rule caches).
+  // Warm-up: one message (seq 0) per device, all delivered before the measured part starts.
   await Promise.all(devices.map((d, i) => d.publishAsync(topics.infer(deviceId(deviceLogins[i])), inferenceResult(deviceId(deviceLogins[i]), 0, performance.now()), { qos: 1 })));
-  await new Promise((r) => setTimeout(r, 500));
+  await Promise.race([arrived(() => warmedUp, devices.length), new Promise((r) => setTimeout(r, timeoutMs))]);
 
-  measuring = true;
   window.start();
+  const cpuBefore = process.cpuUsage();
   const start = performance.now();
   const publishers = devices.map(async (d, i) => {
     const id = deviceId(deviceLogins[i]);
     for (let seq = 1; seq <= perDevice; seq++) await d.publishAsync(topics.infer(id), inferenceResult(id, seq, performance.now()), { qos: 1 });
   });
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([Promise.all(publishers).then(() => allIn), new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)))]);
+  await Promise.race([Promise.all(publishers).then(() => arrived(() => received, total)), new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)))]);
   clearTimeout(timer);
   const seconds = (performance.now() - start) / 1000;
+  const loadCpu = process.cpuUsage(cpuBefore);
   window.end();
-  measuring = false;
 
   await Promise.all([subscriber, ...devices].map((c) => c.endAsync(true).catch(() => undefined)));
   const sorted = latencies.slice(0, Math.min(received, total)).sort();
@@ -106,6 +116,7 @@ export async function runLoad(
     msgsPerSec: received / seconds,
     latencyMs: { p50: percentile(sorted, 50), p99: percentile(sorted, 99) },
     connectSeconds,
+    loadGeneratorCpuUsPerMsg: (loadCpu.user + loadCpu.system) / Math.max(1, received),
   };
 }
 
