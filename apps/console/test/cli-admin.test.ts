@@ -57,7 +57,7 @@ describe("edgelens admin CLI on a data dir (no broker needed)", () => {
   });
 
   it("has --help on every command", async () => {
-    for (const args of [["--help"], ["device", "register", "--help"], ["deploy", "--help"], ["sub", "--help"], ["project", "create", "--help"]]) {
+    for (const args of [["--help"], ["deploy", "--help"], ["project", "create", "--help"]]) {
       const r = await cli(...args);
       expect(r.code, args.join(" ")).toBe(0);
       expect(r.stdout).toMatch(/^Usage: edgelens/);
