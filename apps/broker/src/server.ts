@@ -2,7 +2,7 @@ import { Aedes, type Client } from "aedes";
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { dataPaths, loadOrCreateSecret, openDatabase, type DatabaseHandle } from "@edgelens/db";
-import { EdgelensError } from "@edgelens/shared/errors";
+import { EdgelensError, isEdgelensError } from "@edgelens/shared/errors";
 import { internals } from "./aedes-internals";
 import { createBrokerPublish, type BrokerPublish } from "./broker-publish";
 import { buildServices, type ServiceOptions } from "./build-services";
@@ -133,7 +133,8 @@ function wireEvents(aedes: Aedes, s: BrokerServices): void {
   aedes.on("clientReady", (client) => onClientReady(s, client));
   aedes.on("clientDisconnect", (client) => onClientDisconnect(s, client));
   aedes.on("clientError", (client, err) => {
-    s.rateLimitedLog(`client-error:${client.id}`, "warn", `client dropped: ${err.message}`, { code: (err as { code?: string }).code ?? "INVALID_PAYLOAD", clientId: client.id });
+    // Protocol errors, oversized packets, keep-alive timeouts: that client goes, nothing else.
+    s.rateLimitedLog(`client-error:${client.id}`, "warn", `client dropped: ${err.message}`, { ...(isEdgelensError(err) ? { code: err.code } : {}), clientId: client.id });
   });
   aedes.on("connectionError", (_client, err) => {
     s.rateLimitedLog("connection-error", "debug", `connection dropped before CONNECT completed: ${err.message}`);
