@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DeviceFileSchema } from "@edgelens/shared";
 import { deregisterDevice, getDevice, listDevices, registerDevice, renameDevice, requestStream, rotateDeviceSecret, verifyDeviceCredentials } from "../src/server/services/devices";
+import { deployProject, getDeployment } from "../src/server/services/deployments";
+import { createProject } from "../src/server/services/projects";
 import { tempContext, type TempContext } from "./support/temp-context";
 
 describe("devices (no broker reachable)", () => {
@@ -35,6 +37,16 @@ describe("devices (no broker reachable)", () => {
 
   it("reports an unreachable broker by name instead of hanging", async () => {
     await expect(requestStream(t.ctx, "cam-01", { stream: "project", seconds: 10 })).rejects.toThrow(/mqtt:\/\/127.0.0.1:9.*EDGELENS_BROKER_URL/);
+  });
+
+  it("fails deployments visibly, with the reason, when the broker cannot be reached", async () => {
+    await createProject(t.ctx, { name: "blank" });
+    await registerDevice(t.ctx, { id: "cam-03" });
+    const deps = await deployProject(t.ctx, { projectId: "blank", deviceIds: ["cam-02", "cam-03"] });
+    expect(deps.map((d) => d.state)).toEqual(["failed", "failed"]);
+    expect(deps[1]?.reason).toMatch(/desired state not published: cannot reach the MQTT broker at mqtt:\/\/127.0.0.1:9/);
+    expect(getDeployment(t.ctx, deps[0]!.id).events.map((e) => e.state)).toEqual(["queued", "failed"]);
+    expect(getDevice(t.ctx, "cam-03")).toMatchObject({ deployment: null, latestDeployment: { state: "failed", projectId: "blank" } });
   });
 
   it("deregisters even without the broker, and says what was not cleared", async () => {

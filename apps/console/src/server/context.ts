@@ -55,8 +55,8 @@ export async function closeContext(ctx: ServiceContext): Promise<void> {
  * Feeds the dashboard's per-minute counters. Results that fail validation are skipped here:
  * the broker's rules and the device's logs are where a malformed result gets reported.
  */
-export async function startLiveCounting(ctx: ServiceContext): Promise<void> {
-  await ctx.mqtt.subscribe(filters.allOf("infer"), (_topic, payload, retained) => {
+export async function startLiveCounting(ctx: ServiceContext): Promise<() => Promise<void>> {
+  return ctx.mqtt.subscribe(filters.allOf("infer"), (_topic, payload, retained) => {
     if (retained) return;
     let json: unknown;
     try {
@@ -85,9 +85,22 @@ export function getContext(): Promise<ServiceContext> {
     } else if (created) {
       console.log(`edgelens: created the first admin ${created.email} (password from EDGELENS_ADMIN_PASSWORD)`);
     }
-    // Live counters are best effort: without a broker the dashboard shows zeros, nothing else fails.
-    startLiveCounting(ctx).catch((err: unknown) => console.warn(`edgelens: live counters off: ${(err as Error).message}`));
+    keepLiveCounting(ctx);
     return ctx;
   })();
+  // A failed start (the database locked, say) is not remembered: the next request tries again.
+  holder[KEY].catch(() => {
+    delete holder[KEY];
+  });
   return holder[KEY];
+}
+
+const LIVE_RETRY_MS = 10_000;
+
+/** Live counters are best effort: while the broker is away the dashboard shows zeros, and the console keeps trying. */
+function keepLiveCounting(ctx: ServiceContext, warned = false): void {
+  startLiveCounting(ctx).catch((err: unknown) => {
+    if (!warned) console.warn(`edgelens: live counters off until the broker answers: ${(err as Error).message}`);
+    setTimeout(() => keepLiveCounting(ctx, true), LIVE_RETRY_MS).unref();
+  });
 }

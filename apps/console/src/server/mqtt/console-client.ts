@@ -101,12 +101,15 @@ export function createConsoleMqtt(options: ConsoleMqttOptions): ConsolePublisher
     },
     async subscribe(filter, onMessage) {
       const entry = { filter, onMessage };
-      handlers.add(entry);
       const c = await connected();
-      const granted = await c.subscribeAsync(filter, { qos: 1 });
-      if (granted.some((g) => g.qos === 128)) {
+      // Registered before SUBSCRIBE so that retained messages arriving with the grant are seen.
+      handlers.add(entry);
+      try {
+        const granted = await c.subscribeAsync(filter, { qos: 1 });
+        if (granted.some((g) => g.qos === 128)) throw new EdgelensError("FORBIDDEN", `the broker refused the subscription to ${filter}`);
+      } catch (err) {
         handlers.delete(entry);
-        throw new EdgelensError("FORBIDDEN", `the broker refused the subscription to ${filter}`);
+        throw err;
       }
       return async () => {
         handlers.delete(entry);

@@ -178,13 +178,23 @@ async function createAndPublish(ctx: ServiceContext, deviceIds: string[], target
       return { id, deviceId };
     }),
   )();
+  // Nothing that fails here reaches the device: the deployment cannot progress, so it fails now,
+  // visibly. One unreachable broker fails the rest at once rather than after one timeout each.
+  let unreachable: string | null = null;
   for (const { id, deviceId } of ids) {
+    let payload: string;
     try {
-      const desired = buildDesiredState(ctx, id);
-      await ctx.mqtt.publish(topics.shadowDesired(deviceId), JSON.stringify(desired), { qos: 1, retain: true });
+      payload = JSON.stringify(buildDesiredState(ctx, id));
     } catch (err) {
-      // Nothing reached the broker: the deployment cannot progress, so it fails now, visibly.
-      recordEvent(ctx, id, "failed", `desired state not published: ${(err as Error).message}`);
+      recordEvent(ctx, id, "failed", `desired state not built: ${(err as Error).message}`);
+      continue;
+    }
+    try {
+      if (unreachable) throw new Error(unreachable);
+      await ctx.mqtt.publish(topics.shadowDesired(deviceId), payload, { qos: 1, retain: true });
+    } catch (err) {
+      unreachable = (err as Error).message;
+      recordEvent(ctx, id, "failed", `desired state not published: ${unreachable}`);
     }
   }
   return ids.map(({ id }) => getDeploymentView(ctx, id));
