@@ -1,6 +1,7 @@
 /**
- * The same load against the Edgelens broker (auth + ACL + payload validation + 10 rules) and
- * mosquitto, each in its own process on loopback: 100 and 1000 devices publishing ~300-byte
+ * The same load against the Edgelens broker (auth + ACL + payload validation + 10 rules),
+ * mosquitto, and aedes with no hooks (to tell aedes's cost from ours), each in its own process
+ * on loopback: 100 and 1000 devices publishing ~300-byte
  * InferenceResults at QoS 1 to one subscriber on `edgelens/devices/+/infer`.
  * Reports msgs/s, p50/p99 latency, broker CPU per message and the ratios to mosquitto.
  *
@@ -16,7 +17,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { IClientOptions } from "mqtt";
 import { runLoad, type LoadResult } from "./support/load";
-import { cpuMs, startEdgelens, startMosquitto, type BrokerUnderTest } from "./support/processes";
+import { cpuMs, startBareAedes, startEdgelens, startMosquitto, type BrokerUnderTest } from "./support/processes";
 import { BENCH_SECRET, deviceName, RULE_COUNT, seedBench } from "./support/seed";
 
 const brokerRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -58,16 +59,19 @@ async function main(): Promise<void> {
     // from other processes on the machine spreads over both.
     const ours = await startEdgelens(brokerRoot, join(work, "data"));
     const mosquitto = await startMosquitto(mosquittoBin, work);
+    const bare = await startBareAedes(brokerRoot);
     try {
       for (let round = 0; round < rounds; round++) {
         for (const n of deviceCounts) {
           rows.push(await measure(ours, n, (i) => ({ clientId: deviceName(i), username: deviceName(i), password: BENCH_SECRET }), { clientId: `bench-admin-${n}-${round}`, ...admin }));
           rows.push(await measure(mosquitto, n, (i) => ({ clientId: deviceName(i) }), { clientId: `bench-sub-${n}-${round}` }));
+          rows.push(await measure(bare, n, (i) => ({ clientId: deviceName(i) }), { clientId: `bench-bare-${n}-${round}` }));
         }
       }
     } finally {
       await ours.stop();
       await mosquitto.stop();
+      await bare.stop();
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -85,12 +89,14 @@ async function main(): Promise<void> {
       throughput: e && m ? round(e.msgsPerSec / m.msgsPerSec) : null,
       cpuPerMsg: e && m ? round(e.cpuUsPerMsg / m.cpuUsPerMsg) : null,
       p50Latency: e && m ? round(e.latencyMs.p50 / m.latencyMs.p50) : null,
+      bareAedesThroughput: median("aedes-bare", n) && m ? round((median("aedes-bare", n)?.msgsPerSec ?? 0) / m.msgsPerSec) : null,
+      bareAedesCpuPerMsg: median("aedes-bare", n) && m ? round((median("aedes-bare", n)?.cpuUsPerMsg ?? 0) / m.cpuUsPerMsg) : null,
     };
   });
   const report = {
     bench: "broker-vs-mosquitto",
     machine: { cpus: cpus().length, model: cpus()[0]?.model ?? "", node: process.version },
-    setup: { messagesPerRun: messages, payloadBytes: 300, qos: 1, rules: RULE_COUNT, edgelens: "auth + ACL + schema validation + rules", mosquitto: "anonymous, no persistence" },
+    setup: { messagesPerRun: messages, payloadBytes: 300, qos: 1, rules: RULE_COUNT, edgelens: "auth + ACL + schema validation + rules", mosquitto: "anonymous, no persistence", "aedes-bare": "aedes 1.2 defaults, in-memory, no hooks" },
     results: rows.map((r) => ({
       ...r,
       msgsPerSec: round(r.msgsPerSec),
@@ -108,7 +114,11 @@ async function main(): Promise<void> {
   for (const r of report.results) {
     process.stderr.write(`${line([r.broker, r.devices, `${r.received}/${r.sent}`, r.msgsPerSec, r.latencyMs.p50, r.latencyMs.p99, r.cpuUsPerMsg, r.loadGeneratorCpuUsPerMsg, r.connectSeconds])}\n`);
   }
-  for (const r of ratios) process.stderr.write(`edgelens/mosquitto @${r.devices} devices: throughput x${r.throughput}, cpu per message x${r.cpuPerMsg}, p50 latency x${r.p50Latency}\n`);
+  for (const r of ratios) {
+    process.stderr.write(
+      `@${r.devices} devices vs mosquitto: edgelens throughput x${r.throughput}, cpu/msg x${r.cpuPerMsg}, p50 x${r.p50Latency}; bare aedes throughput x${r.bareAedesThroughput}, cpu/msg x${r.bareAedesCpuPerMsg}\n`,
+    );
+  }
 }
 
 function round(x: number): number {

@@ -44,25 +44,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Our broker: `node --import tsx src/main.ts` (not the tsx CLI, which would add a parent process). */
-export async function startEdgelens(brokerRoot: string, dataDir: string): Promise<BrokerUnderTest> {
+/** Spawns `node [args] --import tsx <script>` in `cwd` and reads the port from its first stdout line. */
+async function startNodeBroker(name: string, cwd: string, script: string, env: Record<string, string>, portOf: (line: Record<string, number>) => number): Promise<BrokerUnderTest> {
   // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the broker.
   const extra = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const child = spawn(process.execPath, [...extra, "--import", "tsx", "src/main.ts"], {
-    cwd: brokerRoot,
-    env: {
-      PATH: process.env.PATH ?? "",
-      EDGELENS_DATA_DIR: dataDir,
-      EDGELENS_MQTT_PORT: "0",
-      EDGELENS_WS_PORT: "0",
-      EDGELENS_BROKER_HTTP_PORT: "0",
-      EDGELENS_BROKER_LOG_LEVEL: "warn",
-    },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(process.execPath, [...extra, "--import", "tsx", script], { cwd, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "inherit"] });
   const line = await new Promise<string>((resolve, reject) => {
     let out = "";
-    const timer = setTimeout(() => reject(new Error("edgelens broker did not start within 60 s")), 60_000);
+    const timer = setTimeout(() => reject(new Error(`${name} did not start within 60 s`)), 60_000);
     child.stdout?.on("data", (c: Buffer) => {
       out += c.toString();
       const nl = out.indexOf("\n");
@@ -71,10 +60,20 @@ export async function startEdgelens(brokerRoot: string, dataDir: string): Promis
         resolve(out.slice(0, nl));
       }
     });
-    child.once("exit", (code) => reject(new Error(`edgelens broker exited with ${code}`)));
+    child.once("exit", (code) => reject(new Error(`${name} exited with ${code}`)));
   });
-  const { mqtt } = JSON.parse(line) as { mqtt: number };
-  return { name: "edgelens", pid: child.pid ?? 0, port: mqtt, stop: () => stopChild(child) };
+  return { name, pid: child.pid ?? 0, port: portOf(JSON.parse(line) as Record<string, number>), stop: () => stopChild(child) };
+}
+
+/** Our broker: `node --import tsx src/main.ts` (not the tsx CLI, which would add a parent process). */
+export function startEdgelens(brokerRoot: string, dataDir: string): Promise<BrokerUnderTest> {
+  const env = { EDGELENS_DATA_DIR: dataDir, EDGELENS_MQTT_PORT: "0", EDGELENS_WS_PORT: "0", EDGELENS_BROKER_HTTP_PORT: "0", EDGELENS_BROKER_LOG_LEVEL: "warn" };
+  return startNodeBroker("edgelens", brokerRoot, "src/main.ts", env, (l) => l.mqtt ?? 0);
+}
+
+/** aedes with defaults and no hooks: separates aedes's own cost from ours. */
+export function startBareAedes(brokerRoot: string): Promise<BrokerUnderTest> {
+  return startNodeBroker("aedes-bare", brokerRoot, "bench/support/bare-aedes.ts", {}, (l) => l.port ?? 0);
 }
 
 /**
