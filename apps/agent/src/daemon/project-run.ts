@@ -1,6 +1,6 @@
 import { EdgelensError } from "@edgelens/shared/errors";
 import type { Frame } from "@edgelens/vision/project";
-import { Pipeline, type PipelineResult } from "../pipeline/index";
+import { Pipeline } from "../pipeline/index";
 import type { ProcessResult, ProjectHandle } from "../runtime/index";
 import type { FrameSource } from "../sources/index";
 import type { ProjectSpec } from "../deploy/project-host";
@@ -10,11 +10,6 @@ import type { Logger } from "../telemetry/logger";
 export function sourceKeyOf(spec: ProjectSpec, fallbackSource: string | undefined): string {
   const c = spec.config;
   return JSON.stringify({ source: c.source ?? fallbackSource ?? null, width: c.width ?? null, height: c.height ?? null, fps: c.fps ?? null });
-}
-
-export interface ProjectResult {
-  spec: ProjectSpec;
-  result: PipelineResult;
 }
 
 /**
