@@ -4,7 +4,7 @@
  */
 import { dataPaths, loadOrCreateSecret, migrateDatabase, openDatabase, type DataPaths, type DatabaseHandle, type EdgelensDb } from "@edgelens/db";
 import { filters, InferenceResultSchema } from "@edgelens/shared";
-import { getConsoleConfig, type ConsoleConfig } from "../env";
+import { getConsoleConfig, isNextBuildPhase, type ConsoleConfig } from "../env";
 import { InferCounter } from "./live/infer-counter";
 import { createConsoleMqtt, type ConsolePublisher } from "./mqtt/console-client";
 import { JobRegistry } from "./services/jobs";
@@ -74,9 +74,17 @@ export async function startLiveCounting(ctx: ServiceContext): Promise<() => Prom
 const KEY = Symbol.for("edgelens.console.context");
 type Holder = { [KEY]?: Promise<ServiceContext> };
 
-export function getContext(): Promise<ServiceContext> {
+export async function getContext(): Promise<ServiceContext> {
+  if (isNextBuildPhase()) {
+    // `next build` tries to prerender pages: a page that needs the database is dynamic, and
+    // the build must not create a database or the first admin in whatever data dir it sees.
+    const { connection } = await import("next/server");
+    await connection();
+  }
   const holder = globalThis as Holder;
-  holder[KEY] ??= (async () => {
+  const existing = holder[KEY];
+  if (existing) return existing;
+  const starting = (async () => {
     const ctx = createContext(getConsoleConfig());
     const { ensureFirstAdmin } = await import("./services/users");
     const created = await ensureFirstAdmin(ctx);
@@ -88,11 +96,12 @@ export function getContext(): Promise<ServiceContext> {
     keepLiveCounting(ctx);
     return ctx;
   })();
+  holder[KEY] = starting;
   // A failed start (the database locked, say) is not remembered: the next request tries again.
-  holder[KEY].catch(() => {
-    delete holder[KEY];
+  starting.catch(() => {
+    if (holder[KEY] === starting) delete holder[KEY];
   });
-  return holder[KEY];
+  return starting;
 }
 
 const LIVE_RETRY_MS = 10_000;
