@@ -4,6 +4,7 @@
  * pages land in apps/console/test-results/e2e/.
  */
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { brokerAvailable } from "./support/broker";
@@ -12,10 +13,13 @@ import { agentRunAvailable, startAgent } from "./ui-support/agent";
 import { launchBrowser, newContext, screenshot, watchErrors } from "./ui-support/browser";
 import { readDesiredState, readDeviceFile } from "./ui-support/device-client";
 import { connectAsDevice } from "./ui-support/device-presence";
+import { checkEventsAndSettings, checkModelImport, checkMqttClient, checkPhone, checkRules, checkViewer } from "./ui-support/flows";
 import { goto, signIn, waitForAttribute } from "./ui-support/pages";
 import { ADMIN, startUiStack, type UiStack } from "./ui-support/stack";
 
 const VIDEO = "/work/shared/media/vtest.avi";
+/** A real ONNX model to upload: PP-OCRv4 text detection, built into packages/vision/.models by `pnpm models`. */
+const ONNX_FILE = fileURLToPath(new URL("../../../packages/vision/.models/ppocr-det.onnx", import.meta.url));
 const AGENT = agentRunAvailable();
 
 describe.skipIf(!brokerAvailable())("console UI end to end", () => {
@@ -63,7 +67,7 @@ describe.skipIf(!brokerAvailable())("console UI end to end", () => {
     await page.waitForURL(/\/devices\/new$/);
     await page.fill("#name", "Front door");
     expect(await page.inputValue("#id")).toBe("front-door");
-    const [download] = await Promise.all([page.waitForEvent("download", { timeout: 60_000 }), page.click("button[type=submit]")]);
+    const [download] = await Promise.all([page.waitForEvent("download", { timeout: 60_000 }), page.getByRole("button", { name: "Register and download credentials" }).click()]);
     expect(download.suggestedFilename()).toBe("edgelens-device.json");
     await download.saveAs(deviceFilePath());
     const file = readDeviceFile(deviceFilePath());
@@ -158,6 +162,30 @@ describe.skipIf(!brokerAvailable())("console UI end to end", () => {
     await waitForAttribute(page, "[data-testid=stream-project]", "data-frames", /^[1-9]\d*$/, 60_000);
     await screenshot(page, "device-live");
   }, 360_000);
+
+  it("rules: the test box runs the SQL as typed; a rule is saved, listed and switched off", async () => {
+    await checkRules(page, base);
+  }, 180_000);
+
+  it("MQTT test client: subscribe and publish over the broker's WebSocket", async () => {
+    await checkMqttClient(page, base);
+  }, 120_000);
+
+  it("imports an ONNX model by upload; a TF.js model with an unsupported op names the op", async () => {
+    await checkModelImport(page, base, stack.workDir, ONNX_FILE);
+  }, 240_000);
+
+  it("events with filters and CSV export; settings make a token (shown once) and a viewer", async () => {
+    await checkEventsAndSettings(page, base);
+  }, 120_000);
+
+  it("a viewer reads everything and sees no mutation buttons", async () => {
+    await checkViewer(browser, base, projectId);
+  }, 180_000);
+
+  it("on a phone the navigation is a drawer", async () => {
+    await checkPhone(browser, base);
+  }, 120_000);
 
   it("left no errors in the browser console", () => {
     // Next's dev overlay talks to its own endpoints; those requests are not the pages' doing.

@@ -16,8 +16,12 @@ export function launchBrowser(): Promise<Browser> {
 export const LAPTOP = { width: 1366, height: 860 };
 export const PHONE = { width: 390, height: 844 };
 
-export function newContext(browser: Browser, viewport = LAPTOP): Promise<BrowserContext> {
-  return browser.newContext({ viewport, acceptDownloads: true, deviceScaleFactor: 1 });
+/** `next dev` compiles each route on its first visit (tens of seconds on 2 cores): long navigation limits. */
+export async function newContext(browser: Browser, viewport = LAPTOP): Promise<BrowserContext> {
+  const ctx = await browser.newContext({ viewport, acceptDownloads: true, deviceScaleFactor: 1 });
+  ctx.setDefaultTimeout(60_000);
+  ctx.setDefaultNavigationTimeout(180_000);
+  return ctx;
 }
 
 /** Collects what the page logged as errors, so a test can show them when it fails. */
@@ -33,6 +37,8 @@ export function watchErrors(page: Page): string[] {
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(screenshotDir, { recursive: true });
   const path = join(screenshotDir, `${name}.png`);
+  // The sticky sidebar is drawn where the window is scrolled to: capture from the top.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path, fullPage: true, animations: "disabled", caret: "initial" });
   return path;
 }

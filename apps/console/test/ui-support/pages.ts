@@ -7,7 +7,7 @@ export async function signIn(page: Page, base: string, email: string, password: 
   await page.waitForURL(/\/login/);
   await page.fill("#email", email);
   await page.fill("#password", password);
-  await page.click("button[type=submit]");
+  await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL((u) => !u.pathname.startsWith("/login"));
 }
 

@@ -31,7 +31,7 @@ export default async function DashboardPage() {
 
       <div className="grid grid-cols-2 gap-3 md:grid-cols-4" data-testid="dashboard-stats">
         <Stat label="Devices online" value={stats.devices.online} tone="emerald" hint={`of ${stats.devices.total} registered`} />
-        <Stat label="Devices offline" value={stats.devices.offline} tone={stats.devices.offline > 0 ? "slate" : "slate"} hint={stats.devices.awaiting > 0 ? `${stats.devices.awaiting} awaiting credentials` : "all accounted for"} />
+        <Stat label="Devices offline" value={stats.devices.offline} tone={stats.devices.offline > 0 ? "amber" : "slate"} hint={stats.devices.awaiting > 0 ? `${stats.devices.awaiting} awaiting credentials` : "all accounted for"} />
         <Stat label="Deploying" value={stats.deployments.inProgress} tone="sky" hint={`${stats.deployments.running} running`} />
         <Stat label="Failed (24 h)" value={stats.deployments.failed24h} tone={stats.deployments.failed24h > 0 ? "rose" : "slate"} hint="deployments" />
       </div>

@@ -33,12 +33,15 @@ export function MqttProvider({ children }: { children: ReactNode }) {
 
     async function start() {
       try {
-        const [{ connect }, token] = await Promise.all([import("mqtt"), fetchMqttToken()]);
+        const [mod, token] = await Promise.all([import("mqtt"), fetchMqttToken()]);
+        // The browser build (dist/mqtt.esm.js) has only a default export; Node's has named ones too.
+        const connect = (mod as Partial<typeof mod>).connect ?? mod.default.connect;
         if (cancelled) return;
         const client = connect(token.wsUrl, {
           username: token.username,
           password: token.password,
-          clientId: `console-${crypto.randomUUID().slice(0, 12)}`,
+          // An underscore never appears in a device id, so the broker can never take this for a device (identity.ts).
+          clientId: `ui_${crypto.randomUUID().slice(0, 12)}`,
           reconnectPeriod: 2000,
           connectTimeout: 10_000,
           clean: true,

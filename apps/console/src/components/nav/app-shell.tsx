@@ -73,8 +73,9 @@ export function AppShell({ user, signOut, children }: { user: ShellUser; signOut
   useEffect(() => setOpen(false), [pathname]);
 
   return (
-    <div className="min-h-screen lg:pl-60">
-      <aside className="fixed inset-y-0 left-0 z-30 hidden w-60 flex-col gap-4 bg-slate-900 px-3 py-4 lg:flex">
+    <div className="min-h-screen lg:flex">
+      {/* Sticky rather than fixed: it stays put while scrolling and full-page screenshots render it in place. */}
+      <aside className="sticky top-0 z-30 hidden h-screen w-60 shrink-0 flex-col gap-4 overflow-y-auto bg-slate-900 px-3 py-4 lg:flex">
         <Brand />
         <NavLinks pathname={pathname} />
         <UserBox user={user} signOut={signOut} />
@@ -98,7 +99,7 @@ export function AppShell({ user, signOut, children }: { user: ShellUser; signOut
         </div>
       ) : null}
 
-      <main className="mx-auto w-full max-w-7xl px-4 py-6 sm:px-6 lg:px-8">{children}</main>
+      <main className="mx-auto w-full min-w-0 max-w-7xl flex-1 px-4 py-6 sm:px-6 lg:px-8">{children}</main>
     </div>
   );
 }

@@ -57,25 +57,27 @@ export function ConfigFields({ config, onChange, readOnly }: { config: ProjectCo
         <div className="space-y-2">
           {settings.length === 0 ? <p className="text-xs text-slate-400">No settings.</p> : null}
           {settings.map(([key, value]) => (
-            <div key={key} className="flex items-center gap-2">
-              <label htmlFor={`cfg-${key}`} className="w-40 shrink-0 truncate font-mono text-xs text-slate-600" title={key}>
+            <div key={key} className="space-y-1">
+              <label htmlFor={`cfg-${key}`} className="block truncate font-mono text-xs text-slate-600" title={key}>
                 {key}
               </label>
-              <TextInput id={`cfg-${key}`} defaultValue={settingText(value)} onBlur={(e) => set(key, parseSetting(e.target.value))} readOnly={readOnly} className="font-mono" data-setting={key} />
-              {readOnly ? null : (
-                <button type="button" className={buttonClasses("ghost", "px-2 text-xs")} onClick={() => drop(key)} aria-label={`Remove ${key}`}>
-                  ✕
-                </button>
-              )}
+              <div className="flex items-center gap-2">
+                <TextInput id={`cfg-${key}`} defaultValue={settingText(value)} onBlur={(e) => set(key, parseSetting(e.target.value))} readOnly={readOnly} className="min-w-0 flex-1 font-mono" data-setting={key} />
+                {readOnly ? null : (
+                  <button type="button" className={buttonClasses("ghost", "px-2 text-xs")} onClick={() => drop(key)} aria-label={`Remove ${key}`}>
+                    ✕
+                  </button>
+                )}
+              </div>
             </div>
           ))}
         </div>
         {readOnly ? null : (
           <div className="mt-2 flex items-center gap-2">
-            <TextInput placeholder="new setting name" value={newKey} onChange={(e) => setNewKey(e.target.value)} className="max-w-52 font-mono" aria-label="New setting name" />
+            <TextInput placeholder="new setting name" value={newKey} onChange={(e) => setNewKey(e.target.value)} className="min-w-0 flex-1 font-mono" aria-label="New setting name" />
             <button
               type="button"
-              className={buttonClasses("secondary", "text-xs")}
+              className={buttonClasses("secondary", "shrink-0 text-xs")}
               disabled={!newKey.trim() || newKey.trim() in config}
               onClick={() => {
                 set(newKey.trim(), 0);

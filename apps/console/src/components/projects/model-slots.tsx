@@ -18,39 +18,41 @@ export function ModelSlots({ slots, options, onChange, readOnly }: { slots: Reco
     <div className="space-y-2" data-testid="model-slots">
       {entries.length === 0 ? <p className="text-xs text-slate-400">This project uses no model.</p> : null}
       {entries.map(([slot, versionId]) => (
-        <div key={slot} className="flex items-center gap-2">
-          <code className="w-32 shrink-0 truncate text-xs text-slate-600" title={`ctx.models.${slot}`}>
-            {slot}
+        <div key={slot} className="space-y-1">
+          <code className="block truncate text-xs text-slate-600" title={`ctx.models.${slot}`}>
+            ctx.models.{slot}
           </code>
-          <Select value={versionId} disabled={readOnly} onChange={(e) => onChange({ ...slots, [slot]: e.target.value })} aria-label={`Model for ${slot}`}>
-            {known.has(versionId) ? null : <option value={versionId}>{versionId} (missing)</option>}
-            {options.map((o) => (
-              <option key={o.versionId} value={o.versionId}>
-                {o.label}
-              </option>
-            ))}
-          </Select>
-          {readOnly ? null : (
-            <button
-              type="button"
-              className={buttonClasses("ghost", "px-2 text-xs")}
-              aria-label={`Remove ${slot}`}
-              onClick={() => {
-                const { [slot]: _gone, ...rest } = slots;
-                onChange(rest);
-              }}
-            >
-              ✕
-            </button>
-          )}
+          <div className="flex items-center gap-2">
+            <Select className="min-w-0 flex-1" value={versionId} disabled={readOnly} onChange={(e) => onChange({ ...slots, [slot]: e.target.value })} aria-label={`Model for ${slot}`}>
+              {known.has(versionId) ? null : <option value={versionId}>{versionId} (missing)</option>}
+              {options.map((o) => (
+                <option key={o.versionId} value={o.versionId}>
+                  {o.label}
+                </option>
+              ))}
+            </Select>
+            {readOnly ? null : (
+              <button
+                type="button"
+                className={buttonClasses("ghost", "px-2 text-xs")}
+                aria-label={`Remove ${slot}`}
+                onClick={() => {
+                  const { [slot]: _gone, ...rest } = slots;
+                  onChange(rest);
+                }}
+              >
+                ✕
+              </button>
+            )}
+          </div>
         </div>
       ))}
       {readOnly || options.length === 0 ? null : (
         <div className="flex items-center gap-2 pt-1">
-          <TextInput placeholder="slot name, e.g. detector" value={newSlot} onChange={(e) => setNewSlot(e.target.value)} className="max-w-52 font-mono" aria-label="New model slot" />
+          <TextInput placeholder="slot, e.g. detector" value={newSlot} onChange={(e) => setNewSlot(e.target.value)} className="min-w-0 flex-1 font-mono" aria-label="New model slot" />
           <button
             type="button"
-            className={buttonClasses("secondary", "text-xs")}
+            className={buttonClasses("secondary", "shrink-0 text-xs")}
             disabled={!SLOT.test(newSlot) || newSlot in slots}
             onClick={() => {
               onChange({ ...slots, [newSlot]: options[0]!.versionId });

@@ -1,0 +1,175 @@
+/**
+ * The page-by-page checks of the UI test beyond the deploy flow: rules, the MQTT test client,
+ * model import, events, settings, the viewer role and the phone layout. Each takes a signed-in
+ * admin page and fails with an expect().
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { newContext, PHONE, screenshot } from "./browser";
+import { goto, signIn, waitForAttribute } from "./pages";
+import { ADMIN } from "./stack";
+
+export const VIEWER = { email: "viewer@e2e.local", password: "viewer-e2e-password" };
+
+/** Rule editor: the test box runs the SQL as typed; a parse error is shown; the rule is saved and listed. */
+export async function checkRules(page: Page, base: string): Promise<void> {
+  await goto(page, base, "/rules");
+  await expect.poll(() => page.getByTestId("empty-state").isVisible()).toBe(true);
+  await goto(page, base, "/rules/new");
+  await page.fill("#rule-name", "crowd-at-door");
+  await waitForAttribute(page, "[data-testid=rule-test-result]", "data-matched", "true", 10_000);
+  const sql = await page.inputValue("#rule-sql");
+  await page.fill("#rule-sql", "SELECT FROM");
+  await waitForAttribute(page, "[data-testid=rule-test-result]", "data-matched", "error", 10_000);
+  expect(await page.getByTestId("rule-test-result").textContent()).toContain("SQL error");
+  await page.fill("#rule-sql", sql.replace("counts.person > 1", "counts.person > 5"));
+  await waitForAttribute(page, "[data-testid=rule-test-result]", "data-matched", "false", 10_000);
+  await page.fill("#rule-sql", sql);
+  await screenshot(page, "rule-new");
+  await page.getByTestId("rule-save").click();
+  await page.waitForURL(/\/rules\/(?!new)[^/]+$/, { timeout: 60_000 });
+  const ruleId = new URL(page.url()).pathname.split("/").pop()!;
+  await goto(page, base, "/rules");
+  expect(await page.getByTestId(`rule-row-${ruleId}`).textContent()).toContain("crowd-at-door");
+  await page.getByTestId(`rule-row-${ruleId}`).getByRole("switch").click();
+  await expect.poll(() => page.getByTestId(`rule-row-${ruleId}`).getByRole("switch").getAttribute("aria-checked")).toBe("false");
+  await screenshot(page, "rules");
+}
+
+/** MQTT test client: subscribe, publish as admin, see the message arrive over the broker's WebSocket. */
+export async function checkMqttClient(page: Page, base: string): Promise<void> {
+  await goto(page, base, "/mqtt");
+  await waitForAttribute(page, "[data-testid=mqtt-state]", "data-state", "connected", 30_000);
+  await page.fill("[data-testid=subscribe-filter]", "edgelens/e2e/#");
+  await page.getByTestId("subscribe-submit").click();
+  await page.fill("#pub-topic", "edgelens/e2e/hello");
+  await page.fill("#pub-payload", '{"from":"the e2e test"}');
+  // The SUBACK may still be on its way: publish until the message comes back.
+  await expect
+    .poll(
+      async () => {
+        await page.getByTestId("publish-submit").click();
+        return page.getByTestId("message-topic").allTextContents();
+      },
+      { timeout: 20_000, interval: 1000 },
+    )
+    .toContain("edgelens/e2e/hello");
+  expect(await page.getByTestId("mqtt-messages").textContent()).toContain('"from": "the e2e test"');
+  await page.fill("[data-testid=subscribe-filter]", "bad/#/filter");
+  await page.getByTestId("subscribe-submit").click();
+  await expect.poll(() => page.getByRole("alert").first().textContent()).toContain("'#' must be");
+  await screenshot(page, "mqtt");
+}
+
+/**
+ * Model import: a real ONNX upload (XHR with progress) lands on the model page with its
+ * inputs and sha256; a TF.js model with an op the converter lacks is refused naming the op.
+ */
+export async function checkModelImport(page: Page, base: string, workDir: string, onnxFile: string): Promise<void> {
+  await goto(page, base, "/models/import");
+  await page.fill("#model-name", "text-detector");
+  await page.setInputFiles("#model-files", onnxFile);
+  await page.getByRole("button", { name: "Import model" }).click();
+  await page.waitForURL(/\/models\/(?!import)[^/?]+$/, { timeout: 120_000 });
+  await expect.poll(() => page.getByTestId("model-sha256").textContent(), { timeout: 30_000 }).toMatch(/^[a-f0-9]{64}$/);
+  await screenshot(page, "model");
+
+  const dir = join(workDir, "bad-tfjs");
+  writeTfjsWithUnknownOp(dir);
+  await goto(page, base, "/models/import");
+  await page.getByText("TF.js graph model", { exact: true }).click();
+  await page.fill("#model-name", "odd-model");
+  await page.setInputFiles("#model-files", [join(dir, "model.json"), join(dir, "group1-shard1of1.bin")]);
+  await page.getByRole("button", { name: "Import model" }).click();
+  await expect.poll(() => page.getByTestId("import-error").textContent(), { timeout: 60_000 }).toContain("Erfinv");
+  await screenshot(page, "model-import-unsupported-op");
+  await goto(page, base, "/models");
+  await screenshot(page, "models");
+}
+
+/** A two-node TF.js graph whose second op (Erfinv) no converter mapping covers. */
+function writeTfjsWithUnknownOp(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const model = {
+    format: "graph-model",
+    generatedBy: "e2e",
+    convertedBy: "e2e",
+    modelTopology: {
+      node: [
+        { name: "x", op: "Placeholder", attr: { dtype: { type: "DT_FLOAT" }, shape: { shape: { dim: [{ size: "1" }, { size: "4" }] } } } },
+        { name: "y", op: "Erfinv", input: ["x"], attr: { T: { type: "DT_FLOAT" } } },
+      ],
+      library: {},
+      versions: { producer: 1 },
+    },
+    weightsManifest: [{ paths: ["group1-shard1of1.bin"], weights: [{ name: "unused", shape: [1], dtype: "float32" }] }],
+  };
+  writeFileSync(join(dir, "model.json"), JSON.stringify(model));
+  writeFileSync(join(dir, "group1-shard1of1.bin"), Buffer.alloc(4));
+}
+
+/** Events (empty, filters, CSV link) and settings (a token shown once, a viewer created). */
+export async function checkEventsAndSettings(page: Page, base: string): Promise<void> {
+  await goto(page, base, "/events?label=person");
+  expect(await page.getByTestId("empty-state").textContent()).toContain("No events match");
+  expect(await page.getByTestId("export-csv").getAttribute("href")).toContain("format=csv");
+  await screenshot(page, "events");
+
+  await goto(page, base, "/settings");
+  await page.fill("[data-testid=token-form] input[name=name]", "ci");
+  await page.getByRole("button", { name: "Create token" }).click();
+  await expect.poll(() => page.getByTestId("token-secret").textContent(), { timeout: 20_000 }).toMatch(/^elt_/);
+  const form = page.getByTestId("user-form");
+  await form.locator("input[name=email]").fill(VIEWER.email);
+  await form.locator("input[name=password]").fill(VIEWER.password);
+  await form.locator("select[name=role]").selectOption("viewer");
+  await form.getByRole("button", { name: "Add user" }).click();
+  await expect.poll(() => page.getByText(`${VIEWER.email} can sign in now.`).isVisible(), { timeout: 20_000 }).toBe(true);
+  await screenshot(page, "settings");
+}
+
+/** A viewer reads everything and gets no button that changes anything. */
+export async function checkViewer(browser: Browser, base: string, projectId: string): Promise<void> {
+  const ctx = await newContext(browser);
+  try {
+    const page = await ctx.newPage();
+    await signIn(page, base, VIEWER.email, VIEWER.password, "/devices");
+    expect(new URL(page.url()).pathname).toBe("/devices");
+    expect(await page.getByRole("link", { name: "Register device" }).count()).toBe(0);
+    await goto(page, base, `/projects/${projectId}`);
+    await page.locator("[data-testid=function-editor] .cm-content").waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId("project-deploy").count()).toBe(0);
+    expect(await page.getByTestId("project-save").count()).toBe(0);
+    await goto(page, base, "/devices/front-door");
+    expect(await page.getByTestId("device-deploy").count()).toBe(0);
+    expect(await page.getByTestId("device-deregister").count()).toBe(0);
+    await screenshot(page, "viewer-device");
+    await page.getByRole("button", { name: "Sign out" }).first().click();
+    await page.waitForURL(/\/login/);
+  } finally {
+    await ctx.close();
+  }
+}
+
+/** On a phone the sidebar becomes a top bar with a drawer. */
+export async function checkPhone(browser: Browser, base: string): Promise<void> {
+  const ctx = await newContext(browser, PHONE);
+  try {
+    const page = await ctx.newPage();
+    await signIn(page, base, ADMIN.email, ADMIN.password);
+    await page.getByTestId("dashboard-stats").waitFor({ timeout: 60_000 });
+    await screenshot(page, "phone-dashboard");
+    await page.getByTestId("open-menu").click();
+    const drawer = page.getByRole("dialog", { name: "Menu" });
+    await drawer.waitFor();
+    await screenshot(page, "phone-menu");
+    await drawer.getByRole("link", { name: "Devices" }).click();
+    await page.waitForURL(/\/devices$/);
+    expect(await drawer.count()).toBe(0);
+    await screenshot(page, "phone-devices");
+  } finally {
+    await ctx.close();
+  }
+}
