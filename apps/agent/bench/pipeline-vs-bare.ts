@@ -13,7 +13,8 @@ import { ensureSampleModels, getSampleModel, type SampleModelName } from "@edgel
 import { createOrtModelRunner, type TensorLike } from "@edgelens/vision/onnx";
 import { mediaPath } from "@edgelens/vision/media";
 import { visionHelpers } from "@edgelens/vision";
-import type { Frame } from "@edgelens/vision/project";
+import { compileProjectFunction, type Frame } from "@edgelens/vision/project";
+import { loadProject } from "../src/runtime/index";
 import { createFrameSource } from "../src/sources/index";
 import { resolveProject, runSimulation } from "../src/simulator/index";
 
@@ -82,8 +83,29 @@ interface PipelineTimes {
   inferenceMs: number;
 }
 
-async function pipeline(template: string, threads: number, video: string): Promise<PipelineTimes> {
-  const project = await resolveProject({ template });
+const NOOP_FUNCTION = "export default { infer(frame) { return { counts: { seq: frame.seq } }; } };";
+
+/** The agent's own cost with a function that does nothing: worker round trip on a 768x576 frame. */
+async function noopRoundTrip(frame: Frame): Promise<number> {
+  const { code } = await compileProjectFunction(NOOP_FUNCTION, { filename: "noop.js" });
+  const handle = await loadProject({ projectId: "noop", code, models: {} });
+  try {
+    const times: number[] = [];
+    for (let i = 0; i < 120; i++) {
+      const r = await handle.process({ ...frame, seq: i });
+      if (i >= 20) times.push(r.roundTripMs);
+    }
+    return median(times);
+  } finally {
+    await handle.dispose();
+  }
+}
+
+async function pipeline(template: string | null, threads: number, video: string): Promise<PipelineTimes> {
+  const project =
+    template === null
+      ? { projectId: "noop", models: {}, config: {}, code: (await compileProjectFunction(NOOP_FUNCTION, { filename: "noop.js" })).code }
+      : await resolveProject({ template });
   const arrivals: number[] = [];
   const { stats } = await runSimulation({
     ...project,
@@ -101,6 +123,10 @@ async function pipeline(template: string, threads: number, video: string): Promi
 await ensureSampleModels();
 const video = mediaPath("vtest.avi");
 const frame = await firstFrame(video);
+const noop = { roundTripMs: round(await noopRoundTrip(frame)), simulatorMs: round((await pipeline(null, 1, video)).frameMs) };
+process.stderr.write(
+  `no-op function: worker round trip ${noop.roundTripMs.toFixed(2)} ms, simulator ${noop.simulatorMs.toFixed(2)} ms/frame (ffmpeg decode of vtest.avi included)\n`,
+);
 const results = [];
 for (const c of CASES) {
   const feeds = c.input(frame);
@@ -132,6 +158,7 @@ process.stdout.write(
     bench: "agent/pipeline-vs-bare",
     input: { video: "vtest.avi", width: frame.width, height: frame.height, frames: PIPELINE_FRAMES, warmup: PIPELINE_WARMUP },
     machine: { cpus: availableParallelism(), node: process.version, loadavg: loadavg().map(round) },
+    noop,
     results,
   })}\n`,
 );
