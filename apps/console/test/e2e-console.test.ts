@@ -130,6 +130,7 @@ describe.skipIf(!brokerAvailable())("console UI end to end", () => {
   }, 300_000);
 
   it("deploys to the device: a queued deployment and the retained desired state", async () => {
+    await expect.poll(() => page.getByTestId("project-versions").textContent(), { timeout: 30_000 }).toContain("v2");
     await page.getByTestId("project-deploy").click();
     await page.getByTestId("deploy-device-front-door").check();
     await page.getByTestId("deploy-confirm").click();

@@ -56,7 +56,7 @@ export function ResultFeed({ deviceId }: { deviceId: string }) {
         <span>{items.length === 0 ? "Waiting for results…" : `latest ${items.length}, seq ${lastSeq ?? "—"}`}</span>
         {gaps > 0 ? <span className="text-amber-700">{gaps} lost (seq gaps)</span> : null}
       </div>
-      <ul className="max-h-80 divide-y divide-slate-100 overflow-y-auto rounded-md border border-slate-200">
+      <ul className={items.length === 0 ? "hidden" : "max-h-80 divide-y divide-slate-100 overflow-y-auto rounded-md border border-slate-200"}>
         {items.map((it) => (
           <li key={it.key} className="text-sm">
             <button type="button" className="flex w-full items-center justify-between gap-3 px-3 py-1.5 text-left hover:bg-slate-50" onClick={() => setOpen(open === it.key ? null : it.key)}>

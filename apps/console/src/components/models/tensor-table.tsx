@@ -1,4 +1,5 @@
 import { Table, TBody, Td, Th } from "../ui/table";
+import { formatShape, fullShape } from "./tensor-shape";
 
 export type Tensor = { name: string; type: string; shape: (number | string)[] };
 
@@ -18,7 +19,9 @@ export function TensorTable({ tensors }: { tensors: Tensor[] }) {
           <tr key={t.name}>
             <Td className="font-mono text-xs">{t.name}</Td>
             <Td className="font-mono text-xs">{t.type}</Td>
-            <Td className="font-mono text-xs">[{t.shape.join(", ")}]</Td>
+            <Td className="font-mono text-xs" title={fullShape(t.shape)}>
+              {formatShape(t.shape)}
+            </Td>
           </tr>
         ))}
       </TBody>

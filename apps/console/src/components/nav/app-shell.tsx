@@ -74,11 +74,13 @@ export function AppShell({ user, signOut, children }: { user: ShellUser; signOut
 
   return (
     <div className="min-h-screen lg:flex">
-      {/* Sticky rather than fixed: it stays put while scrolling and full-page screenshots render it in place. */}
-      <aside className="sticky top-0 z-30 hidden h-screen w-60 shrink-0 flex-col gap-4 overflow-y-auto bg-slate-900 px-3 py-4 lg:flex">
-        <Brand />
-        <NavLinks pathname={pathname} />
-        <UserBox user={user} signOut={signOut} />
+      {/* The column stretches with the page; its content is sticky, not fixed, so full-page screenshots draw it in place. */}
+      <aside className="hidden w-60 shrink-0 bg-slate-900 lg:block">
+        <div className="sticky top-0 flex h-screen flex-col gap-4 overflow-y-auto px-3 py-4">
+          <Brand />
+          <NavLinks pathname={pathname} />
+          <UserBox user={user} signOut={signOut} />
+        </div>
       </aside>
 
       <header className="sticky top-0 z-20 flex items-center justify-between bg-slate-900 px-4 py-2.5 lg:hidden">

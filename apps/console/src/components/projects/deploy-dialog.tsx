@@ -9,13 +9,14 @@ import { Select } from "../ui/form-field";
 import { StatusBadge } from "../ui/status-badge";
 
 export type DeployTarget = { id: string; name: string; presence: string; project: string | null };
-export type DeployFn = (projectId: string, deviceIds: string[], version: number) => Promise<ActionResult<{ deployments: Array<{ id: string; deviceId: string }> }>>;
+/** `version: null` deploys whatever is the latest version when the deployment starts. */
+export type DeployFn = (projectId: string, deviceIds: string[], version: number | null) => Promise<ActionResult<{ deployments: Array<{ id: string; deviceId: string }> }>>;
 
 /** Pick devices (and a version), start one deployment per device, then link to each. */
 export function DeployDialog({ projectId, versions, devices, deploy }: { projectId: string; versions: number[]; devices: DeployTarget[]; deploy: DeployFn }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [chosen, setChosen] = useState<Set<string>>(new Set());
-  const [version, setVersion] = useState(versions[0] ?? 1);
+  const [version, setVersion] = useState<number | null>(null);
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [started, setStarted] = useState<Array<{ id: string; deviceId: string }> | null>(null);
@@ -38,7 +39,7 @@ export function DeployDialog({ projectId, versions, devices, deploy }: { project
         onClick={() => {
           setStarted(null);
           setError(null);
-          setVersion(versions[0] ?? 1);
+          setVersion(null);
           dialog.current?.showModal();
         }}
       >
@@ -70,7 +71,8 @@ export function DeployDialog({ projectId, versions, devices, deploy }: { project
             <>
               <label className="flex items-center gap-2 text-sm">
                 <span className="text-slate-600">Version</span>
-                <Select value={version} onChange={(e) => setVersion(Number(e.target.value))} className="max-w-28">
+                <Select value={version ?? "latest"} onChange={(e) => setVersion(e.target.value === "latest" ? null : Number(e.target.value))} className="max-w-40">
+                  <option value="latest">latest (v{versions[0]})</option>
                   {versions.map((v) => (
                     <option key={v} value={v}>
                       v{v}

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { SampleModelsButton } from "@/components/models/sample-models-button";
+import { formatShape, fullShape } from "@/components/models/tensor-shape";
 import { LinkButton } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { formatBytes } from "@/components/ui/format-bytes";
@@ -11,10 +12,6 @@ import { requirePageUser } from "@/server/auth/session";
 import { getContext } from "@/server/context";
 import { listModels } from "@/server/services/models";
 import { importSamplesAction } from "./actions";
-
-function shape(s: (number | string)[]): string {
-  return `[${s.join(", ")}]`;
-}
 
 export default async function ModelsPage() {
   const user = await requirePageUser();
@@ -56,7 +53,9 @@ export default async function ModelsPage() {
                   {m.description ? <div className="max-w-xs truncate text-xs text-slate-400">{m.description}</div> : null}
                 </Td>
                 <Td>{m.latest ? <StatusBadge status={m.latest.format} label={m.latest.format === "tfjs" ? "tf.js → onnx" : "onnx"} /> : "—"}</Td>
-                <Td className="font-mono text-xs">{m.latest?.inputs[0] ? `${m.latest.inputs[0].type} ${shape(m.latest.inputs[0].shape)}` : "—"}</Td>
+                <Td className="font-mono text-xs" title={m.latest?.inputs[0] ? fullShape(m.latest.inputs[0].shape) : undefined}>
+                  {m.latest?.inputs[0] ? `${m.latest.inputs[0].type} ${formatShape(m.latest.inputs[0].shape)}` : "—"}
+                </Td>
                 <Td className="text-right tabular-nums">{m.latest ? formatBytes(m.latest.size) : "—"}</Td>
                 <Td className="text-right tabular-nums">{m.versionCount}</Td>
                 <Td className="text-slate-500">

@@ -41,10 +41,10 @@ export async function saveProjectVersionAction(
   });
 }
 
-export async function deployProjectAction(projectId: string, deviceIds: string[], version: number): Promise<ActionResult<{ deployments: Array<{ id: string; deviceId: string }> }>> {
+export async function deployProjectAction(projectId: string, deviceIds: string[], version: number | null): Promise<ActionResult<{ deployments: Array<{ id: string; deviceId: string }> }>> {
   return runAction(async () => {
     const user = await requireUser("admin");
-    const started = await deployProject(await getContext(), { projectId, deviceIds, version }, user.email);
+    const started = await deployProject(await getContext(), { projectId, deviceIds, ...(version ? { version } : {}) }, user.email);
     revalidatePath("/deployments");
     return { deployments: started.map((d) => ({ id: d.id, deviceId: d.deviceId })) };
   });
