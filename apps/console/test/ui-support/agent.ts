@@ -17,7 +17,7 @@ export function agentRunAvailable(): boolean {
 }
 
 export function startAgent(deviceFileName: string, cwd: string): Child {
-  return startChild(tsxBin, [agentCli, "run", "--device-file", deviceFileName], {
+  return startChild(tsxBin, [agentCli, "run", "--device-file", deviceFileName, "--telemetry-interval", "2"], {
     cwd,
     env: {
       PATH: process.env.PATH,

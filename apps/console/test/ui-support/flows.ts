@@ -13,7 +13,10 @@ import { ADMIN } from "./stack";
 
 export const VIEWER = { email: "viewer@e2e.local", password: "viewer-e2e-password" };
 
-/** Rule editor: the test box runs the SQL as typed; a parse error is shown; the rule is saved and listed. */
+/**
+ * Rule editor: the test box runs the SQL as typed; a parse error is shown; the rule is saved,
+ * listed, switched off and on again (it stays on: with an agent running it stores events).
+ */
 export async function checkRules(page: Page, base: string): Promise<void> {
   await goto(page, base, "/rules");
   await expect.poll(() => page.getByTestId("empty-state").isVisible()).toBe(true);
@@ -33,9 +36,13 @@ export async function checkRules(page: Page, base: string): Promise<void> {
   const ruleId = new URL(page.url()).pathname.split("/").pop()!;
   await goto(page, base, "/rules");
   expect(await page.getByTestId(`rule-row-${ruleId}`).textContent()).toContain("crowd-at-door");
-  await page.getByTestId(`rule-row-${ruleId}`).getByRole("switch").click();
-  await expect.poll(() => page.getByTestId(`rule-row-${ruleId}`).getByRole("switch").getAttribute("aria-checked")).toBe("false");
-  await screenshot(page, "rules");
+  const toggle = page.getByTestId(`rule-row-${ruleId}`).getByRole("switch");
+  await toggle.click();
+  await expect.poll(() => toggle.getAttribute("aria-checked")).toBe("false");
+  await goto(page, base, "/rules");
+  expect(await toggle.getAttribute("aria-checked")).toBe("false");
+  await toggle.click();
+  await expect.poll(() => toggle.getAttribute("aria-checked")).toBe("true");
 }
 
 /** MQTT test client: subscribe, publish as admin, see the message arrive over the broker's WebSocket. */
@@ -110,12 +117,22 @@ function writeTfjsWithUnknownOp(dir: string): void {
   writeFileSync(join(dir, "group1-shard1of1.bin"), Buffer.alloc(4));
 }
 
-/** Events (empty, filters, CSV link) and settings (a token shown once, a viewer created). */
-export async function checkEventsAndSettings(page: Page, base: string): Promise<void> {
-  await goto(page, base, "/events?label=person");
+/**
+ * Events (filters, CSV link; with an agent, the rows the rule stored and its execution count)
+ * and settings (a token shown once, a viewer created).
+ */
+export async function checkEventsAndSettings(page: Page, base: string, expectEvents: boolean): Promise<void> {
+  await goto(page, base, "/events?label=unicorn");
   expect(await page.getByTestId("empty-state").textContent()).toContain("No events match");
+  expect(await page.getByTestId("export-csv").getAttribute("href")).toContain("label=unicorn");
+  await goto(page, base, "/events");
   expect(await page.getByTestId("export-csv").getAttribute("href")).toContain("format=csv");
+  if (expectEvents) expect(await page.getByTestId("event-row").count()).toBeGreaterThan(0);
   await screenshot(page, "events");
+  await goto(page, base, "/rules");
+  const executions = Number(await page.getByTestId("rule-executions").first().textContent());
+  expect(expectEvents ? executions > 0 : executions === 0).toBe(true);
+  await screenshot(page, "rules");
 
   await goto(page, base, "/settings");
   await page.fill("[data-testid=token-form] input[name=name]", "ci");

@@ -6,15 +6,17 @@ export function linearScale(domain: [number, number], range: [number, number]): 
   return (v) => r0 + ((v - d0) / span) * (r1 - r0);
 }
 
-/** About `count` round tick values covering [min, max] (1, 2, 5 x 10^n steps). */
+/** About `count` round tick values spanning [min, max] (1, 2, 5 x 10^n steps). */
 export function niceTicks(min: number, max: number, count = 4): number[] {
   if (!Number.isFinite(min) || !Number.isFinite(max)) return [];
   if (max === min) max = min + 1;
   const raw = (max - min) / count;
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? raw;
+  // From the step at or below min to the one at or above max, so every value sits inside the axis.
   const ticks: number[] = [];
-  for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step) ticks.push(Number(v.toFixed(10)));
+  const end = Math.ceil(max / step - 1e-9) * step;
+  for (let v = Math.floor(min / step + 1e-9) * step; v <= end + step * 1e-9; v += step) ticks.push(Number(v.toFixed(10)));
   return ticks;
 }
 

@@ -69,7 +69,7 @@ export default async function EventsPage({ searchParams }: { searchParams: Promi
             </thead>
             <TBody>
               {events.map((e) => (
-                <tr key={e.id} className="align-top hover:bg-slate-50">
+                <tr key={e.id} className="align-top hover:bg-slate-50" data-testid="event-row">
                   <Td>
                     {e.snapshotSha256 ? (
                       <a href={`/api/v1/snapshots/${e.snapshotSha256}`} target="_blank" rel="noreferrer">

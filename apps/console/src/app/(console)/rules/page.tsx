@@ -57,7 +57,9 @@ export default async function RulesPage() {
                     ))}
                   </div>
                 </Td>
-                <Td className="text-right tabular-nums">{r.executions}</Td>
+                <Td className="text-right tabular-nums" data-testid="rule-executions">
+                  {r.executions}
+                </Td>
                 <Td className="text-right tabular-nums">
                   <span className={r.errors > 0 ? "text-rose-600" : undefined} title={r.lastError ?? undefined}>
                     {r.errors}
