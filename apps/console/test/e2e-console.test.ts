@@ -168,6 +168,9 @@ describe.skipIf(!brokerAvailable())("console UI end to end", () => {
     await waitForAttribute(page, "[data-testid=result-feed]", "data-count", /^[1-9]\d*$/, 60_000);
     await waitForAttribute(page, "[data-testid=stream-project]", "data-frames", /^[1-9]\d*$/, 60_000);
     await screenshot(page, "device-live");
+    await goto(page, base, "/");
+    await expect.poll(() => page.locator('svg[aria-label="Inference results per minute"] rect').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    await screenshot(page, "dashboard-live");
     // The rest needs no device; two cores are better spent on the pages.
     await agent?.stop();
     agent = null;
@@ -189,8 +192,8 @@ describe.skipIf(!brokerAvailable())("console UI end to end", () => {
     await checkViewer(browser, base, projectId);
   }, 180_000);
 
-  it("on a phone the navigation is a drawer", async () => {
-    await checkPhone(browser, base);
+  it("on a phone the navigation is a drawer and pages fit the width", async () => {
+    await checkPhone(browser, base, projectId);
   }, 120_000);
 
   it("left no errors in the browser console", () => {

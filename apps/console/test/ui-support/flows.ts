@@ -171,7 +171,7 @@ export async function checkViewer(browser: Browser, base: string, projectId: str
 }
 
 /** On a phone the sidebar becomes a top bar with a drawer. */
-export async function checkPhone(browser: Browser, base: string): Promise<void> {
+export async function checkPhone(browser: Browser, base: string, projectId: string): Promise<void> {
   const ctx = await newContext(browser, PHONE);
   try {
     const page = await ctx.newPage();
@@ -186,6 +186,15 @@ export async function checkPhone(browser: Browser, base: string): Promise<void> 
     await page.waitForURL(/\/devices$/);
     expect(await drawer.count()).toBe(0);
     await screenshot(page, "phone-devices");
+    await page.getByRole("link", { name: "Front door" }).click();
+    await page.waitForURL(/\/devices\/front-door$/);
+    await page.getByTestId("telemetry").waitFor();
+    await screenshot(page, "phone-device");
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    await goto(page, base, `/projects/${projectId}`);
+    await page.locator("[data-testid=function-editor] .cm-content").waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    await screenshot(page, "phone-project");
   } finally {
     await ctx.close();
   }

@@ -36,7 +36,7 @@ export default async function DashboardPage() {
         <Stat label="Failed (24 h)" value={stats.deployments.failed24h} tone={stats.deployments.failed24h > 0 ? "rose" : "slate"} hint="deployments" />
       </div>
 
-      <div className="mt-4 grid gap-4 lg:grid-cols-2">
+      <div className="mt-4 grid gap-4 lg:grid-cols-2 [&>*]:min-w-0">
         <Card title="Results per minute" actions={<span className="text-xs text-slate-400">last 60 min</span>}>
           <TimeChart label="Inference results per minute" series={[{ name: "results", color: "#0284c7", points: results }]} bars from={now - 60 * 60_000} to={now} />
         </Card>
@@ -45,7 +45,7 @@ export default async function DashboardPage() {
         </Card>
       </div>
 
-      <div className="mt-4 grid gap-4 lg:grid-cols-2">
+      <div className="mt-4 grid gap-4 lg:grid-cols-2 [&>*]:min-w-0">
         <Card title="Recent deployments" actions={<Link className="text-xs font-medium text-sky-700 hover:underline" href="/deployments">All deployments</Link>} bodyClassName="p-0">
           {recent.length === 0 ? (
             <div className="p-4">

@@ -27,7 +27,8 @@ export function formatTick(v: number): string {
   return v.toFixed(Math.abs(v) < 1 ? 2 : 1);
 }
 
-export function formatClock(ts: number): string {
+export function formatClock(ts: number, withSeconds = false): string {
   const d = new Date(ts);
-  return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
+  const hm = `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
+  return withSeconds ? `${hm}:${String(d.getSeconds()).padStart(2, "0")}` : hm;
 }

@@ -49,7 +49,7 @@ export function TimeChart({
   const all = series.flatMap((s) => s.points);
   if (all.length === 0) {
     return (
-      <div ref={ref} className="flex items-center justify-center rounded-md bg-slate-50 text-xs text-slate-400" style={{ height }} role="img" aria-label={`${label}: no data yet`}>
+      <div ref={ref} className="flex w-full min-w-0 items-center justify-center rounded-md bg-slate-50 text-xs text-slate-400" style={{ height }} role="img" aria-label={`${label}: no data yet`}>
         No data yet
       </div>
     );
@@ -62,12 +62,14 @@ export function TimeChart({
   const top = ticks.at(-1) ?? vMax;
   const x = linearScale([t0, t1 === t0 ? t0 + 1 : t1], [PAD.left, W - PAD.right]);
   const y = linearScale([vMin, top], [height - PAD.bottom, PAD.top]);
-  const timeTicks = [t0, t0 + (t1 - t0) / 2, t1];
+  // One label for a single instant; seconds once the span is short enough for minutes to repeat.
+  const timeTicks = t1 === t0 ? [t0] : [t0, t0 + (t1 - t0) / 2, t1];
+  const withSeconds = t1 - t0 < 10 * 60_000;
   const barWidth = bars ? Math.max(2, ((W - PAD.left - PAD.right) / Math.max(1, series[0]?.points.length ?? 1)) * 0.7) : 0;
 
   return (
-    <div className="w-full" ref={ref}>
-      <svg width={W} height={height} viewBox={`0 0 ${W} ${height}`} className="block" role="img" aria-label={label}>
+    <div className="w-full min-w-0 overflow-hidden" ref={ref}>
+      <svg width={W} height={height} viewBox={`0 0 ${W} ${height}`} className="block max-w-full" role="img" aria-label={label}>
         {ticks.map((tv) => (
           <g key={tv}>
             <line x1={PAD.left} x2={W - PAD.right} y1={y(tv)} y2={y(tv)} stroke="#e2e8f0" strokeWidth={1} />
@@ -78,14 +80,14 @@ export function TimeChart({
         ))}
         {timeTicks.map((tt, i) => (
           <text key={i} x={x(tt)} y={height - 6} textAnchor={i === 0 ? "start" : i === 2 ? "end" : "middle"} fontSize={10} fill="#64748b">
-            {formatClock(tt)}
+            {formatClock(tt, withSeconds)}
           </text>
         ))}
         {bars
           ? series.flatMap((s) =>
               s.points.map((p) => (
                 <rect key={`${s.name}-${p.t}`} x={x(p.t) - barWidth / 2} y={y(p.v)} width={barWidth} height={Math.max(0, y(vMin) - y(p.v))} fill={s.color} rx={1}>
-                  <title>{`${formatClock(p.t)}: ${formatTick(p.v)}${unit ? ` ${unit}` : ""}`}</title>
+                  <title>{`${formatClock(p.t, withSeconds)}: ${formatTick(p.v)}${unit ? ` ${unit}` : ""}`}</title>
                 </rect>
               )),
             )

@@ -39,7 +39,7 @@ export function TelemetryPanel({ deviceId, initial }: { deviceId: string; initia
           </div>
         ))}
       </dl>
-      <div className="grid gap-4 md:grid-cols-2">
+      <div className="grid gap-4 md:grid-cols-2 [&>*]:min-w-0">
         <div>
           <h4 className="mb-1 text-xs font-medium text-slate-500">Frames per second</h4>
           <TimeChart label="Frames per second" height={120} series={[{ name: "fps", color: "#0284c7", points: series((t) => t.fps) }]} />

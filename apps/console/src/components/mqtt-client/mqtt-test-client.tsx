@@ -49,7 +49,7 @@ export function MqttTestClient({ canPublish }: { canPublish: boolean }) {
   };
 
   return (
-    <div className="grid gap-4 xl:grid-cols-3">
+    <div className="grid gap-4 xl:grid-cols-3 [&>*]:min-w-0">
       <div className="space-y-4">
         <Card title="Subscribe" actions={<ConnectionBadge />}>
           <form

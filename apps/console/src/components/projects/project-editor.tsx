@@ -56,7 +56,7 @@ export function ProjectEditor({ projectId, base, modelOptions, readOnly, save }:
     });
 
   return (
-    <div className="grid gap-4 xl:grid-cols-3">
+    <div className="grid gap-4 xl:grid-cols-3 [&>*]:min-w-0">
       <Card
         title="Inference function"
         className="xl:col-span-2"

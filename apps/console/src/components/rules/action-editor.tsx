@@ -31,7 +31,7 @@ export function ActionEditor({ value, onChange, onRemove, idPrefix, readOnly }: 
         ) : null}
       </div>
       {value.type === "republish" ? (
-        <div className="grid gap-3 sm:grid-cols-[1fr_6rem]">
+        <div className="grid gap-3 sm:grid-cols-[1fr_6rem] [&>*]:min-w-0">
           <Field label="Topic template" htmlFor={`${idPrefix}-topic`} hint="${name} is replaced by the selected field name, e.g. ${topic(3)}.">
             <TextInput id={`${idPrefix}-topic`} value={value.topic} onChange={(e) => onChange({ ...value, topic: e.target.value })} readOnly={readOnly} className="font-mono" />
           </Field>
@@ -44,7 +44,7 @@ export function ActionEditor({ value, onChange, onRemove, idPrefix, readOnly }: 
         </div>
       ) : null}
       {value.type === "webhook" ? (
-        <div className="grid gap-3 sm:grid-cols-[1fr_7rem_6rem]">
+        <div className="grid gap-3 sm:grid-cols-[1fr_7rem_6rem] [&>*]:min-w-0">
           <Field label="URL" htmlFor={`${idPrefix}-url`}>
             <TextInput id={`${idPrefix}-url`} type="url" value={value.url} onChange={(e) => onChange({ ...value, url: e.target.value })} readOnly={readOnly} className="font-mono" />
           </Field>

@@ -40,7 +40,7 @@ export function RuleForm({ id, initial, save, readOnly }: { id: string | null; i
     });
 
   return (
-    <div className="grid gap-4 xl:grid-cols-2">
+    <div className="grid gap-4 xl:grid-cols-2 [&>*]:min-w-0">
       <Card title="Rule">
         <form
           className="space-y-4"

@@ -25,7 +25,7 @@ export function RuleTestBox({ sql, templates }: { sql: string; templates: string
 
   return (
     <div className="space-y-3" data-testid="rule-test">
-      <div className="grid gap-3 sm:grid-cols-[1fr_10rem]">
+      <div className="grid gap-3 sm:grid-cols-[1fr_10rem] [&>*]:min-w-0">
         <Field label="Topic" htmlFor="test-topic">
           <TextInput id="test-topic" value={topic} onChange={(e) => setTopic(e.target.value)} className="font-mono" />
         </Field>

@@ -43,7 +43,7 @@ export default async function DeploymentPage({ params }: { params: Promise<{ id:
           </>
         }
       />
-      <div className="grid gap-4 lg:grid-cols-3">
+      <div className="grid gap-4 lg:grid-cols-3 [&>*]:min-w-0">
         <Card title="Timeline" className="lg:col-span-2">
           <DeploymentTimeline events={d.events} state={d.state} reason={d.reason} />
         </Card>

@@ -71,7 +71,7 @@ export default async function DevicePage({ params }: { params: Promise<{ id: str
         }
       />
 
-      <div className="grid gap-4 xl:grid-cols-3">
+      <div className="grid gap-4 xl:grid-cols-3 [&>*]:min-w-0">
         <Card title="Current project" className="xl:col-span-1">
           <CurrentProject running={running} latest={device.latestDeployment} />
         </Card>
@@ -80,7 +80,7 @@ export default async function DevicePage({ params }: { params: Promise<{ id: str
         </Card>
       </div>
 
-      <div className="mt-4 grid gap-4 lg:grid-cols-2">
+      <div className="mt-4 grid gap-4 lg:grid-cols-2 [&>*]:min-w-0">
         <Card title="Project stream">
           <StreamView deviceId={id} stream="project" title="What the project draws" requestStream={requestStreamAction} autoStart={device.presence === "online" && running !== null} />
         </Card>
@@ -89,7 +89,7 @@ export default async function DevicePage({ params }: { params: Promise<{ id: str
         </Card>
       </div>
 
-      <div className="mt-4 grid gap-4 lg:grid-cols-2">
+      <div className="mt-4 grid gap-4 lg:grid-cols-2 [&>*]:min-w-0">
         <Card title="Live results">
           <ResultFeed deviceId={id} />
         </Card>

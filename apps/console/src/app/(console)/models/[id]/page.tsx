@@ -33,7 +33,7 @@ export default async function ModelPage({ params, searchParams }: { params: Prom
       {!shown ? (
         <p className="text-sm text-slate-500">This model has no versions.</p>
       ) : (
-        <div className="grid gap-4 lg:grid-cols-3">
+        <div className="grid gap-4 lg:grid-cols-3 [&>*]:min-w-0">
           <div className="space-y-4 lg:col-span-2">
             <Card title="Inputs">
               <TensorTable tensors={shown.inputs} />

@@ -67,7 +67,7 @@ export default async function ProjectPage({ params, searchParams }: { params: Pr
         save={saveProjectVersionAction}
       />
 
-      <div className="mt-4 grid gap-4 lg:grid-cols-3">
+      <div className="mt-4 grid gap-4 lg:grid-cols-3 [&>*]:min-w-0">
         <Card title="Versions" bodyClassName="p-0">
           <ul className="max-h-72 divide-y divide-slate-100 overflow-y-auto" data-testid="project-versions">
             {project.versions.map((v) => (
