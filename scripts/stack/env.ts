@@ -1,0 +1,80 @@
+/** The stack launcher's configuration: flags plus the EDGELENS_* variables of DESIGN.md. */
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+
+const EnvSchema = z
+  .object({
+    EDGELENS_DATA_DIR: z.string().min(1).default("./data"),
+    EDGELENS_HOST: z.string().min(1).default("127.0.0.1"),
+    EDGELENS_CONSOLE_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    EDGELENS_MQTT_PORT: z.coerce.number().int().min(0).max(65535).default(1883),
+    EDGELENS_WS_PORT: z.coerce.number().int().min(0).max(65535).default(8083),
+    EDGELENS_BROKER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(9090),
+    EDGELENS_DEMO: z.enum(["0", "1"]).default("1"),
+    EDGELENS_ADMIN_EMAIL: z.string().min(3).optional(),
+    EDGELENS_ADMIN_PASSWORD: z.string().min(8).optional(),
+    EDGELENS_MEDIA_DIR: z.string().optional(),
+  })
+  .passthrough();
+
+export interface StackConfig {
+  mode: "dev" | "production";
+  dataDir: string;
+  host: string;
+  consolePort: number;
+  mqttPort: number;
+  wsPort: number;
+  brokerHttpPort: number;
+  demo: boolean;
+  demoSource?: string;
+  adminEmail: string;
+  adminPassword?: string;
+}
+
+const HELP = `Usage: pnpm dev|start [--source URI] [--no-demo] [--data-dir DIR]
+
+Starts the broker, the console and (unless --no-demo or EDGELENS_DEMO=0) a demo device agent.
+  --source URI   camera for the demo device instead of the sample video: rtsp://..., http://...mjpg,
+                 /dev/video0, a video file or a directory of images
+  --no-demo      start broker and console only
+  --data-dir DIR where the database, artifacts and broker state live (EDGELENS_DATA_DIR, ./data)
+  --dev          development servers (next dev); without it, production builds`;
+
+export function loadStackConfig(argv: string[], env: NodeJS.ProcessEnv): StackConfig {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      dev: { type: "boolean", default: false },
+      source: { type: "string" },
+      "no-demo": { type: "boolean", default: false },
+      "data-dir": { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    allowPositionals: false,
+  });
+  if (values.help) {
+    console.log(HELP);
+    process.exit(0);
+  }
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    console.error(`edgelens: bad configuration: ${issue?.path.join(".")}: ${issue?.message}`);
+    process.exit(2);
+  }
+  const e = parsed.data;
+  return {
+    mode: values.dev ? "dev" : "production",
+    dataDir: resolve(values["data-dir"] ?? e.EDGELENS_DATA_DIR),
+    host: e.EDGELENS_HOST,
+    consolePort: e.EDGELENS_CONSOLE_PORT,
+    mqttPort: e.EDGELENS_MQTT_PORT,
+    wsPort: e.EDGELENS_WS_PORT,
+    brokerHttpPort: e.EDGELENS_BROKER_HTTP_PORT,
+    demo: e.EDGELENS_DEMO === "1" && !values["no-demo"],
+    demoSource: values.source,
+    adminEmail: e.EDGELENS_ADMIN_EMAIL ?? "admin@edgelens.local",
+    adminPassword: e.EDGELENS_ADMIN_PASSWORD,
+  };
+}
