@@ -67,12 +67,14 @@ export interface BrokerConfig {
 }
 
 const BROKER_PREFIX = "EDGELENS_BROKER_";
+/** DESIGN.md's shared key for how others reach the broker: not the broker's own setting. */
+const SHARED_BROKER_KEYS = new Set(["EDGELENS_BROKER_URL"]);
 
 /** Validates `source`; throws INVALID_CONFIG whose message names each bad field. */
 export function parseBrokerConfig(source: Record<string, string | undefined>): BrokerConfig {
   const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
   const shared = SharedKeysSchema.safeParse(present);
-  const own = BrokerKeysSchema.safeParse(Object.fromEntries(Object.entries(present).filter(([k]) => k.startsWith(BROKER_PREFIX))));
+  const own = BrokerKeysSchema.safeParse(Object.fromEntries(Object.entries(present).filter(([k]) => k.startsWith(BROKER_PREFIX) && !SHARED_BROKER_KEYS.has(k))));
   const problems = [...(shared.success ? [] : [formatZodError(shared.error)]), ...(own.success ? [] : [formatZodError(own.error)])];
   if (!shared.success || !own.success) throw new EdgelensError("INVALID_CONFIG", `invalid broker configuration: ${problems.join("; ")}`);
   const s = shared.data;
