@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   await waitForHttp(`${consoleUrl}/api/health`, 180_000, () => consoleProc.child.exitCode === null);
 
   console.log("edgelens: [4/5] first-start setup");
-  const demoSource = config.demoSource ?? `${await findDemoVideo()}?loop=1`;
+  const demoSource = config.demoSource ?? `file://${await findDemoVideo()}?loop=1`;
   const setup: FirstStartInput = {
     root,
     dataDir: config.dataDir,
