@@ -25,3 +25,18 @@ export async function goto(page: Page, base: string, path: string): Promise<void
     // Live pages keep a WebSocket and polls open; "load" is enough for them.
   });
 }
+
+/**
+ * After a form submit that should navigate: resolves when the URL matches, and fails at once
+ * with the form's own error message when the page shows one instead (no long timeout).
+ */
+export async function waitForUrlOrFormError(page: Page, url: RegExp, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (url.test(new URL(page.url()).pathname)) return;
+    const alerts = await page.locator("main [role=alert]").allTextContents();
+    if (alerts.length > 0) throw new Error(`the form failed instead of navigating: ${alerts.join(" | ")}`);
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no navigation to ${url} within ${timeoutMs} ms (at ${page.url()})`);
+}

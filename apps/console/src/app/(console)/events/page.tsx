@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { EventFilters } from "@/components/events/event-filters";
+import { SnapshotThumb } from "@/components/events/snapshot-thumb";
 import { eventQueryString, localTimeToMs, type EventQuery } from "@/components/events/event-query";
 import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -71,13 +72,7 @@ export default async function EventsPage({ searchParams }: { searchParams: Promi
               {events.map((e) => (
                 <tr key={e.id} className="align-top hover:bg-slate-50" data-testid="event-row">
                   <Td>
-                    {e.snapshotSha256 ? (
-                      <a href={`/api/v1/snapshots/${e.snapshotSha256}`} target="_blank" rel="noreferrer">
-                        <img src={`/api/v1/snapshots/${e.snapshotSha256}`} alt={`Snapshot of event ${e.id}`} className="h-12 w-20 rounded bg-slate-200 object-cover" loading="lazy" />
-                      </a>
-                    ) : (
-                      <div className="grid h-12 w-20 place-items-center rounded bg-slate-100 text-[10px] text-slate-400">no snapshot</div>
-                    )}
+                    <SnapshotThumb sha256={e.snapshotSha256} eventId={e.id} />
                   </Td>
                   <Td className="text-slate-500">
                     <RelativeTime ts={e.ts} />
