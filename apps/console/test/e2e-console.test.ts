@@ -46,10 +46,9 @@ describe.skipIf(!brokerAvailable())("console UI end to end", () => {
   }, 180_000);
 
   afterAll(async () => {
-    await agent?.stop();
-    await browser?.close();
+    await Promise.allSettled([agent?.stop(), browser?.close()]);
     await stack?.stop();
-  }, 60_000);
+  }, 120_000);
 
   it("sends a signed-out visitor to sign in, then shows the dashboard", async () => {
     await page.goto(`${base}/login`);

@@ -45,9 +45,11 @@ export async function startUiStack(name: string): Promise<UiStack> {
       broker: b,
       console: server,
       async stop() {
-        await server.stop();
-        await b.stop();
+        // Both stop even if one of them fails to; the temp dirs go in any case.
+        const results = await Promise.allSettled([server.stop(), b.stop()]);
         cleanup();
+        const failed = results.find((r) => r.status === "rejected");
+        if (failed) throw failed.reason;
       },
     };
   } catch (err) {
