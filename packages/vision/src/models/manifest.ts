@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { EdgelensError } from "@edgelens/shared/errors";
 import type { TensorInfo } from "../onnx/model-runner";
@@ -45,7 +45,8 @@ export const MANIFEST_FILE = "manifest.json";
 
 /** packages/vision/.models (git-ignored), where `pnpm models` writes. */
 export function sampleModelsDir(): string {
-  return fileURLToPath(new URL("../../.models/", import.meta.url));
+  // Joined from this module's folder: Turbopack rewrites new URL(literal, import.meta.url).
+  return join(dirname(fileURLToPath(import.meta.url)), "..", "..", ".models");
 }
 
 function notBuilt(what: string): EdgelensError {

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ProjectConfig } from "@edgelens/shared";
 import { EdgelensError } from "@edgelens/shared/errors";
@@ -87,6 +88,8 @@ export function getTemplate(name: string): Template {
   if (!info) {
     throw new EdgelensError("NOT_FOUND", `no template "${name}" (there are: ${TEMPLATES.map((t) => t.name).join(", ")})`, { template: name });
   }
-  const functionPath = fileURLToPath(new URL(`./${info.name}/function.ts`, import.meta.url));
+  // Joined from this module's folder, not new URL(literal, import.meta.url): Turbopack (console)
+  // rewrites that pattern into an asset reference that node:fs cannot open.
+  const functionPath = join(dirname(fileURLToPath(import.meta.url)), info.name, "function.ts");
   return { ...structuredClone(info), functionSource: readFileSync(functionPath, "utf8"), functionPath };
 }
