@@ -19,6 +19,8 @@ const EnvSchema = z
   .passthrough();
 
 export interface StackConfig {
+  /** The environment the children inherit; the stack adds its resolved EDGELENS_* values. */
+  inheritedEnv: NodeJS.ProcessEnv;
   mode: "dev" | "production";
   dataDir: string;
   host: string;
@@ -41,7 +43,8 @@ Starts the broker, the console and (unless --no-demo or EDGELENS_DEMO=0) a demo 
   --data-dir DIR where the database, artifacts and broker state live (EDGELENS_DATA_DIR, ./data)
   --dev          development servers (next dev); without it, production builds`;
 
-export function loadStackConfig(argv: string[], env: NodeJS.ProcessEnv): StackConfig {
+/** The only reader of process.env in the stack launcher. */
+export function loadStackConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): StackConfig {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -65,6 +68,7 @@ export function loadStackConfig(argv: string[], env: NodeJS.ProcessEnv): StackCo
   }
   const e = parsed.data;
   return {
+    inheritedEnv: env,
     mode: values.dev ? "dev" : "production",
     dataDir: resolve(values["data-dir"] ?? e.EDGELENS_DATA_DIR),
     host: e.EDGELENS_HOST,

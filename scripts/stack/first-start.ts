@@ -1,7 +1,7 @@
 /**
- * What the stack does once per data dir: the admin user, the demo device and its
- * people-counter deployment. Everything goes through the `edgelens` admin CLI, the same
- * service layer a person uses, so the demo exercises the real paths.
+ * What the stack does once per data dir: the admin's credentials, the demo device and its
+ * people-counter deployment. The demo goes through the `edgelens` admin CLI, the same service
+ * layer a person uses, so it exercises the real paths.
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -12,7 +12,6 @@ export interface FirstStartInput {
   root: string;
   dataDir: string;
   env: NodeJS.ProcessEnv;
-  demo: boolean;
   demoSource: string;
 }
 

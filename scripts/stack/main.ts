@@ -11,7 +11,7 @@ import { runStep, startProcess, stopProcess, waitForHttp, type ManagedProcess } 
 import { findDemoVideo } from "./demo-video";
 
 const root = resolve(fileURLToPath(new URL("../..", import.meta.url)));
-const config = loadStackConfig(process.argv.slice(2), process.env);
+const config = loadStackConfig(process.argv.slice(2));
 const running: ManagedProcess[] = [];
 let stopping = false;
 
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   const consoleUrl = `http://${config.host}:${config.consolePort}`;
   const admin = resolveAdmin(config.dataDir, config.adminEmail, config.adminPassword);
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...config.inheritedEnv,
     EDGELENS_DATA_DIR: config.dataDir,
     EDGELENS_HOST: config.host,
     EDGELENS_MQTT_PORT: String(config.mqttPort),
@@ -88,7 +88,6 @@ async function main(): Promise<void> {
     root,
     dataDir: config.dataDir,
     env,
-    demo: config.demo,
     demoSource,
   };
 
@@ -115,7 +114,6 @@ async function main(): Promise<void> {
       "",
     ].join("\n"),
   );
-  void broker;
 }
 
 main().catch((err: unknown) => {
