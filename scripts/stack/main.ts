@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadStackConfig } from "./env";
 import { ensureDemo, resolveAdmin, type FirstStartInput } from "./first-start";
-import { runStep, startProcess, stopProcess, waitForHttp, type ManagedProcess } from "./processes";
+import { runStep, signalProcess, startProcess, stopProcesses, waitForHttp, type ManagedProcess } from "./processes";
 import { findDemoVideo } from "./demo-video";
 
 const root = resolve(fileURLToPath(new URL("../..", import.meta.url)));
@@ -19,12 +19,15 @@ async function stopAll(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
     console.log("\nedgelens: stopping…");
-    for (const p of [...running].reverse()) await stopProcess(p);
+    await stopProcesses(running);
   }
   process.exit(code);
 }
 process.on("SIGINT", () => void stopAll(0));
 process.on("SIGTERM", () => void stopAll(0));
+process.on("SIGHUP", () => void stopAll(0));
+// Last resort on any exit of the launcher: children run in their own groups and would outlive it.
+process.on("exit", () => running.forEach((p) => signalProcess(p, "SIGTERM")));
 
 function watch(p: ManagedProcess): ManagedProcess {
   running.push(p);

@@ -40,18 +40,25 @@ export async function runStep(name: string, command: string, args: string[], opt
   if (code !== 0) throw new Error(`${name} failed (exit ${code}): ${command} ${args.join(" ")}`);
 }
 
-export async function stopProcess(p: ManagedProcess, graceMs = 8000): Promise<void> {
-  if (p.child.exitCode !== null || p.child.pid === undefined) return;
-  const signalGroup = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(-p.child.pid!, sig);
-    } catch {
-      // Already gone: nothing to stop.
-    }
-  };
-  signalGroup("SIGTERM");
-  const timer = setTimeout(() => signalGroup("SIGKILL"), graceMs);
-  await p.exited;
+/** Sends `sig` to the process's whole group (it was started detached), if it still runs. */
+export function signalProcess(p: ManagedProcess, sig: NodeJS.Signals): void {
+  if (p.child.exitCode !== null || p.child.signalCode !== null || p.child.pid === undefined) return;
+  try {
+    process.kill(-p.child.pid, sig);
+  } catch {
+    // Already gone: nothing to stop.
+  }
+}
+
+/**
+ * Stops them all at once: every group gets SIGTERM before anything is awaited, so that even if
+ * this launcher is itself killed a moment later (a wrapper's own Ctrl-C handling), no child is
+ * left running. Those still alive after `graceMs` get SIGKILL.
+ */
+export async function stopProcesses(processes: ManagedProcess[], graceMs = 8000): Promise<void> {
+  for (const p of processes) signalProcess(p, "SIGTERM");
+  const timer = setTimeout(() => processes.forEach((p) => signalProcess(p, "SIGKILL")), graceMs);
+  await Promise.all(processes.map((p) => p.exited));
   clearTimeout(timer);
 }
 
