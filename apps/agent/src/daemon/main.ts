@@ -99,6 +99,7 @@ export async function startDaemon(config: DaemonConfig, options: DaemonOptions =
     cleanups.push(() => supervisor.stop());
 
     const reporter = new StateReporter(device.deviceId, spool, kick, link, link, log);
+    cleanups.push(() => reporter.close());
     const downloader = new ArtifactDownloader(
       new ArtifactCache(join(config.dataDir, "cache")),
       { deviceId: device.deviceId, secret: device.secret, consoleUrl: device.consoleUrl },

@@ -6,13 +6,18 @@ import type { Spool } from "../spool/spool";
 import type { Logger } from "../telemetry/logger";
 import { describeError } from "../telemetry/logger";
 
+const RETRY_MS = 2000;
+
 /**
  * Deployment progress goes through the spool (QoS 1, in order, kept while offline: the console
  * sees every step once the device is back). `shadow/reported` is retained state, so only the
- * latest matters: it is sent when it changes and again after every connect.
+ * latest matters: it is sent when it changes, again after every connect, and again a little
+ * later when a send fails while the link still looks up (a PUBACK lost on a flapping link would
+ * otherwise leave the console showing a stale state until the next reconnect).
  */
 export class StateReporter implements DeploymentReporter {
   private latest: ReportedState | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly deviceId: string,
@@ -23,6 +28,12 @@ export class StateReporter implements DeploymentReporter {
     private readonly log: Logger,
   ) {
     link.onConnect(() => this.sendReported());
+  }
+
+  /** Stops the retry timer (the daemon is stopping). */
+  close(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
   }
 
   progress(p: DeploymentProgress): void {
@@ -42,9 +53,15 @@ export class StateReporter implements DeploymentReporter {
 
   private sendReported(): void {
     const r = this.latest;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
     if (!r || !this.link.connected) return;
     this.publisher
       .publish(topics.shadowReported(this.deviceId), JSON.stringify({ ...r, ts: Date.now() }), { qos: 1, retain: true })
-      .catch((err: unknown) => this.log.warn(`shadow/reported not sent (sent again on reconnect): ${describeError(err)}`));
+      .catch((err: unknown) => {
+        this.log.warn(`shadow/reported not sent (retried in ${RETRY_MS} ms and on reconnect): ${describeError(err)}`, { code: "INTERNAL" });
+        // Only the latest state is worth resending; a newer report has already replaced this one.
+        if (this.latest === r && !this.retryTimer) this.retryTimer = setTimeout(() => this.sendReported(), RETRY_MS);
+      });
   }
 }
