@@ -88,6 +88,19 @@ describe("presence, retained status and device state in the database", () => {
     ]);
   });
 
+  it("a failed deployment that rolls back keeps its failure reason in front of the rollback's", async () => {
+    const secret = await f.addDevice("cam-5b");
+    f.db.db.insert(deployments).values({ id: "dep-2", deviceId: "cam-5b" }).run();
+    const cam = await f.device("cam-5b", secret);
+    const progress = (state: string, reason: string) => JSON.stringify({ deploymentId: "dep-2", state, reason, ts: Date.now() });
+    await cam.publishAsync(topics.deployment("cam-5b", "dep-2"), progress("failed", "setup threw: no calibration"), { qos: 1 });
+    await cam.publishAsync(topics.deployment("cam-5b", "dep-2"), progress("rolled-back", "deployment dep-1 keeps running"), { qos: 1 });
+    await waitFor(() => f.db.db.select().from(deployments).where(eq(deployments.id, "dep-2")).get()?.state === "rolled-back", "rolled back");
+    expect(f.db.db.select().from(deployments).where(eq(deployments.id, "dep-2")).get()?.reason).toBe("setup threw: no calibration; rolled back: deployment dep-1 keeps running");
+    const evs = f.db.db.select().from(deploymentEvents).where(eq(deploymentEvents.deploymentId, "dep-2")).all();
+    expect(evs.map((e) => e.reason)).toEqual(["setup threw: no calibration", "deployment dep-1 keeps running"]);
+  });
+
   it("a malformed payload on a known topic is dropped and counted, not relayed; the client stays", async () => {
     const secret = await f.addDevice("cam-6");
     const cam = await f.device("cam-6", secret);
