@@ -1,4 +1,4 @@
-import type { DatabaseHandle } from "@edgelens/db";
+import { dataPaths, type DatabaseHandle } from "@edgelens/db";
 import { topics } from "@edgelens/shared/topics";
 import type { BrokerPublish } from "./broker-publish";
 import type { BrokerConfig } from "./config";
@@ -17,6 +17,7 @@ import { RuleLineage } from "./rules/lineage";
 import { RuleCounters } from "./rules/rule-counters";
 import { RuleEngine } from "./rules/rule-engine";
 import type { BrokerServices } from "./services";
+import { SnapshotCollector } from "./snapshots/snapshot-collector";
 import { StatusPublisher } from "./status-publisher";
 import { ParsedPayloads } from "./validation/parsed-payloads";
 
@@ -24,11 +25,14 @@ export interface BuiltServices {
   services: BrokerServices;
   counters: RuleCounters;
   events: EventWriter;
+  snapshots: SnapshotCollector;
 }
 
 export interface ServiceOptions {
   /** First webhook retry delay (tests shorten it). */
   webhookBackoffMs?: number;
+  /** How long a `store` snapshot request waits for the device's frame (default 15 s; tests shorten it). */
+  snapshotExpiryMs?: number;
 }
 
 /** Everything the hooks share, wired once per broker instance. */
@@ -53,9 +57,19 @@ export function buildServices(
     lineage.mark(payload, chain);
     return publish(topic, payload, { qos, retain: false });
   };
+  const snapshots = new SnapshotCollector(dataPaths(config.dataDir), db, log, metrics, {
+    ...(options.snapshotExpiryMs !== undefined ? { expiryMs: options.snapshotExpiryMs } : {}),
+  });
   const requestSnapshot = async (deviceId: string, eventId: number, ruleName: string) => {
     const command = { cmd: "snapshot", id: `event-${eventId}`, args: { eventId, rule: ruleName } };
-    await publish(topics.commands(deviceId), Buffer.from(JSON.stringify(command)), { qos: 1, retain: false });
+    // Registered first: the device may answer before the publish below resolves.
+    snapshots.expect(deviceId, eventId);
+    try {
+      await publish(topics.commands(deviceId), Buffer.from(JSON.stringify(command)), { qos: 1, retain: false });
+    } catch (err) {
+      snapshots.cancel(deviceId, eventId);
+      throw err;
+    }
   };
   const rules = new RuleEngine({
     db,
@@ -83,10 +97,11 @@ export function buildServices(
     status: new StatusPublisher(publish, presence, log),
     payloads,
     rules,
+    snapshots,
     kicked: new WeakSet(),
     withWill: new WeakSet(),
     closing: false,
     brokerId: "",
   };
-  return { services, counters, events };
+  return { services, counters, events, snapshots };
 }

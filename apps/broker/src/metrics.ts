@@ -18,6 +18,8 @@ export interface BrokerMetrics {
   clientsDropped: Counter<"reason">;
   ruleExecutions: Counter<"rule">;
   ruleFailures: Counter<"rule">;
+  /** `store` snapshot requests by outcome: stored, expired, dropped (too many waiting), failed. */
+  snapshotRequests: Counter<"outcome">;
   stop(): void;
 }
 
@@ -57,6 +59,12 @@ export function createBrokerMetrics(): BrokerMetrics {
     clientsDropped: new Counter({ name: "edgelens_broker_clients_dropped_total", help: "connections closed by the broker by reason", labelNames: ["reason"], registers }),
     ruleExecutions: new Counter({ name: "edgelens_broker_rule_executions_total", help: "rule matches (WHERE held)", labelNames: ["rule"], registers }),
     ruleFailures: new Counter({ name: "edgelens_broker_rule_failures_total", help: "rule evaluation or action failures", labelNames: ["rule"], registers }),
+    snapshotRequests: new Counter({
+      name: "edgelens_broker_snapshot_requests_total",
+      help: "snapshot requests of store actions by outcome (stored, expired, dropped, failed)",
+      labelNames: ["outcome"],
+      registers,
+    }),
     stop: () => clearInterval(timer),
   };
 }

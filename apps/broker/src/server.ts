@@ -61,7 +61,7 @@ export async function startBroker(config: BrokerConfig, options: StartOptions = 
     let publishNow: BrokerPublish = () => Promise.reject(new Error("broker not started"));
     const built = buildServices(config, handle, secret, log, metrics, (...a) => publishNow(...a), options);
     const s = built.services;
-    cleanups.push(() => built.events.close(), () => built.counters.close(), () => s.telemetry.close());
+    cleanups.push(() => built.events.close(), () => built.counters.close(), () => s.telemetry.close(), () => built.snapshots.close());
     const aedes = await Aedes.createBroker({
       persistence: persistence.persistence,
       maxTopicLevels: config.limits.maxTopicLevels,

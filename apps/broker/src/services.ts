@@ -10,6 +10,7 @@ import type { BrokerMetrics } from "./metrics";
 import type { StatusPublisher } from "./status-publisher";
 import type { ParsedPayloads } from "./validation/parsed-payloads";
 import type { RuleEngine } from "./rules/rule-engine";
+import type { SnapshotCollector } from "./snapshots/snapshot-collector";
 import type { EdgelensDb } from "@edgelens/db";
 
 /** What the aedes hooks share; server.ts builds one per broker instance. */
@@ -29,6 +30,8 @@ export interface BrokerServices {
   status: StatusPublisher;
   payloads: ParsedPayloads;
   rules: RuleEngine;
+  /** Links `store` events to the frame their snapshot command asked for. */
+  snapshots: SnapshotCollector;
   /** Clients the broker is closing on purpose (deregistered): their will is not published. */
   kicked: WeakSet<object>;
   /** Clients that registered a last will at CONNECT. */

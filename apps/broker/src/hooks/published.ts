@@ -19,8 +19,9 @@ export function createPublished(s: BrokerServices) {
     const now = Date.now();
     if (identity?.kind === "device" && payload.length > 0) {
       const topic = deviceTopicOf(packet.topic);
-      if (topic && topic.deviceId === identity.deviceId && (topic.kind === "status" || topic.kind === "telemetry" || topic.kind === "deployments")) {
-        applyDeviceEffects(s, topic, s.payloads.json(payload), now);
+      if (topic && topic.deviceId === identity.deviceId) {
+        if (topic.kind === "status" || topic.kind === "telemetry" || topic.kind === "deployments") applyDeviceEffects(s, topic, s.payloads.json(payload), now);
+        else if (topic.kind === "frames") s.snapshots.onFrame(topic.deviceId, payload, now);
       }
     }
     s.rules.onMessage({ topic: packet.topic, payload, clientId: client?.id ?? null, timestamp: now });
