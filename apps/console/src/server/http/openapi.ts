@@ -91,6 +91,13 @@ const OPERATIONS: Operation[] = [
     response: z.object({ events: z.array(Res.EventView), nextBeforeId: z.number().int().nullable() }),
     responseType: "text/csv",
   },
+  {
+    method: "get",
+    path: "/snapshots/{sha256}",
+    summary: "An event's snapshot (JPEG; events.snapshotSha256). Content-addressed: cache headers for a year; 404 NOT_FOUND unless a stored snapshot",
+    role: "viewer",
+    responseType: "image/jpeg",
+  },
   { method: "get", path: "/dashboard", summary: "Dashboard figures", role: "viewer", response: wrap("stats", Res.DashboardStatsView) },
   { method: "get", path: "/tokens", summary: "The caller's API tokens", role: "viewer", response: wrap("tokens", z.array(Res.ApiTokenView)) },
   { method: "post", path: "/tokens", summary: "Create an API token (secret shown once)", role: "viewer", body: Req.TokenCreateSchema, status: 201, response: z.object({ token: Res.ApiTokenView, secret: z.string() }) },
@@ -118,7 +125,7 @@ function operation(op: Operation): Record<string, unknown> {
   const status = String(op.status ?? 200);
   const content: Record<string, unknown> = {};
   if (op.response) content["application/json"] = { schema: schema(op.response, "output") };
-  if (op.responseType) content[op.responseType] = { schema: { type: "string" } };
+  if (op.responseType) content[op.responseType] = { schema: op.responseType.startsWith("text/") ? { type: "string" } : { type: "string", format: "binary" } };
   const bodyContent: Record<string, unknown> = {};
   if (op.body) bodyContent["application/json"] = { schema: schema(op.body, "input") };
   if (op.rawBody) bodyContent[op.rawBody] = { schema: { type: "string", format: "binary" } };

@@ -3,6 +3,7 @@ import { and, desc, eq, gte, lt, lte, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { events } from "@edgelens/db";
 import type { ServiceContext } from "../context";
+import { snapshotPath } from "./snapshots";
 
 export interface EventView {
   id: number;
@@ -68,10 +69,12 @@ function csvCell(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
-export const EVENTS_CSV_HEADER = "id,time,rule,device,topic,labels,payload";
+export const EVENTS_CSV_HEADER = "id,time,rule,device,topic,labels,payload,snapshot";
 
-export function eventCsvRow(e: EventView): string {
-  return [String(e.id), new Date(e.ts).toISOString(), e.ruleName, e.deviceId ?? "", e.topic, e.labels.join(" "), JSON.stringify(e.payload)].map(csvCell).join(",");
+/** `consoleUrl` makes the snapshot column an absolute URL, usable wherever the CSV is opened. */
+export function eventCsvRow(e: EventView, consoleUrl: string): string {
+  const snapshot = e.snapshotSha256 ? `${consoleUrl}${snapshotPath(e.snapshotSha256)}` : "";
+  return [String(e.id), new Date(e.ts).toISOString(), e.ruleName, e.deviceId ?? "", e.topic, e.labels.join(" "), JSON.stringify(e.payload), snapshot].map(csvCell).join(",");
 }
 
 /** All matching events (the filter's limit is ignored), read in pages so memory stays flat. */
@@ -80,7 +83,7 @@ export async function* exportEventsCsv(ctx: ServiceContext, filter: EventFilter 
   let beforeId = EventFilterSchema.parse(filter).beforeId;
   for (;;) {
     const page = listEvents(ctx, { ...filter, limit: 500, ...(beforeId !== undefined ? { beforeId } : {}) });
-    if (page.events.length > 0) yield page.events.map((e) => `${eventCsvRow(e)}\r\n`).join("");
+    if (page.events.length > 0) yield page.events.map((e) => `${eventCsvRow(e, ctx.config.consoleUrl)}\r\n`).join("");
     if (page.nextBeforeId === null) return;
     beforeId = page.nextBeforeId;
   }
