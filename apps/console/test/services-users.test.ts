@@ -1,21 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { authenticateUser, changePassword, createUser, deleteUser, ensureFirstAdmin, listUsers, updateUserRole } from "../src/server/services/users";
+import { ensureFirstAdmin } from "../src/server/services/first-admin";
+import { authenticateUser, changePassword, createUser, deleteUser, listUsers, updateUserRole } from "../src/server/services/users";
 import { authenticateApiToken, createApiToken, listApiTokens, revokeApiToken } from "../src/server/services/tokens";
 import { tempContext, type TempContext } from "./support/temp-context";
 
 describe("users and API tokens", () => {
   let t: TempContext;
   beforeAll(() => {
-    t = tempContext({ EDGELENS_ADMIN_EMAIL: "root@example.com" });
+    t = tempContext({ EDGELENS_ADMIN_EMAIL: "root@example.com", EDGELENS_ADMIN_PASSWORD: "root-password-1" });
   });
   afterAll(async () => t.cleanup());
 
-  it("bootstraps the first admin once, with a generated password that works", async () => {
-    const first = await ensureFirstAdmin(t.ctx);
-    expect(first?.email).toBe("root@example.com");
-    expect(first?.password).toMatch(/^[A-Za-z0-9_-]{16}$/);
-    expect(await authenticateUser(t.ctx, "ROOT@example.com", first!.password!)).toMatchObject({ role: "admin" });
-    expect(await ensureFirstAdmin(t.ctx)).toBeNull();
+  it("bootstraps the first admin once from EDGELENS_ADMIN_PASSWORD", async () => {
+    expect(await ensureFirstAdmin(t.ctx)).toEqual({ kind: "created", email: "root@example.com" });
+    expect(await authenticateUser(t.ctx, "ROOT@example.com", "root-password-1")).toMatchObject({ role: "admin" });
+    expect(await ensureFirstAdmin(t.ctx)).toEqual({ kind: "exists" });
   });
 
   it("creates users, refuses duplicates and short passwords, and checks passwords", async () => {

@@ -86,13 +86,10 @@ export async function getContext(): Promise<ServiceContext> {
   if (existing) return existing;
   const starting = (async () => {
     const ctx = createContext(getConsoleConfig());
-    const { ensureFirstAdmin } = await import("./services/users");
-    const created = await ensureFirstAdmin(ctx);
-    if (created?.password) {
-      console.log(`edgelens: created the first admin ${created.email} with password ${created.password} (shown once; change it in the console)`);
-    } else if (created) {
-      console.log(`edgelens: created the first admin ${created.email} (password from EDGELENS_ADMIN_PASSWORD)`);
-    }
+    const { ensureFirstAdmin } = await import("./services/first-admin");
+    const first = await ensureFirstAdmin(ctx);
+    if (first.kind === "created") console.log(`edgelens: created the first admin ${first.email} (password from EDGELENS_ADMIN_PASSWORD)`);
+    else if (first.kind === "form") console.log(`edgelens: no user yet and EDGELENS_ADMIN_PASSWORD is unset: open ${ctx.config.consoleUrl}/login to create the admin`);
     keepLiveCounting(ctx);
     return ctx;
   })();

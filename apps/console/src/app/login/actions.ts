@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { EdgelensError } from "@edgelens/shared/errors";
 import { signIn } from "@/server/auth/session";
 import { getContext } from "@/server/context";
-import { createUser, listUsers } from "@/server/services/users";
+import { createFirstAdmin } from "@/server/services/first-admin";
 import { formText, runAction, type ActionResult } from "../_shared/action-result";
 import { safeNextPath } from "./safe-next";
 
@@ -20,18 +20,21 @@ export async function signInAction(_prev: ActionResult | null, form: FormData): 
   redirect(safeNextPath(form.get("next")));
 }
 
-/** First start only: while no user exists, anyone who reaches the console creates the admin. */
+/**
+ * First start only (no user, no EDGELENS_ADMIN_PASSWORD): whoever reaches the console creates the
+ * admin, once. createFirstAdmin validates the form with zod and refuses once any user exists.
+ */
 export async function createFirstAdminAction(_prev: ActionResult | null, form: FormData): Promise<ActionResult> {
-  const email = formText(form, "email");
   const name = formText(form, "name");
-  const password = typeof form.get("password") === "string" ? String(form.get("password")) : "";
-  const confirm = typeof form.get("confirm") === "string" ? String(form.get("confirm")) : "";
+  const input = {
+    email: formText(form, "email"),
+    password: typeof form.get("password") === "string" ? String(form.get("password")) : "",
+    confirm: typeof form.get("confirm") === "string" ? String(form.get("confirm")) : "",
+    ...(name ? { name } : {}),
+  };
   const result = await runAction(async () => {
-    const ctx = await getContext();
-    if (listUsers(ctx).length > 0) throw new EdgelensError("CONFLICT", "An admin already exists; sign in instead.");
-    if (password !== confirm) throw new EdgelensError("INVALID_PAYLOAD", "The two passwords differ.");
-    await createUser(ctx, { email, password, role: "admin", ...(name ? { name } : {}) });
-    const user = await signIn(email, password);
+    const admin = await createFirstAdmin(await getContext(), input);
+    const user = await signIn(admin.email, input.password);
     if (!user) throw new EdgelensError("INTERNAL", "The admin was created but signing in failed; sign in below.");
   });
   if (!result.ok) return result;

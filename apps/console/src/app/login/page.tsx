@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { getSessionUser } from "@/server/auth/session";
 import { getContext } from "@/server/context";
-import { listUsers } from "@/server/services/users";
+import { needsFirstAdmin } from "@/server/services/first-admin";
 import { FirstAdminForm, SignInForm } from "./login-forms";
 import { safeNextPath } from "./safe-next";
 
@@ -12,7 +12,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const { next } = await searchParams;
   const target = safeNextPath(next);
   if (await getSessionUser()) redirect(target);
-  const firstStart = listUsers(await getContext()).length === 0;
+  const firstStart = needsFirstAdmin(await getContext());
 
   return (
     <main className="flex min-h-screen items-center justify-center bg-gradient-to-br from-slate-900 via-slate-800 to-sky-900 px-4 py-10">

@@ -1,10 +1,9 @@
 /** Console users: email + scrypt password, role admin or viewer. */
 import { asc, count, eq } from "drizzle-orm";
 import { z } from "zod";
-import { generateSecret, hashSecret, settings, users, verifySecret } from "@edgelens/db";
+import { hashSecret, users, verifySecret } from "@edgelens/db";
 import { EdgelensError, RoleSchema, type Role } from "@edgelens/shared";
 import type { ServiceContext } from "../context";
-import { isCodedError } from "../http/errors";
 import { newId } from "../ids";
 
 export interface UserView {
@@ -89,25 +88,4 @@ export function deleteUser(ctx: ServiceContext, id: string): void {
 export async function changePassword(ctx: ServiceContext, id: string, password: string): Promise<void> {
   row(ctx, id);
   ctx.db.update(users).set({ passwordHash: await hashSecret(PasswordSchema.parse(password)) }).where(eq(users.id, id)).run();
-}
-
-const BOOTSTRAP_KEY = "bootstrap.first-admin";
-
-/**
- * First start: with no user at all, create the admin from EDGELENS_ADMIN_EMAIL/PASSWORD, or
- * with a generated password that the caller prints once. Later starts do nothing.
- */
-export async function ensureFirstAdmin(ctx: ServiceContext): Promise<{ email: string; password: string | null } | null> {
-  if ((ctx.db.select({ n: count() }).from(users).get()?.n ?? 0) > 0) return null;
-  const generated = ctx.config.adminPassword ? null : generateSecret(12);
-  const email = ctx.config.adminEmail;
-  try {
-    await createUser(ctx, { email, password: ctx.config.adminPassword ?? generated!, role: "admin", name: "Administrator" });
-  } catch (err) {
-    // Another process (the CLI, a second server worker) created it first.
-    if (isCodedError(err) && err.code === "CONFLICT") return null;
-    throw err;
-  }
-  ctx.db.insert(settings).values({ key: BOOTSTRAP_KEY, value: String(Date.now()) }).onConflictDoNothing().run();
-  return { email, password: generated };
 }
