@@ -3,11 +3,13 @@
  * services as the console. Commands that talk to the broker read EDGELENS_BROKER_URL.
  */
 import { Command, CommanderError } from "commander";
+import { backupCommand } from "./commands/backup";
 import { deployCommand } from "./commands/deploy";
 import { deviceCommands } from "./commands/device";
 import { modelCommands } from "./commands/model";
 import { mqttCommands } from "./commands/mqtt";
 import { projectCommands, templatesCommand } from "./commands/project";
+import { restoreCommand } from "./commands/restore";
 import { ruleCommands } from "./commands/rule";
 import { userCommands } from "./commands/user";
 import { reportFailure } from "./runtime";
@@ -25,6 +27,8 @@ export function buildProgram(): Command {
   ruleCommands(program);
   userCommands(program);
   mqttCommands(program);
+  backupCommand(program);
+  restoreCommand(program);
   // Subcommands inherit exitOverride only when set on them too.
   const override = (c: Command) => {
     c.exitOverride();
