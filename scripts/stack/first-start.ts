@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { runStep } from "./processes";
+import { runStep } from "@edgelens/tooling/processes";
 
 export interface FirstStartInput {
   root: string;

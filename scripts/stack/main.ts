@@ -7,21 +7,22 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadStackConfig } from "./env";
 import { ensureDemo, resolveAdmin, type FirstStartInput } from "./first-start";
-import { runStep, signalProcess, startProcess, stopProcesses, waitForHttp, type ManagedProcess } from "./processes";
+import { runStep, signalProcess, startProcess, stopProcesses, waitForHttp, type ManagedProcess } from "@edgelens/tooling/processes";
 import { findDemoVideo } from "./demo-video";
 
 const root = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 const config = loadStackConfig(process.argv.slice(2));
 const running: ManagedProcess[] = [];
-let stopping = false;
+let stopping: Promise<never> | null = null;
 
-async function stopAll(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
+/** Idempotent: Ctrl-C reaches the launcher from the terminal and from its wrappers (pnpm, tsx). */
+function stopAll(code: number): Promise<never> {
+  stopping ??= (async () => {
     console.log("\nedgelens: stopping…");
     await stopProcesses(running);
-  }
-  process.exit(code);
+    process.exit(code);
+  })();
+  return stopping;
 }
 process.on("SIGINT", () => void stopAll(0));
 process.on("SIGTERM", () => void stopAll(0));
