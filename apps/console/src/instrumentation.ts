@@ -1,6 +1,6 @@
 /**
  * Server start: validate the configuration, open and migrate the database, create the first
- * admin (its generated password is printed once) and start the live counters. A bad
+ * admin when EDGELENS_ADMIN_PASSWORD is set (else /login offers the form) and start the live counters. A bad
  * configuration stops the server with a message naming the variable.
  */
 export async function register(): Promise<void> {
