@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { topics } from "@edgelens/shared/topics";
+import { filters, topics } from "@edgelens/shared/topics";
 import type { DeviceStatus } from "@edgelens/shared/schemas";
 import { MqttLink } from "../src/mqtt/mqtt-link";
 import { Spool } from "../src/spool/spool";
@@ -45,7 +45,7 @@ describe("MQTT link and spool drain against the real broker", () => {
     await seedDevice(brokerDir, DEVICE, SECRET);
     broker = await startBroker(brokerDir);
     gate = await startTcpGate(() => broker.ports.mqtt);
-    observer = await startObserver(broker.url, await adminCredentials(brokerDir), [`edgelens/devices/${DEVICE}/#`], "obs-link-test");
+    observer = await startObserver(broker.url, await adminCredentials(brokerDir), [filters.device(DEVICE)], "obs-link-test");
   });
 
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signConsoleToken } from "@edgelens/shared";
-import { topics } from "@edgelens/shared/topics";
+import { filters, topics } from "@edgelens/shared/topics";
 import { refusalCode, SECRET, startFixture, type Fixture } from "./support/fixture";
 import { Inbox, inferPayload, metricValue } from "./support/messages";
 
@@ -58,7 +58,7 @@ describe("authentication", () => {
   it("lets admins publish and drops a viewer's publish", async () => {
     const watcher = await f.connect({ clientId: "watcher", ...(await f.token("viewer", "watcher")) });
     const inbox = new Inbox(watcher);
-    await watcher.subscribeAsync("edgelens/devices/cam-1/#", { qos: 1 });
+    await watcher.subscribeAsync(filters.device("cam-1"), { qos: 1 });
     const viewer = await f.connect({ clientId: "viewer-pub", ...(await f.token("viewer", "v")) });
     const admin = await f.admin();
     const cmd = (id: string) => JSON.stringify({ cmd: "snapshot", id });

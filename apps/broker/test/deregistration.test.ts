@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { devices, hashSecret } from "@edgelens/db";
-import { topics } from "@edgelens/shared/topics";
+import { filters, topics } from "@edgelens/shared/topics";
 import { refusalCode, startFixture, type Fixture } from "./support/fixture";
 import { closed, Inbox, metricValue } from "./support/messages";
 
@@ -33,11 +33,11 @@ describe("deregistration (the console deletes the row from its own process)", ()
 
     const late = await f.connect({ clientId: "late", ...(await f.token("viewer", "late")) });
     const lateInbox = new Inbox(late);
-    await late.subscribeAsync([topics.status("cam-9"), "edgelens/devices/+/logs"], { qos: 1 });
+    await late.subscribeAsync([topics.status("cam-9"), filters.allOf("logs")], { qos: 1 });
     // A marker proves the subscription is live; a retained status would have come before it.
     const admin = await f.admin();
     await admin.publishAsync(topics.logs("zzz-marker"), JSON.stringify({ level: "info", msg: "m", ts: 1 }), { qos: 1 });
-    await lateInbox.next("edgelens/devices/+/logs");
+    await lateInbox.next(filters.allOf("logs"));
     expect(lateInbox.on(topics.status("cam-9"))).toHaveLength(0);
   });
 

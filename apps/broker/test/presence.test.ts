@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MqttClient } from "mqtt";
 import { eq } from "drizzle-orm";
 import { deploymentEvents, deployments, devices } from "@edgelens/db";
-import { topics } from "@edgelens/shared/topics";
+import { filters, topics } from "@edgelens/shared/topics";
 import { startFixture, type Fixture } from "./support/fixture";
 import { closed, Inbox, metricValue, waitFor } from "./support/messages";
 
@@ -19,7 +19,7 @@ describe("presence, retained status and device state in the database", () => {
     f = await startFixture({ EDGELENS_BROKER_TELEMETRY_INTERVAL_MS: "50" });
     watcher = await f.connect({ clientId: "watcher", ...(await f.token("viewer", "watcher")) });
     inbox = new Inbox(watcher);
-    await watcher.subscribeAsync("edgelens/devices/+/status", { qos: 1 });
+    await watcher.subscribeAsync(filters.allOf("status"), { qos: 1 });
   });
   afterAll(() => f.close());
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MqttClient } from "mqtt";
 import { eq } from "drizzle-orm";
 import { events, rules } from "@edgelens/db";
-import { topics } from "@edgelens/shared/topics";
+import { filters, topics } from "@edgelens/shared/topics";
 import { startFixture, type Fixture } from "./support/fixture";
 import { startHttpSink } from "./support/http-sink";
 import { Inbox, inferPayload, waitFor } from "./support/messages";
@@ -18,12 +18,12 @@ describe("rules engine in the broker (rules table, real messages)", () => {
     sink = await startHttpSink((i) => (i === 0 ? 500 : 200));
     f = await startFixture({}, { webhookBackoffMs: 5 });
     // Rules present at start: the DESIGN example, store, webhook, a failing one with an error action.
-    f.addRule("people-alert", "SELECT counts.person AS people, topic(3) AS device FROM 'edgelens/devices/+/infer' WHERE counts.person > 2", [
+    f.addRule("people-alert", `SELECT counts.person AS people, topic(3) AS device FROM '${filters.allOf("infer")}' WHERE counts.person > 2`, [
       { type: "republish", topic: "alerts/${device}", qos: 1 },
     ]);
-    f.addRule("store-detections", "SELECT *, topic(3) AS device FROM 'edgelens/devices/+/infer' WHERE count(detections) > 0", [{ type: "store", snapshot: true }]);
-    f.addRule("hook", "SELECT counts.person AS people FROM 'edgelens/devices/+/infer'", [{ type: "webhook", url: sink.url, timeoutMs: 2000, retries: 2 }]);
-    f.addRule("broken-template", "SELECT seq FROM 'edgelens/devices/+/infer'", [{ type: "republish", topic: "never/${missing}", qos: 0 }], {
+    f.addRule("store-detections", `SELECT *, topic(3) AS device FROM '${filters.allOf("infer")}' WHERE count(detections) > 0`, [{ type: "store", snapshot: true }]);
+    f.addRule("hook", `SELECT counts.person AS people FROM '${filters.allOf("infer")}'`, [{ type: "webhook", url: sink.url, timeoutMs: 2000, retries: 2 }]);
+    f.addRule("broken-template", `SELECT seq FROM '${filters.allOf("infer")}'`, [{ type: "republish", topic: "never/${missing}", qos: 0 }], {
       type: "republish",
       topic: "errors/${ruleName}",
       qos: 1,

@@ -4,10 +4,11 @@ import { WebhookAction } from "../src/rules/actions/webhook";
 import { WorkQueue } from "../src/rules/actions/work-queue";
 import type { RuleActionInput } from "../src/rules/rule-action";
 import { startHttpSink } from "./support/http-sink";
+import { topics } from "@edgelens/shared/topics";
 
 const input: RuleActionInput = {
   rule: { id: "r1", name: "people-alert" },
-  topic: "edgelens/devices/cam-1/infer",
+  topic: topics.infer("cam-1"),
   clientId: "cam-1",
   deviceId: "cam-1",
   output: { people: 3, device: "cam-1" },

@@ -11,6 +11,7 @@ import { closeContext, createContext } from "../src/server/context";
 import { startBroker, type BrokerProcess } from "./support/broker";
 import { startConsoleFixture, type ConsoleFixture } from "./support/console-fixture";
 import { TEST_SECRET, tempContext } from "./support/temp-context";
+import { filters, topics } from "@edgelens/shared/topics";
 
 const humanModels = new URL("../../../packages/vision/node_modules/@vladmandic/human/models/", import.meta.url).pathname;
 
@@ -119,7 +120,7 @@ describe("REST API /api/v1 over HTTP (real next dev + real broker)", () => {
   });
 
   it("manages and tests rules", async () => {
-    const created = await f.admin.post("/api/v1/rules", { name: "crowd", sql: "SELECT * FROM 'edgelens/devices/+/infer' WHERE counts.person > 2", actions: [{ type: "store" }] });
+    const created = await f.admin.post("/api/v1/rules", { name: "crowd", sql: `SELECT * FROM '${filters.allOf("infer")}' WHERE counts.person > 2`, actions: [{ type: "store" }] });
     expect(created.status).toBe(201);
     const rule = shaped(z.object({ rule: Res.RuleView }), created.body).rule;
     const off = await f.admin.patch(`/api/v1/rules/${rule.id}`, { enabled: false });
@@ -127,14 +128,14 @@ describe("REST API /api/v1 over HTTP (real next dev + real broker)", () => {
     const bad = await f.admin.post("/api/v1/rules", { name: "bad", sql: "SELECT * FROM", actions: [{ type: "store" }] });
     expect(bad.status).toBe(400);
     expect(shaped(Res.ErrorResponse, bad.body).error.code).toBe("RULE_PARSE_ERROR");
-    const test = await f.admin.post("/api/v1/rules/test", { sql: rule.sql, topic: "edgelens/devices/cam-api/infer", payload: { counts: { person: 3 } } });
+    const test = await f.admin.post("/api/v1/rules/test", { sql: rule.sql, topic: topics.infer("cam-api"), payload: { counts: { person: 3 } } });
     expect(shaped(z.object({ result: Res.RuleTestResultView }), test.body).result).toMatchObject({ ok: true, matched: true });
     expect((await f.admin.delete(`/api/v1/rules/${rule.id}`)).status).toBe(204);
   });
 
   it("lists events as JSON and CSV, and dashboard figures", async () => {
     const ctx = createContext(loadConsoleConfig({ EDGELENS_DATA_DIR: dataDir, EDGELENS_SECRET: TEST_SECRET }));
-    ctx.db.insert(events).values([1, 2, 3].map((i) => ({ ruleName: "crowd", topic: "edgelens/devices/cam-api/infer", deviceId: "cam-api", labels: "person", payload: { n: i }, ts: Date.now() - (4 - i) * 1000 }))).run();
+    ctx.db.insert(events).values([1, 2, 3].map((i) => ({ ruleName: "crowd", topic: topics.infer("cam-api"), deviceId: "cam-api", labels: "person", payload: { n: i }, ts: Date.now() - (4 - i) * 1000 }))).run();
     await closeContext(ctx);
     const page = shaped(z.object({ events: z.array(Res.EventView), nextBeforeId: z.number().nullable() }), (await f.admin.get("/api/v1/events?deviceId=cam-api&limit=2")).body);
     expect(page.events.map((e) => e.payload.n)).toEqual([3, 2]);

@@ -6,6 +6,7 @@ import { DeviceFileSchema } from "@edgelens/shared";
 import { getSampleModel } from "@edgelens/vision/models";
 import { runCli } from "./support/cli";
 import { TEST_SECRET } from "./support/temp-context";
+import { filters } from "@edgelens/shared/topics";
 
 describe("edgelens admin CLI on a data dir (no broker needed)", () => {
   let dir: string;
@@ -93,7 +94,7 @@ describe("edgelens admin CLI on a data dir (no broker needed)", () => {
   });
 
   it("creates rules and users", async () => {
-    const rule = await cli("rule", "create", "--name", "crowd", "--sql", "SELECT * FROM 'edgelens/devices/+/infer' WHERE counts.person > 2", "--action", '{"type":"store"}');
+    const rule = await cli("rule", "create", "--name", "crowd", "--sql", `SELECT * FROM '${filters.allOf("infer")}' WHERE counts.person > 2`, "--action", '{"type":"store"}');
     expect(rule.code, rule.stderr).toBe(0);
     expect(JSON.parse(rule.stdout)).toMatchObject({ name: "crowd", enabled: true, actions: [{ type: "store" }] });
     const badSql = await cli("rule", "create", "--name", "bad", "--sql", "SELECT FROM", "--action", '{"type":"store"}');

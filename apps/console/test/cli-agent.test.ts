@@ -9,6 +9,7 @@ import { startConsoleServer, type ConsoleServer } from "./support/console-server
 import { repoRoot, tsxBin } from "./support/paths";
 import { startChild, type Child } from "./support/processes";
 import { TEST_SECRET } from "./support/temp-context";
+import { topics } from "@edgelens/shared/topics";
 
 const video = join(repoRoot, "../shared/media/vtest.avi");
 
@@ -56,7 +57,7 @@ describe("edgelens deploy --wait with a real agent", () => {
     expect(deployed.code, `${deployed.stderr}\nagent:\n${agent.output().slice(-4000)}`).toBe(0);
     expect(deployed.stdout).toMatch(/device cam-agent: running .*faces v1/);
 
-    const sub = await runCli(["sub", "edgelens/devices/cam-agent/infer", "--count", "1", "--timeout", "60"], env, 90_000);
+    const sub = await runCli(["sub", topics.infer("cam-agent"), "--count", "1", "--timeout", "60"], env, 90_000);
     expect(sub.code, sub.stderr).toBe(0);
     const result = InferenceResultSchema.parse((JSON.parse(sub.stdout.trim()) as { payload: unknown }).payload);
     expect(result).toMatchObject({ deviceId: "cam-agent", projectId: "faces", frame: { width: 768, height: 576 } });

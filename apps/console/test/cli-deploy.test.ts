@@ -84,7 +84,7 @@ describe("edgelens deploy / sub / mqtt-token / device remove with the broker", (
   });
 
   it("sub --count with nothing arriving exits 1 after --timeout", async () => {
-    const s = await cli("sub", "edgelens/devices/nobody-here/infer", "--count", "1", "--timeout", "1");
+    const s = await cli("sub", topics.infer("nobody-here"), "--count", "1", "--timeout", "1");
     expect(s.code).toBe(1);
     expect(s.stderr).toMatch(/timed out after 1s with 0 of 1 messages/);
   });

@@ -3,8 +3,9 @@ import { events } from "@edgelens/db";
 import { EVENTS_CSV_HEADER, exportEventsCsv, listEvents } from "../src/server/services/events";
 import { createRule, deleteRule, listRules, setRuleEnabled, testRule, updateRule } from "../src/server/services/rules";
 import { tempContext, type TempContext } from "./support/temp-context";
+import { filters, topics } from "@edgelens/shared/topics";
 
-const SQL = "SELECT deviceId, counts.person AS people FROM 'edgelens/devices/+/infer' WHERE counts.person > 2";
+const SQL = `SELECT deviceId, counts.person AS people FROM '${filters.allOf("infer")}' WHERE counts.person > 2`;
 
 describe("rules and events", () => {
   let t: TempContext;
@@ -33,9 +34,9 @@ describe("rules and events", () => {
   });
 
   it("tests a rule on a sample message with the broker's engine", () => {
-    const hit = testRule({ sql: SQL, topic: "edgelens/devices/cam-1/infer", payload: { deviceId: "cam-1", counts: { person: 3 } }, templates: ["alerts/${deviceId}"] });
+    const hit = testRule({ sql: SQL, topic: topics.infer("cam-1"), payload: { deviceId: "cam-1", counts: { person: 3 } }, templates: ["alerts/${deviceId}"] });
     expect(hit).toMatchObject({ ok: true, topicMatches: true, matched: true, output: { deviceId: "cam-1", people: 3 }, templates: [{ topic: "alerts/cam-1" }] });
-    const miss = testRule({ sql: SQL, topic: "edgelens/devices/cam-1/infer", payload: { counts: { person: 1 } } });
+    const miss = testRule({ sql: SQL, topic: topics.infer("cam-1"), payload: { counts: { person: 1 } } });
     expect(miss).toMatchObject({ ok: true, matched: false });
     expect(testRule({ sql: "SELECT", topic: "a", payload: {} })).toMatchObject({ ok: false, error: { code: "RULE_PARSE_ERROR" } });
   });
@@ -45,7 +46,7 @@ describe("rules and events", () => {
     const rows = Array.from({ length: 7 }, (_, i) => ({
       ruleId: "rul_x",
       ruleName: "crowd",
-      topic: `edgelens/devices/cam-${i % 2}/infer`,
+      topic: topics.infer(`cam-${i % 2}`),
       deviceId: `cam-${i % 2}`,
       labels: i % 3 === 0 ? "person hot dog" : "person",
       payload: { people: i, note: 'say "hi", ok' },
@@ -66,7 +67,7 @@ describe("rules and events", () => {
     const lines = csv.trimEnd().split("\r\n");
     expect(lines[0]).toBe(EVENTS_CSV_HEADER);
     expect(lines).toHaveLength(4);
-    expect(lines[1]).toContain("2026-01-01T12:05:00.000Z,crowd,cam-1,edgelens/devices/cam-1/infer,person,");
+    expect(lines[1]).toContain(`2026-01-01T12:05:00.000Z,crowd,cam-1,${topics.infer("cam-1")},person,`);
     expect(lines[1]).toContain('"{""people"":5,""note"":""say \\""hi\\"", ok""}"');
   });
 });

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { DeploymentProgress, DesiredState, InferenceResult, ReportedState, Telemetry } from "@edgelens/shared/schemas";
-import { topics } from "@edgelens/shared/topics";
+import { filters, topics } from "@edgelens/shared/topics";
 import { startAgent, writeDeviceFile, FAST_CONFIG, type AgentProcess } from "./agent-process";
 import { startArtifactServer, type ArtifactServer } from "./artifact-server";
 import { startBroker, type BrokerProcess } from "./broker-process";
@@ -49,7 +49,7 @@ export async function startAgentStack(deviceId: string, secret = `${deviceId}-se
   const broker = await startBroker(brokerDir);
   const gate = await startTcpGate(() => broker.ports.mqtt);
   const artifacts = await startArtifactServer({ deviceId, secret });
-  const observer = await startObserver(broker.url, await adminCredentials(brokerDir), [`edgelens/devices/${deviceId}/#`]);
+  const observer = await startObserver(broker.url, await adminCredentials(brokerDir), [filters.device(deviceId)]);
   const deviceFile = writeDeviceFile(tmp.path, { deviceId, secret, brokerUrl: gate.url, consoleUrl: artifacts.url });
   const json = <T>(topic: string): T[] => observer.json<T>(topic);
 

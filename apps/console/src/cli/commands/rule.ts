@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { parseJsonOption, printJson, printLine, table, withContext } from "../runtime";
+import { filters } from "@edgelens/shared/topics";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -8,7 +9,7 @@ export function ruleCommands(program: Command): void {
 
   rule
     .command("create")
-    .description(`create a rule, e.g. --sql "SELECT counts.person AS people FROM 'edgelens/devices/+/infer' WHERE counts.person > 2" --action '{"type":"store"}'`)
+    .description(`create a rule, e.g. --sql "SELECT counts.person AS people FROM '${filters.allOf("infer")}' WHERE counts.person > 2" --action '{"type":"store"}'`)
     .requiredOption("--name <name>", "rule name")
     .requiredOption("--sql <sql>", "SELECT ... FROM '<topic filter>' [WHERE ...]")
     .requiredOption("--action <json>", "an action as JSON (republish, webhook, store); repeat for several", collect)

@@ -10,6 +10,7 @@ import { Card } from "../ui/card";
 import { TextInput } from "../ui/form-field";
 import { previewPayload, type Preview } from "./payload-preview";
 import { PublishForm } from "./publish-form";
+import { filters } from "@edgelens/shared/topics";
 
 const KEEP = 200;
 type Row = { n: number; topic: string; at: number; size: number; retain: boolean; qos: number; preview: Preview; filter: string };
@@ -17,7 +18,7 @@ type Row = { n: number; topic: string; at: number; size: number; retain: boolean
 /** Like the AWS IoT console's test page: subscribe to filters, watch messages, publish (admins). */
 export function MqttTestClient({ canPublish }: { canPublish: boolean }) {
   const hub = useMqttHub();
-  const [filterText, setFilterText] = useState("edgelens/devices/+/status");
+  const [filterText, setFilterText] = useState<string>(filters.allOf("status"));
   const [subs, setSubs] = useState<string[]>([]);
   const [rows, setRows] = useState<Row[]>([]);
   const [paused, setPaused] = useState(false);
@@ -70,7 +71,7 @@ export function MqttTestClient({ canPublish }: { canPublish: boolean }) {
             </Alert>
           ) : null}
           <ul className="mt-3 space-y-1" data-testid="subscriptions">
-            {subs.length === 0 ? <li className="text-xs text-slate-400">No subscriptions. Try edgelens/devices/#.</li> : null}
+            {subs.length === 0 ? <li className="text-xs text-slate-400">No subscriptions. Try {filters.allDevices}.</li> : null}
             {subs.map((s) => (
               <li key={s} className="flex items-center justify-between gap-2 rounded bg-slate-50 px-2 py-1">
                 <code className="truncate text-xs">{s}</code>

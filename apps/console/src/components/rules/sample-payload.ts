@@ -1,5 +1,7 @@
+import { filters, topics } from "@edgelens/shared/topics";
+
 /** What the test box starts with: a people-counter result, the most common thing a rule sees. */
-export const SAMPLE_TOPIC = "edgelens/devices/front-door/infer";
+export const SAMPLE_TOPIC = topics.infer("front-door");
 
 export const SAMPLE_PAYLOAD = JSON.stringify(
   {
@@ -19,4 +21,4 @@ export const SAMPLE_PAYLOAD = JSON.stringify(
   2,
 );
 
-export const SAMPLE_SQL = "SELECT deviceId, counts.person AS people, topic(3) AS device FROM 'edgelens/devices/+/infer' WHERE counts.person > 1";
+export const SAMPLE_SQL = `SELECT deviceId, counts.person AS people, topic(3) AS device FROM '${filters.allOf("infer")}' WHERE counts.person > 1`;

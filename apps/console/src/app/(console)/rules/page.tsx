@@ -10,6 +10,7 @@ import { requirePageUser } from "@/server/auth/session";
 import { getContext } from "@/server/context";
 import { listRules } from "@/server/services/rules";
 import { setRuleEnabledAction } from "./actions";
+import { filters } from "@edgelens/shared/topics";
 
 export default async function RulesPage() {
   const user = await requirePageUser();
@@ -23,7 +24,7 @@ export default async function RulesPage() {
       <PageHeader title="Rules" description="SQL over device messages, with actions: store, republish, webhook. The broker runs them." actions={create} />
       {rules.length === 0 ? (
         <EmptyState title="No rules yet" action={create}>
-          A rule like <code>SELECT * FROM &apos;edgelens/devices/+/infer&apos; WHERE counts.person &gt; 0</code> with a store action fills the Events page.
+          A rule like <code>{`SELECT * FROM '${filters.allOf("infer")}' WHERE counts.person > 0`}</code> with a store action fills the Events page.
         </EmptyState>
       ) : (
         <Table label="Rules">
