@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import mqtt, { type MqttClient } from "mqtt";
 import { eq } from "drizzle-orm";
 import { artifactPath, artifacts, dataPaths, devices, events, hashSecret, migrateDatabase, openDatabase, rules, type DatabaseHandle } from "@edgelens/db";
-import { topics } from "@edgelens/shared/topics";
+import { filters, topics } from "@edgelens/shared/topics";
 import { parseBrokerConfig } from "../src/config";
 import { startBroker, type RunningBroker } from "../src/server";
 import { BROKER_ROOT } from "./support/child";
@@ -75,7 +75,7 @@ describe("store snapshots: the device's next frame becomes the event's picture",
     migrateDatabase(db);
     db.db
       .insert(rules)
-      .values({ id: "keep-people", name: "keep-people", sql: "SELECT * FROM 'edgelens/devices/+/infer' WHERE count(detections) > 0", actions: [{ type: "store", snapshot: true }], updatedAt: Date.now() })
+      .values({ id: "keep-people", name: "keep-people", sql: `SELECT * FROM '${filters.allOf("infer")}' WHERE count(detections) > 0`, actions: [{ type: "store", snapshot: true }], updatedAt: Date.now() })
       .run();
     const config = parseBrokerConfig({ EDGELENS_DATA_DIR: dir, EDGELENS_MQTT_PORT: "0", EDGELENS_WS_PORT: "0", EDGELENS_BROKER_HTTP_PORT: "0", EDGELENS_BROKER_POLL_MS: "100", EDGELENS_SECRET: SECRET });
     const log = (level: string) => (msg: string, fields: Record<string, unknown> = {}) => logs.push({ level, msg, ...fields });

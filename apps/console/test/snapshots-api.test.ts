@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { events } from "@edgelens/db";
+import { topics } from "@edgelens/shared/topics";
 import { mediaPath } from "@edgelens/vision/media";
 import { loadConsoleConfig } from "../src/env";
 import { closeContext, createContext, type ServiceContext } from "../src/server/context";
@@ -33,7 +34,7 @@ describe("GET /api/v1/snapshots/{sha256} (event pictures for users)", () => {
     notASnapshot = (await storeArtifactBytes(ctx, Buffer.from("an uploaded file, not a picture"), "upload")).sha256;
     ctx.db
       .insert(events)
-      .values({ ruleName: "keep-dogs", topic: "edgelens/devices/cam-1/infer", deviceId: "cam-1", labels: "dog", payload: { counts: { dog: 1 } }, snapshotSha256: sha256, ts: Date.now() })
+      .values({ ruleName: "keep-dogs", topic: topics.infer("cam-1"), deviceId: "cam-1", labels: "dog", payload: { counts: { dog: 1 } }, snapshotSha256: sha256, ts: Date.now() })
       .run();
     const viewer = await createUser(ctx, { email: "viewer@test.local", password: "viewer-password-1", role: "viewer" });
     viewerToken = createApiToken(ctx, viewer.id, "snapshots test").secret;
