@@ -7,58 +7,28 @@
  *   bare `session.run` fps of CenterNet at the same onnxruntime threads (target ratio >= 0.9);
  * - latency: the source at 5 fps (no queueing), capture -> result (`latencyMs.total`, inside
  *   the agent) and capture -> delivered to the subscriber (through spool and broker), p50/p99;
- * - RSS of the agent process (worker thread included) from its telemetry.
+ * - RSS of the agent process (worker thread included) from its telemetry, against the idle agent.
  *
- * Run: `pnpm --filter @edgelens/agent exec tsx bench/agent-steady.ts [--seconds 20]`.
- * JSON on stdout, a summary on stderr.
+ * Run: `pnpm --filter @edgelens/agent exec tsx bench/agent-steady.ts [--seconds 20] [--threads 1,2]
+ * [--runs 30] [--json out.json]`. JSON on stdout, a summary on stderr, the `pnpm bench` fragment in `--json`.
  */
 import { availableParallelism, loadavg } from "node:os";
 import type { InferenceResult } from "@edgelens/shared/schemas";
 import { topics } from "@edgelens/shared/topics";
-import { visionHelpers } from "@edgelens/vision";
 import { mediaPath } from "@edgelens/vision/media";
-import { ensureSampleModels, getSampleModel } from "@edgelens/vision/models";
-import { createOrtModelRunner } from "@edgelens/vision/onnx";
-import type { Frame } from "@edgelens/vision/project";
-import { createFrameSource } from "../src/sources/index";
+import { ensureSampleModels } from "@edgelens/vision/models";
 import { FAST_CONFIG } from "../test/support/agent-process";
 import { startAgentStack, type AgentStack } from "../test/support/agent-stack";
 import { removalState } from "../test/support/desired-state";
 import { peopleCounter } from "../test/support/projects";
-import { median, percentile, round, secondsArg } from "./agent-bench-stats";
+import { bareMedianMs, bracketByBare, firstFrame, sampleCase } from "./support/bare-run";
+import { writeFragment, type Figure } from "./support/fragment";
+import { readBenchOptions } from "./support/options";
+import { median, percentile, round } from "./support/stats";
 
-const SECONDS = secondsArg(20);
+const { json, values: opt } = readBenchOptions({ seconds: 20, threads: [1, 2], runs: 30 });
 const WARMUP_RESULTS = 5;
-
-async function firstFrame(path: string): Promise<Frame> {
-  const source = createFrameSource(path, { realtime: false, restart: false });
-  let frame: Frame | undefined;
-  source.start((f) => {
-    frame ??= f;
-    void source.stop();
-  });
-  await source.wait();
-  if (!frame) throw new Error(`no frame in ${path}`);
-  return frame;
-}
-
-/** Bare CenterNet: median session.run time on a real vtest frame's input. */
-async function bareMs(threads: number, frame: Frame): Promise<number> {
-  const runner = await createOrtModelRunner(getSampleModel("centernet").path, { name: "centernet", threads });
-  try {
-    const feeds = { "tower_0/images": visionHelpers.resize(frame, 512, 512).tensor };
-    for (let i = 0; i < 3; i++) await runner.run(feeds);
-    const times: number[] = [];
-    for (let i = 0; i < 30; i++) {
-      const t = performance.now();
-      await runner.run(feeds);
-      times.push(performance.now() - t);
-    }
-    return median(times);
-  } finally {
-    await runner.dispose();
-  }
-}
+const IDLE_TELEMETRY = 3;
 
 interface Arrival {
   at: number;
@@ -72,15 +42,16 @@ function arrivals(stack: AgentStack, deploymentId: string): Arrival[] {
     .filter((a) => a.result.deploymentId === deploymentId);
 }
 
-/** Deploys, waits out warm-up, observes for SECONDS; results per second and latencies. */
+/** Deploys, waits out warm-up, observes for `--seconds`; results per second and latencies. */
 async function phase(stack: AgentStack, id: string, config: { fps: number; threads: number }) {
   await stack.deploy(await peopleCounter(stack.artifacts, id, config));
   await stack.waitForState(id, "running", 120_000);
   await stack.waitForResults(id, WARMUP_RESULTS, 120_000);
   const start = arrivals(stack, id).length;
   const t0 = Date.now();
-  await new Promise((r) => setTimeout(r, SECONDS * 1000));
+  await new Promise((r) => setTimeout(r, opt.seconds * 1000));
   const window = arrivals(stack, id).slice(start);
+  if (window.length < 2) throw new Error(`${id}: ${window.length} results in ${opt.seconds} s\n${stack.agentLog()}`);
   const seconds = (window.at(-1)!.at - window[0]!.at) / 1000;
   const inside = window.map((a) => a.result.latencyMs.total);
   const modelMs = window.map((a) => a.result.latencyMs.inference);
@@ -98,45 +69,77 @@ async function phase(stack: AgentStack, id: string, config: { fps: number; threa
   };
 }
 
+/** Stops the project so the agent idles while the bare runs share the machine with it. */
+async function pause(stack: AgentStack, id: string): Promise<void> {
+  await stack.deploy(removalState(id));
+  await stack.waitForState(id, "removed");
+}
+
 await ensureSampleModels();
 const frame = await firstFrame(mediaPath("vtest.avi"));
-const bareBefore = { 1: await bareMs(1, frame), 2: await bareMs(2, frame) };
-
-const bare: Record<1 | 2, number> = { ...bareBefore };
+const feeds = sampleCase("centernet").input(frame);
 const stack = await startAgentStack("bench-steady-1");
-const rows: Record<string, unknown>[] = [];
+const rows = [];
+let idleRssMb = Number.NaN;
+let latency: Awaited<ReturnType<typeof phase>>;
 try {
   await stack.startAgent({ ...FAST_CONFIG, logs: { level: "warn", ratePerSec: 5, burst: 20 } });
-  for (const threads of [1, 2] as const) {
-    const r = await phase(stack, `steady-t${threads}`, { fps: 25, threads });
-    // Bare runs before the agent starts and right after this phase (the agent's project idles
-    // meanwhile: it is replaced below, the source paced): load on a shared machine drifts.
-    await stack.deploy(removalState(`pause-t${threads}`));
-    await stack.waitForState(`pause-t${threads}`, "removed");
-    bare[threads] = (bareBefore[threads] + (await bareMs(threads, frame))) / 2;
-    const bareFps = 1000 / bare[threads];
-    const row = { mode: "throughput", threads, ...r, bareFps: round(bareFps), ratio: round(r.fps / bareFps) };
+  await stack.observer.until(() => stack.telemetry().length >= IDLE_TELEMETRY, "idle telemetry", 30_000);
+  idleRssMb = round(median(stack.telemetry().map((t) => t.rssMb)));
+  for (const threads of opt.threads) {
+    const { result: r, bareMs } = await bracketByBare(
+      () => bareMedianMs("centernet", threads, feeds, { warmup: 3, runs: opt.runs }),
+      () => phase(stack, `steady-t${threads}`, { fps: 25, threads }),
+      () => pause(stack, `pause-t${threads}`),
+    );
+    const bareFps = 1000 / bareMs;
+    const row = { mode: "throughput", threads, ...r, bareMs: round(bareMs), bareFps: round(bareFps), ratio: round(r.fps / bareFps) };
     rows.push(row);
     process.stderr.write(
-      `throughput t=${threads}: agent ${r.fps} fps vs bare ${row.bareFps} fps (ratio ${row.ratio}); model in agent ${r.modelMsInAgent} ms vs bare ${round(bare[threads])} ms; RSS ${r.rssMb.median} MB\n`,
+      `throughput t=${threads}: agent ${r.fps} fps vs bare ${row.bareFps} fps (ratio ${row.ratio}); model in agent ${r.modelMsInAgent} ms vs bare ${row.bareMs} ms; RSS ${r.rssMb.median} MB\n`,
     );
   }
-  const lat = await phase(stack, "latency-5fps", { fps: 5, threads: 2 });
-  rows.push({ mode: "latency", threads: 2, sourceFps: 5, ...lat });
+  latency = await phase(stack, "latency-5fps", { fps: 5, threads: 2 });
   process.stderr.write(
-    `latency at 5 fps: capture->result p50 ${lat.captureToResultMs.p50} / p99 ${lat.captureToResultMs.p99} ms; capture->subscriber p50 ${lat.captureToSubscriberMs.p50} / p99 ${lat.captureToSubscriberMs.p99} ms; RSS ${lat.rssMb.median} MB (max ${lat.rssMb.max})\n`,
+    `latency at 5 fps: capture->result p50 ${latency.captureToResultMs.p50} / p99 ${latency.captureToResultMs.p99} ms; capture->subscriber p50 ${latency.captureToSubscriberMs.p50} / p99 ${latency.captureToSubscriberMs.p99} ms; RSS ${latency.rssMb.median} MB (max ${latency.rssMb.max}, idle ${idleRssMb})\n`,
   );
 } finally {
   await stack.stop();
 }
 
-process.stdout.write(
-  `${JSON.stringify({
-    bench: "agent/agent-steady",
-    project: "people-counter (CenterNet)",
-    input: { video: "vtest.avi", width: frame.width, height: frame.height, seconds: SECONDS },
-    bareMs: { 1: round(bare[1]), 2: round(bare[2]) },
-    machine: { cpus: availableParallelism(), node: process.version, loadavg: loadavg().map(round) },
-    rows,
-  })}\n`,
-);
+const details = {
+  bench: "agent/agent-steady",
+  project: "people-counter (CenterNet)",
+  input: { video: "vtest.avi", width: frame.width, height: frame.height, seconds: opt.seconds },
+  machine: { cpus: availableParallelism(), node: process.version, loadavg: loadavg().map(round) },
+  idleRssMb,
+  rows: [...rows, { mode: "latency", threads: 2, sourceFps: 5, ...latency }],
+};
+process.stdout.write(`${JSON.stringify(details)}\n`);
+
+const inAgent = { name: "CenterNet run inside the agent (median)", value: latency.modelMsInAgent, unit: "ms" };
+const figures: Figure[] = [
+  ...rows.map((r) => ({
+    name: `agent fps, people-counter on vtest.avi at 25 fps, ${r.threads} thread${r.threads > 1 ? "s" : ""}`,
+    value: r.fps,
+    unit: "fps",
+    comparedTo: { name: "bare CenterNet session.run rate (1000 / median ms)", value: r.bareFps, unit: "fps" },
+    target: { on: "ratio" as const, min: 0.9 },
+  })),
+  { name: "capture -> result p50 at 5 fps (inside the agent)", value: latency.captureToResultMs.p50, unit: "ms", comparedTo: inAgent },
+  { name: "capture -> result p99 at 5 fps (inside the agent)", value: latency.captureToResultMs.p99, unit: "ms", comparedTo: inAgent },
+  {
+    name: "capture -> subscriber p50 at 5 fps (spool + broker)",
+    value: latency.captureToSubscriberMs.p50,
+    unit: "ms",
+    comparedTo: { name: "capture -> result p50 (inside the agent)", value: latency.captureToResultMs.p50, unit: "ms" },
+  },
+  {
+    name: "capture -> subscriber p99 at 5 fps (spool + broker)",
+    value: latency.captureToSubscriberMs.p99,
+    unit: "ms",
+    comparedTo: { name: "capture -> result p99 (inside the agent)", value: latency.captureToResultMs.p99, unit: "ms" },
+  },
+  { name: "agent RSS running people-counter (median)", value: latency.rssMb.median, unit: "MB", comparedTo: { name: "idle agent, no project (median)", value: idleRssMb, unit: "MB" } },
+];
+writeFragment(json, "agent-steady", figures, details);

@@ -6,73 +6,24 @@
  *   interval between consecutive results on vtest.avi, after warm-up frames, so ffmpeg's and the
  *   worker's start-up are left out;
  * and their ratio (target: at most 1.10). Run: `pnpm --filter @edgelens/agent exec tsx
- * bench/pipeline-vs-bare.ts`. JSON on stdout, a table on stderr.
+ * bench/pipeline-vs-bare.ts [--threads 1,2] [--frames 35] [--warmup-frames 5] [--runs 20]
+ * [--json out.json]`. JSON on stdout, a table on stderr, the `pnpm bench` fragment in `--json`.
  */
 import { availableParallelism, loadavg } from "node:os";
-import { ensureSampleModels, getSampleModel, type SampleModelName } from "@edgelens/vision/models";
-import { createOrtModelRunner, type TensorLike } from "@edgelens/vision/onnx";
+import { ensureSampleModels } from "@edgelens/vision/models";
 import { mediaPath } from "@edgelens/vision/media";
-import { visionHelpers } from "@edgelens/vision";
 import { compileProjectFunction, type Frame } from "@edgelens/vision/project";
 import { loadProject } from "../src/runtime/index";
-import { createFrameSource } from "../src/sources/index";
 import { resolveProject, runSimulation } from "../src/simulator/index";
+import { bareMedianMs, bracketByBare, firstFrame, SAMPLE_CASES } from "./support/bare-run";
+import { writeFragment, type Figure } from "./support/fragment";
+import { readBenchOptions } from "./support/options";
+import { median, round } from "./support/stats";
 
-const THREADS = [1, 2];
-const BARE_WARMUP = 3;
-const BARE_RUNS = 20;
-const PIPELINE_WARMUP = 5;
-const PIPELINE_FRAMES = 35;
-
-/** Each sample model with the template that runs it and the input that template builds. */
-const CASES: { model: SampleModelName; template: string; input(frame: Frame): Record<string, TensorLike> }[] = [
-  { model: "centernet", template: "object-detection", input: (f) => ({ "tower_0/images": visionHelpers.resize(f, 512, 512).tensor }) },
-  { model: "blazeface", template: "face-detection", input: (f) => ({ input: visionHelpers.letterbox(f, 256, 256, { normalize: "symmetric" }).tensor }) },
-  { model: "movenet", template: "pose", input: (f) => ({ input: visionHelpers.letterbox(f, 192, 192, { dtype: "int32" }).tensor }) },
-  {
-    model: "ppocr-det",
-    template: "text-detection",
-    input: (f) => {
-      const size = visionHelpers.fitInputSize(f.width, f.height, 960, 32);
-      return { x: visionHelpers.resize(f, size.width, size.height, { layout: "nchw", normalize: "imagenet", channelOrder: "bgr" }).tensor };
-    },
-  },
-];
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-};
-const round = (v: number): number => Math.round(v * 100) / 100;
-
-async function firstFrame(path: string): Promise<Frame> {
-  const source = createFrameSource(path, { realtime: false, restart: false });
-  let frame: Frame | undefined;
-  source.start((f) => {
-    frame ??= f;
-    void source.stop();
-  });
-  await source.wait();
-  if (!frame) throw new Error(`no frame in ${path}`);
-  return frame;
-}
-
-async function bare(model: SampleModelName, threads: number, feeds: Record<string, TensorLike>): Promise<number> {
-  const runner = await createOrtModelRunner(getSampleModel(model).path, { name: model, threads });
-  try {
-    for (let i = 0; i < BARE_WARMUP; i++) await runner.run(feeds);
-    const times: number[] = [];
-    for (let i = 0; i < BARE_RUNS; i++) {
-      const t = performance.now();
-      await runner.run(feeds);
-      times.push(performance.now() - t);
-    }
-    return median(times);
-  } finally {
-    await runner.dispose();
-  }
-}
+const { json, values: opt } = readBenchOptions({ threads: [1, 2], frames: 35, "warmup-frames": 5, runs: 20, "bare-warmup": 3 });
+const bareCounts = { warmup: opt["bare-warmup"], runs: opt.runs };
+const NOOP_RUNS = 120;
+const NOOP_WARMUP = 20;
 
 interface PipelineTimes {
   /** Median interval between consecutive results after warm-up: the full per-frame cost. */
@@ -91,9 +42,9 @@ async function noopRoundTrip(frame: Frame): Promise<number> {
   const handle = await loadProject({ projectId: "noop", code, models: {} });
   try {
     const times: number[] = [];
-    for (let i = 0; i < 120; i++) {
+    for (let i = 0; i < NOOP_RUNS; i++) {
       const r = await handle.process({ ...frame, seq: i });
-      if (i >= 20) times.push(r.roundTripMs);
+      if (i >= NOOP_WARMUP) times.push(r.roundTripMs);
     }
     return median(times);
   } finally {
@@ -111,11 +62,11 @@ async function pipeline(template: string | null, threads: number, video: string)
     ...project,
     input: video,
     threads,
-    maxFrames: PIPELINE_WARMUP + PIPELINE_FRAMES,
+    maxFrames: opt["warmup-frames"] + opt.frames,
     onResult: () => arrivals.push(performance.now()),
     onLog: () => undefined,
   });
-  const steady = arrivals.slice(PIPELINE_WARMUP);
+  const steady = arrivals.slice(opt["warmup-frames"]);
   const intervals = steady.slice(1).map((t, i) => t - (steady[i] as number));
   return { frameMs: median(intervals), latencyMs: stats.latencyMs.p50, functionMs: stats.functionMs.p50, inferenceMs: stats.inferenceMs.p50 };
 }
@@ -128,13 +79,13 @@ process.stderr.write(
   `no-op function: worker round trip ${noop.roundTripMs.toFixed(2)} ms, simulator ${noop.simulatorMs.toFixed(2)} ms/frame (ffmpeg decode of vtest.avi included)\n`,
 );
 const results = [];
-for (const c of CASES) {
+for (const c of SAMPLE_CASES) {
   const feeds = c.input(frame);
-  for (const threads of THREADS) {
-    // Bare runs before and after the pipeline run: on a shared machine load drifts between them.
-    const bareBefore = await bare(c.model, threads, feeds);
-    const p = await pipeline(c.template, threads, video);
-    const bareMs = (bareBefore + (await bare(c.model, threads, feeds))) / 2;
+  for (const threads of opt.threads) {
+    const { result: p, bareMs } = await bracketByBare(
+      () => bareMedianMs(c.model, threads, feeds, bareCounts),
+      () => pipeline(c.template, threads, video),
+    );
     const row = {
       model: c.model,
       template: c.template,
@@ -153,12 +104,26 @@ for (const c of CASES) {
     );
   }
 }
-process.stdout.write(
-  `${JSON.stringify({
-    bench: "agent/pipeline-vs-bare",
-    input: { video: "vtest.avi", width: frame.width, height: frame.height, frames: PIPELINE_FRAMES, warmup: PIPELINE_WARMUP },
-    machine: { cpus: availableParallelism(), node: process.version, loadavg: loadavg().map(round) },
-    noop,
-    results,
-  })}\n`,
-);
+const details = {
+  bench: "agent/pipeline-vs-bare",
+  input: { video: "vtest.avi", width: frame.width, height: frame.height, frames: opt.frames, warmup: opt["warmup-frames"], bareRuns: opt.runs },
+  machine: { cpus: availableParallelism(), node: process.version, loadavg: loadavg().map(round) },
+  noop,
+  results,
+};
+process.stdout.write(`${JSON.stringify(details)}\n`);
+
+const figures: Figure[] = results.map((r) => ({
+  name: `${r.model} (${r.template}): simulator path per frame, ${r.threads} thread${r.threads > 1 ? "s" : ""}`,
+  value: r.pipelineMs,
+  unit: "ms",
+  comparedTo: { name: "bare session.run, same input (median)", value: r.bareMs, unit: "ms" },
+  target: { on: "ratio", max: 1.1 },
+}));
+figures.push({
+  name: "no-op function: worker round trip of a 768x576 frame",
+  value: noop.roundTripMs,
+  unit: "ms",
+  comparedTo: { name: "no-op simulator path per frame (ffmpeg decode included)", value: noop.simulatorMs, unit: "ms" },
+});
+writeFragment(json, "pipeline-vs-bare", figures, details);
