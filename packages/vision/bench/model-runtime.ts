@@ -1,16 +1,29 @@
 /**
  * Median latency of a bare onnxruntime `session.run` per sample model, at 1 and 2 intra-op
- * threads (20 timed runs after 3 warm-up runs). Run: `pnpm --filter @edgelens/vision exec tsx
- * bench/model-runtime.ts`. A readable table goes to stderr; one JSON object to stdout, for the
- * root benchmark to collect.
+ * threads (20 timed runs after 3 warm-up runs), compared with the figures in
+ * ../shared/MODELS.md ("Speed on 2 cores"). Run: `pnpm --filter @edgelens/vision exec tsx
+ * bench/model-runtime.ts [--runs 20] [--warmup 3] [--json out.json]`. A readable table goes to
+ * stderr; one JSON object to stdout; with `--json`, the fragment that root `pnpm bench` merges.
  */
+import { writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { parseArgs } from "node:util";
 import * as ort from "onnxruntime-node";
 import { ensureSampleModels, getSampleModel, type SampleModelName } from "../src/models/index";
 
-const WARMUP = 3;
-const RUNS = 20;
+const { values: args } = parseArgs({ options: { runs: { type: "string", default: "20" }, warmup: { type: "string", default: "3" }, json: { type: "string" } } });
+const WARMUP = Number(args.warmup);
+const RUNS = Number(args.runs);
+if (!Number.isInteger(WARMUP) || WARMUP < 0 || !Number.isInteger(RUNS) || RUNS < 1) throw new Error(`--runs must be a positive integer and --warmup a non-negative one`);
 const THREADS = [1, 2];
+
+/** ../shared/MODELS.md, "Speed on 2 cores (onnxruntime-node 1.30, CPU, median of 20)": ms at 1 and 2 threads. */
+const MODELS_MD_MS: Record<SampleModelName, Record<number, number>> = {
+  centernet: { 1: 33.5, 2: 19.8 },
+  blazeface: { 1: 4.0, 2: 2.0 },
+  movenet: { 1: 4.2, 2: 2.3 },
+  "ppocr-det": { 1: 60, 2: 35 },
+};
 
 /** Input shapes: the fixed ones from the models, PP-OCR det at 640x640 (its shape is dynamic). */
 const INPUTS: Record<SampleModelName, { dims: number[]; type: "float32" | "int32" }> = {
@@ -77,6 +90,14 @@ for (const model of Object.keys(INPUTS) as SampleModelName[]) {
     process.stderr.write(`${model.padEnd(10)} threads=${threads}  median ${r.medianMs.toFixed(2).padStart(7)} ms  (min ${r.minMs.toFixed(2)} ms, ${RUNS} runs)\n`);
   }
 }
-process.stdout.write(
-  `${JSON.stringify({ bench: "vision/model-runtime", unit: "ms", statistic: "median", onnxruntime: ort.env.versions.common, cpus: availableParallelism(), results })}\n`,
-);
+const details = { bench: "vision/model-runtime", unit: "ms", statistic: "median", onnxruntime: ort.env.versions.common, cpus: availableParallelism(), results };
+process.stdout.write(`${JSON.stringify(details)}\n`);
+if (args.json) {
+  const figures = results.map((r) => ({
+    name: `${r.model} session.run ${r.input.join("x")}, ${r.threads} thread${r.threads > 1 ? "s" : ""} (median)`,
+    value: r.medianMs,
+    unit: "ms",
+    comparedTo: { name: "MODELS.md reference, same threads", value: MODELS_MD_MS[r.model][r.threads] ?? Number.NaN, unit: "ms" },
+  }));
+  writeFileSync(args.json, `${JSON.stringify({ bench: "model-runtime", figures, details }, null, 2)}\n`);
+}
