@@ -7,24 +7,40 @@
  *
  *   pnpm --filter @edgelens/broker exec tsx bench/broker-vs-mosquitto.ts   (JSON on stdout, table on stderr)
  *
- * Env: BENCH_MOSQUITTO (default /usr/sbin/mosquitto), BENCH_MESSAGES (per run, default 20000),
- * BENCH_DEVICES (default "100,1000"), BENCH_ROUNDS (default 3; ratios use the median run),
- * BENCH_NODE_ARGS (extra node flags for our broker, e.g. --cpu-prof).
+ * Flags: --mosquitto <path> (default /usr/sbin/mosquitto), --messages N (per run, default 20000),
+ * --devices 100,1000, --rounds N (default 3; ratios use the median run), --node-args "<flags>"
+ * (extra node flags for our broker, e.g. "--cpu-prof"), --json <file> (the fragment that root
+ * `pnpm bench` merges).
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import type { IClientOptions } from "mqtt";
 import { runLoad, type LoadResult } from "./support/load";
 import { cpuMs, startBareAedes, startEdgelens, startMosquitto, type BrokerUnderTest } from "./support/processes";
 import { BENCH_SECRET, deviceName, RULE_COUNT, seedBench } from "./support/seed";
 
 const brokerRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
-const mosquittoBin = process.env.BENCH_MOSQUITTO ?? "/usr/sbin/mosquitto";
-const messages = Number(process.env.BENCH_MESSAGES ?? 20_000);
-const deviceCounts = (process.env.BENCH_DEVICES ?? "100,1000").split(",").map(Number);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const { values: args } = parseArgs({
+  options: {
+    mosquitto: { type: "string", default: "/usr/sbin/mosquitto" },
+    messages: { type: "string", default: "20000" },
+    devices: { type: "string", default: "100,1000" },
+    rounds: { type: "string", default: "3" },
+    "node-args": { type: "string", default: "" },
+    json: { type: "string" },
+  },
+});
+const mosquittoBin = args.mosquitto;
+const messages = Number(args.messages);
+const deviceCounts = args.devices.split(",").map(Number);
+const rounds = Number(args.rounds);
+const nodeArgs = args["node-args"].split(" ").filter(Boolean);
+for (const [flag, n] of [["--messages", messages], ["--rounds", rounds], ...deviceCounts.map((d) => ["--devices", d] as const)] as const) {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a positive integer (list for --devices)`);
+}
 const PHASE_TIMEOUT_MS = 120_000;
 
 interface Row extends LoadResult {
@@ -57,7 +73,7 @@ async function main(): Promise<void> {
     const admin = await seedBench(join(work, "data"), maxDevices);
     // Both run for the whole bench (the idle one costs nothing); runs alternate so that load
     // from other processes on the machine spreads over both.
-    const ours = await startEdgelens(brokerRoot, join(work, "data"));
+    const ours = await startEdgelens(brokerRoot, join(work, "data"), nodeArgs);
     const mosquitto = await startMosquitto(mosquittoBin, work);
     const bare = await startBareAedes(brokerRoot);
     try {
@@ -109,6 +125,7 @@ async function main(): Promise<void> {
     ratios,
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  if (args.json) writeFileSync(args.json, `${JSON.stringify({ bench: "broker", figures: figuresOf(deviceCounts.map((n) => ({ n, e: median("edgelens", n), m: median("mosquitto", n), bare: median("aedes-bare", n) }))), details: report }, null, 2)}\n`);
   const line = (cells: (string | number)[]) => cells.map((c) => String(c).padStart(12)).join("");
   process.stderr.write(`${line(["broker", "devices", "received", "msgs/s", "p50 ms", "p99 ms", "cpu us/msg", "loadgen us", "connect s"])}\n`);
   for (const r of report.results) {
@@ -119,6 +136,35 @@ async function main(): Promise<void> {
       `@${r.devices} devices vs mosquitto: edgelens throughput x${r.throughput}, cpu/msg x${r.cpuPerMsg}, p50 x${r.p50Latency}; bare aedes throughput x${r.bareAedesThroughput}, cpu/msg x${r.bareAedesCpuPerMsg}\n`,
     );
   }
+}
+
+interface MedianRuns {
+  n: number;
+  e: Row | undefined;
+  m: Row | undefined;
+  bare: Row | undefined;
+}
+
+/** The report's figures: ours (rules on) and bare aedes against mosquitto, median runs per device count. */
+function figuresOf(medians: MedianRuns[]) {
+  return medians.flatMap(({ n, e, m, bare }) => {
+    if (!e || !m) return [];
+    const ours = `Edgelens broker (auth, ACL, validation, ${RULE_COUNT} rules), ${n} devices`;
+    const figure = (name: string, r: Row, pick: (r: Row) => number, unit: string, what: string) => ({
+      name,
+      value: round(pick(r)),
+      unit,
+      comparedTo: { name: `mosquitto, same load: ${what}`, value: round(pick(m)), unit },
+    });
+    const rows = [
+      figure(`${ours}: msgs/s`, e, (r) => r.msgsPerSec, "msgs/s", "msgs/s"),
+      figure(`${ours}: publish -> subscriber p50`, e, (r) => r.latencyMs.p50, "ms", "p50"),
+      figure(`${ours}: publish -> subscriber p99`, e, (r) => r.latencyMs.p99, "ms", "p99"),
+      figure(`${ours}: broker CPU per message`, e, (r) => r.cpuUsPerMsg, "us", "CPU per message"),
+    ];
+    if (bare) rows.push(figure(`bare aedes (no hooks), ${n} devices: msgs/s`, bare, (r) => r.msgsPerSec, "msgs/s", "msgs/s"));
+    return rows;
+  });
 }
 
 function round(x: number): number {

@@ -44,11 +44,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Spawns `node [args] --import tsx <script>` in `cwd` and reads the port from its first stdout line. */
-async function startNodeBroker(name: string, cwd: string, script: string, env: Record<string, string>, portOf: (line: Record<string, number>) => number): Promise<BrokerUnderTest> {
-  // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the broker.
-  const extra = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const child = spawn(process.execPath, [...extra, "--import", "tsx", script], { cwd, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "inherit"] });
+/**
+ * Spawns `node [nodeArgs] --import tsx <script>` in `cwd` and reads the port from its first stdout
+ * line. `nodeArgs`, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles the broker.
+ */
+async function startNodeBroker(name: string, cwd: string, script: string, env: Record<string, string>, portOf: (line: Record<string, number>) => number, nodeArgs: string[] = []): Promise<BrokerUnderTest> {
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", script], { cwd, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "inherit"] });
   const line = await new Promise<string>((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => reject(new Error(`${name} did not start within 60 s`)), 60_000);
@@ -66,9 +67,9 @@ async function startNodeBroker(name: string, cwd: string, script: string, env: R
 }
 
 /** Our broker: `node --import tsx src/main.ts` (not the tsx CLI, which would add a parent process). */
-export function startEdgelens(brokerRoot: string, dataDir: string): Promise<BrokerUnderTest> {
+export function startEdgelens(brokerRoot: string, dataDir: string, nodeArgs: string[] = []): Promise<BrokerUnderTest> {
   const env = { EDGELENS_DATA_DIR: dataDir, EDGELENS_MQTT_PORT: "0", EDGELENS_WS_PORT: "0", EDGELENS_BROKER_HTTP_PORT: "0", EDGELENS_BROKER_LOG_LEVEL: "warn" };
-  return startNodeBroker("edgelens", brokerRoot, "src/main.ts", env, (l) => l.mqtt ?? 0);
+  return startNodeBroker("edgelens", brokerRoot, "src/main.ts", env, (l) => l.mqtt ?? 0, nodeArgs);
 }
 
 /** aedes with defaults and no hooks: separates aedes's own cost from ours. */
