@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { eq } from "drizzle-orm";
+import { and, eq, isNotNull } from "drizzle-orm";
 import { events, openDatabase, dataPaths } from "@edgelens/db";
 import { filters, topics } from "@edgelens/shared/topics";
 import { mediaPath } from "@edgelens/vision/media";
@@ -13,7 +14,8 @@ import { missingSeqs, seqsOf, subscribeResults, type ResultSubscriber } from "./
  * Issue 7's end-to-end test, from nothing: broker and console on free ports with a fresh data
  * dir, a device registered with the CLI, an agent started with its device file playing the
  * sample video, a project created and deployed; results checked on a real subscriber and in
- * the events a `store` rule writes; the broker stopped for a while and restarted with no result
+ * the events a `store` rule writes, with the agent's snapshot linked to events and served to a
+ * signed-in user; the broker stopped for a while and restarted with no result
  * lost; a broken project deployed: it reads failed and the old one keeps running.
  */
 const DEVICE = "cam-e2e";
@@ -56,6 +58,16 @@ describe("the whole loop, from nothing", () => {
     }
   }
 
+  function snapshotOf(ruleName: string): string | null {
+    const handle = openDatabase(dataPaths(stack.dataDir).dbFile, { readonly: true });
+    try {
+      const rows = handle.db.select({ sha: events.snapshotSha256 }).from(events).where(and(eq(events.ruleName, ruleName), isNotNull(events.snapshotSha256))).limit(1).all();
+      return rows[0]?.sha ?? null;
+    } finally {
+      handle.close();
+    }
+  }
+
   beforeAll(async () => {
     stack = await prepareStack("whole-loop");
     broker = await startBroker(stack);
@@ -77,6 +89,8 @@ describe("the whole loop, from nothing", () => {
 
     // Every result stored, with the fields that let the test find gaps.
     await cliOk(stack, ["rule", "create", "--name", "store-all-results", "--sql", `SELECT deviceId, deploymentId, seq, counts FROM '${filters.allOf("infer")}'`, "--action", JSON.stringify({ type: "store" })]);
+    // A picture beside every 10th result: the broker asks the agent for a snapshot and links it.
+    await cliOk(stack, ["rule", "create", "--name", "snapshot-every-10th", "--sql", `SELECT deviceId, seq AS n FROM '${filters.allOf("infer")}' WHERE seq % 10 = 5`, "--action", JSON.stringify({ type: "store", snapshot: true })]);
     sub = await subscribeResults(stack, topics.infer(DEVICE), "e2e-results-subscriber");
 
     const agentDir = join(stack.dataDir, "agent");
@@ -102,6 +116,17 @@ describe("the whole loop, from nothing", () => {
 
     await eventually("10 stored events", () => (storedSeqs().length >= 10 ? true : undefined), 60_000, logs);
     expect(missingSeqs(storedSeqs())).toEqual([]);
+
+    const sha = await eventually("an event with a snapshot", () => snapshotOf("snapshot-every-10th") ?? undefined, 60_000, logs);
+    const session = await fetch(`${stack.consoleUrl}/api/v1/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(stack.admin) });
+    expect(session.status).toBe(200);
+    const cookie = (session.headers.get("set-cookie") ?? "").split(";")[0]!;
+    const picture = await fetch(`${stack.consoleUrl}/api/v1/snapshots/${sha}`, { headers: { cookie } });
+    expect(picture.status).toBe(200);
+    expect(picture.headers.get("content-type")).toBe("image/jpeg");
+    const bytes = Buffer.from(await picture.arrayBuffer());
+    expect(bytes.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+    expect(createHash("sha256").update(bytes).digest("hex")).toBe(sha);
   }, 600_000);
 
   it("loses no result while the broker is down for a while", async () => {
