@@ -1,0 +1,73 @@
+/**
+ * The benchmarks `pnpm bench` runs, in this order, each in its own package folder (its tsconfig,
+ * its dependencies) with `--json <fragment>` appended. `quick` arguments shorten every loop so the
+ * whole suite is checkable in a few minutes; budgets bound each run's wall time (2 shared cores).
+ */
+export interface BenchSpec {
+  name: string;
+  about: string;
+  /** Package folder relative to the repository root; the script is relative to it. */
+  cwd: string;
+  script: string;
+  args: { full: string[]; quick: string[] };
+  budgetS: { full: number; quick: number };
+}
+
+export const SUITE: BenchSpec[] = [
+  {
+    name: "model-runtime",
+    about: "bare onnxruntime session.run per sample model, 1 and 2 threads, against MODELS.md's figures",
+    cwd: "packages/vision",
+    script: "bench/model-runtime.ts",
+    args: { full: [], quick: ["--runs", "5", "--warmup", "1"] },
+    budgetS: { full: 300, quick: 120 },
+  },
+  {
+    name: "pipeline-vs-bare",
+    about: "the simulator's per-frame path per sample model against bare session.run on the same input",
+    cwd: "apps/agent",
+    script: "bench/pipeline-vs-bare.ts",
+    args: { full: [], quick: ["--threads", "2", "--frames", "10", "--warmup-frames", "3", "--runs", "5", "--bare-warmup", "1"] },
+    budgetS: { full: 900, quick: 300 },
+  },
+  {
+    name: "agent-steady",
+    about: "the agent process end to end (broker, subscriber): fps against bare session.run, latency, RSS",
+    cwd: "apps/agent",
+    script: "bench/agent-steady.ts",
+    args: { full: [], quick: ["--seconds", "5", "--threads", "2", "--runs", "10"] },
+    budgetS: { full: 600, quick: 300 },
+  },
+  {
+    name: "agent-deploy",
+    about: "deploy latency (publish -> first result): cold, cached, replacing",
+    cwd: "apps/agent",
+    script: "bench/agent-deploy.ts",
+    args: { full: [], quick: ["--runs", "1"] },
+    budgetS: { full: 600, quick: 240 },
+  },
+  {
+    name: "broker",
+    about: "Edgelens broker with 10 rules, auth and ACL against mosquitto (and bare aedes), 100 and 1000 devices",
+    cwd: "apps/broker",
+    script: "bench/broker-vs-mosquitto.ts",
+    args: { full: [], quick: ["--messages", "3000", "--rounds", "1"] },
+    budgetS: { full: 1200, quick: 420 },
+  },
+  {
+    name: "event-insert",
+    about: "SQLite events inserts the broker's batched way against single-row autocommit",
+    cwd: "packages/db",
+    script: "bench/event-insert.ts",
+    args: { full: [], quick: ["--rows", "5000", "--seconds", "2", "--rounds", "1"] },
+    budgetS: { full: 300, quick: 120 },
+  },
+  {
+    name: "console-pages",
+    about: "console dashboard, device list and device API with 1000 devices against /api/health",
+    cwd: "apps/console",
+    script: "bench/pages.ts",
+    args: { full: [], quick: ["--requests", "15", "--warmup", "2", "--no-build", "--register", "50"] },
+    budgetS: { full: 1200, quick: 600 },
+  },
+];
