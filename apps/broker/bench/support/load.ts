@@ -90,7 +90,10 @@ export async function runLoad(
 
   // Warm-up: one message (seq 0) per device, all delivered before the measured part starts.
   await Promise.all(devices.map((d, i) => d.publishAsync(topics.infer(deviceId(deviceLogins[i])), inferenceResult(deviceId(deviceLogins[i]), 0, performance.now()), { qos: 1 })));
-  await Promise.race([arrived(() => warmedUp, devices.length), new Promise((r) => setTimeout(r, timeoutMs))]);
+  let warmupTimer: NodeJS.Timeout | undefined;
+  await Promise.race([arrived(() => warmedUp, devices.length), new Promise<void>((r) => (warmupTimer = setTimeout(r, timeoutMs)))]);
+  // A pending timer would keep the bench process alive for timeoutMs after its last run.
+  clearTimeout(warmupTimer);
 
   window.start();
   const cpuBefore = process.cpuUsage();
