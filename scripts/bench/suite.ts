@@ -67,7 +67,7 @@ export const SUITE: BenchSpec[] = [
     about: "console dashboard, device list and device API with 1000 devices against /api/health",
     cwd: "apps/console",
     script: "bench/pages.ts",
-    args: { full: [], quick: ["--requests", "15", "--warmup", "2", "--no-build", "--register", "50"] },
+    args: { full: [], quick: ["--requests", "5", "--warmup", "1", "--no-build", "--register", "50"] },
     budgetS: { full: 1200, quick: 600 },
   },
 ];

@@ -1,7 +1,11 @@
 /** The short table of `pnpm bench`: figure | value | compared to | ratio | target / met. */
 import type { BenchEntry, ReportFigure } from "./report";
 
-const fmt = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2));
+/** About three significant digits, never fewer than two (small ratios and sub-millisecond times). */
+function fmt(v: number): string {
+  const a = Math.abs(v);
+  return a >= 100 ? v.toFixed(0) : a >= 10 ? v.toFixed(1) : a >= 1 ? v.toFixed(2) : v.toPrecision(2);
+}
 
 function targetCell(f: ReportFigure): string {
   if (!f.target) return "";
