@@ -1,20 +1,36 @@
 import { defineConfig } from "vitest/config";
 
-// One project per package; each package's `pnpm test` runs its own project from here.
+/**
+ * The suites that run a whole stack (broker + `next dev` + agent + Chromium) each need both cores
+ * for minutes; beside each other or beside the package suites they starve and time out. They run
+ * after everything else, one file at a time (`sequence.groupOrder`, vitest >= 3.2).
+ */
+const WHOLE_STACK: Record<string, string[]> = {
+  console: ["test/e2e-console.test.ts", "test/first-admin.test.ts"],
+  tooling: ["test/whole-loop.test.ts", "test/stack-launcher.test.ts"],
+};
+
+// One project per package (plus `<package>-e2e` for its whole-stack suites); each package's
+// `pnpm test` runs its own projects from here.
 const project = (name: string, root: string, extra: Record<string, unknown> = {}) => ({
   test: {
     name,
     root,
     include: ["test/**/*.test.ts"],
+    exclude: ["**/node_modules/**", ...(WHOLE_STACK[name] ?? [])],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // 2 cores: heavy suites (onnxruntime, ffmpeg, Chromium) contend; keep the fan-out small.
+    maxWorkers: 2,
     ...extra,
   },
 });
 
+const wholeStack = (name: string, root: string, order: number) =>
+  project(`${name}-e2e`, root, { include: WHOLE_STACK[name], exclude: ["**/node_modules/**"], maxWorkers: 1, sequence: { groupOrder: order } });
+
 export default defineConfig({
   test: {
-    // 2 cores: heavy suites (onnxruntime, ffmpeg, Chromium) contend; keep the fan-out small.
     maxWorkers: 2,
     projects: [
       project("shared", "packages/shared"),
@@ -24,6 +40,8 @@ export default defineConfig({
       project("agent", "apps/agent"),
       project("console", "apps/console"),
       project("tooling", "tooling"),
+      wholeStack("tooling", "tooling", 1),
+      wholeStack("console", "apps/console", 2),
     ],
   },
 });
