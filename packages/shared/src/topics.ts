@@ -59,7 +59,7 @@ export const topics = {
 /** Filters that subscribers across all devices use (console, rules, CLI). */
 export const filters = {
   allDevices: `${PREFIX}#`,
-  allOf: (kind: "infer" | "status" | "telemetry" | "shadow/reported" | "logs") => `${PREFIX}+/${kind}`,
+  allOf: (kind: "infer" | "status" | "telemetry" | "shadow/desired" | "shadow/reported" | "logs") => `${PREFIX}+/${kind}`,
   allDeployments: `${PREFIX}+/deployments/+`,
   device: (deviceId: string) => `${deviceTopicPrefix(deviceId)}#`,
 } as const;

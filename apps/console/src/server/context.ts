@@ -91,6 +91,8 @@ export async function getContext(): Promise<ServiceContext> {
     if (first.kind === "created") console.log(`edgelens: created the first admin ${first.email} (password from EDGELENS_ADMIN_PASSWORD)`);
     else if (first.kind === "form") console.log(`edgelens: no user yet and EDGELENS_ADMIN_PASSWORD is unset: open ${ctx.config.consoleUrl}/login to create the admin`);
     keepLiveCounting(ctx);
+    const { reconcileWhenBrokerAnswers } = await import("./services/desired-reconcile");
+    reconcileWhenBrokerAnswers(ctx);
     return ctx;
   })();
   holder[KEY] = starting;

@@ -123,7 +123,7 @@ export function restoreCommand(program: Command): void {
       printLine(
         `restored ${from} (made ${summary.manifest.createdAt}) into ${config.dataDir}: ${summary.rows} rows, ${summary.artifacts} artifacts, files: ${summary.files.join(", ") || "none"}`,
       );
-      note("restore: retained MQTT messages (desired states) live in the broker's store, not in a backup; if it was lost, redeploy each device's project");
+      note("restore: retained MQTT messages live in the broker's store, not in a backup; when the console starts it publishes each device's desired state again where the broker has none");
       if (summary.problems.length) {
         summary.problems.forEach((p) => note(`restore: problem: ${p}`));
         throw new CliFailure(`restore finished with ${summary.problems.length} problem(s), listed above`);

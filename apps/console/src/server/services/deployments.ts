@@ -157,6 +157,9 @@ export function buildDesiredState(ctx: ServiceContext, deploymentId: string): De
   });
 }
 
+/** How a deployment that never reached the broker reads; the desired-state reconcile skips those. */
+export const UNPUBLISHED_REASON = "desired state not";
+
 function recordEvent(ctx: ServiceContext, deploymentId: string, state: DeploymentState, reason: string | null): void {
   const now = Date.now();
   ctx.db.insert(deploymentEvents).values({ deploymentId, state, reason, ts: now }).run();
@@ -186,7 +189,7 @@ async function createAndPublish(ctx: ServiceContext, deviceIds: string[], target
     try {
       payload = JSON.stringify(buildDesiredState(ctx, id));
     } catch (err) {
-      recordEvent(ctx, id, "failed", `desired state not built: ${(err as Error).message}`);
+      recordEvent(ctx, id, "failed", `${UNPUBLISHED_REASON} built: ${(err as Error).message}`);
       continue;
     }
     try {
@@ -194,7 +197,7 @@ async function createAndPublish(ctx: ServiceContext, deviceIds: string[], target
       await ctx.mqtt.publish(topics.shadowDesired(deviceId), payload, { qos: 1, retain: true });
     } catch (err) {
       unreachable = (err as Error).message;
-      recordEvent(ctx, id, "failed", `desired state not published: ${unreachable}`);
+      recordEvent(ctx, id, "failed", `${UNPUBLISHED_REASON} published: ${unreachable}`);
     }
   }
   return ids.map(({ id }) => getDeploymentView(ctx, id));
