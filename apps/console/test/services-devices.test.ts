@@ -1,6 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { deployments, devices } from "@edgelens/db";
 import { DeviceFileSchema } from "@edgelens/shared";
-import { deregisterDevice, getDevice, listDevices, registerDevice, renameDevice, requestStream, rotateDeviceSecret, verifyDeviceCredentials } from "../src/server/services/devices";
+import {
+  deregisterDevice,
+  getDevice,
+  listDevices,
+  queryDevices,
+  registerDevice,
+  renameDevice,
+  requestStream,
+  rotateDeviceSecret,
+  verifyDeviceCredentials,
+} from "../src/server/services/devices";
 import { deployProject, getDeployment } from "../src/server/services/deployments";
 import { createProject } from "../src/server/services/projects";
 import { tempContext, type TempContext } from "./support/temp-context";
@@ -55,5 +66,102 @@ describe("devices (no broker reachable)", () => {
     expect(result.warning).toMatch(/cam-01 removed/);
     expect(() => getDevice(t.ctx, "cam-01")).toThrow(/no device cam-01/);
     expect(await verifyDeviceCredentials(t.ctx, "cam-01", "anything-at-all-123")).toBe(false);
+  });
+});
+
+/** Rows each SQL statement hands to JS while `run` runs (the real statements on the real file, counted). */
+function rowsRead<T>(t: TempContext, run: () => T): { result: T; reads: Array<{ sql: string; rows: number }> } {
+  const sqlite = t.ctx.handle.sqlite;
+  const original = sqlite.prepare;
+  const reads: Array<{ sql: string; rows: number }> = [];
+  sqlite.prepare = ((source: string) => {
+    const stmt = original.call(sqlite, source);
+    const all = stmt.all.bind(stmt) as (...params: unknown[]) => unknown[];
+    const get = stmt.get.bind(stmt) as (...params: unknown[]) => unknown;
+    stmt.all = (...params: unknown[]) => {
+      const rows = all(...params);
+      reads.push({ sql: source, rows: rows.length });
+      return rows;
+    };
+    stmt.get = (...params: unknown[]) => {
+      const row = get(...params);
+      reads.push({ sql: source, rows: row === undefined ? 0 : 1 });
+      return row;
+    };
+    return stmt;
+  }) as typeof original;
+  try {
+    return { result: run(), reads };
+  } finally {
+    sqlite.prepare = original;
+  }
+}
+
+describe("device pages over a fleet of 1000", () => {
+  let t: TempContext;
+  const id = (i: number) => `fleet-${String(i).padStart(4, "0")}`;
+  beforeAll(() => {
+    t = tempContext();
+    // Straight inserts: registerDevice's scrypt would take a minute for 1000 devices.
+    t.ctx.handle.sqlite.transaction(() => {
+      for (let i = 0; i < 1000; i++) {
+        const name = i % 10 === 0 ? `Loading Dock ${i}` : i === 7 ? "50%_off_sign" : `Camera ${i}`;
+        t.ctx.db.insert(devices).values({ id: id(i), name, secretHash: "unused", presence: i % 3 === 0 ? "online" : "offline" }).run();
+        // Two deployments each: the newer one must be the device's latestDeployment.
+        t.ctx.db.insert(deployments).values({ id: `old-${i}`, deviceId: id(i), state: "failed", reason: "old", createdAt: 1_000 }).run();
+        t.ctx.db.insert(deployments).values({ id: `new-${i}`, deviceId: id(i), state: "queued", createdAt: 2_000 }).run();
+      }
+    })();
+  });
+  afterAll(async () => t.cleanup());
+
+  it("pages by id with the total, 50 by default", () => {
+    const first = queryDevices(t.ctx);
+    expect(first).toMatchObject({ total: 1000, limit: 50, offset: 0 });
+    expect(first.items.map((d) => d.id)).toEqual(Array.from({ length: 50 }, (_, i) => id(i)));
+    const second = queryDevices(t.ctx, { limit: 50, offset: 50 });
+    expect(second.items.map((d) => d.id)).toEqual(Array.from({ length: 50 }, (_, i) => id(50 + i)));
+    expect(second.items.every((d, i) => d.latestDeployment?.id === `new-${50 + i}`)).toBe(true);
+    const last = queryDevices(t.ctx, { limit: 200, offset: 950 });
+    expect(last.items.map((d) => d.id)).toEqual(Array.from({ length: 50 }, (_, i) => id(950 + i)));
+    expect(queryDevices(t.ctx, { offset: 5000 })).toMatchObject({ items: [], total: 1000 });
+  });
+
+  it("filters by id or name, case-insensitively, and by presence, with matching totals", () => {
+    const dock = queryDevices(t.ctx, { q: "loading DOCK" });
+    expect(dock.total).toBe(100);
+    expect(dock.items.every((d) => d.name.startsWith("Loading Dock"))).toBe(true);
+    expect(queryDevices(t.ctx, { q: "FLEET-0999" }).items.map((d) => d.id)).toEqual([id(999)]);
+    const online = queryDevices(t.ctx, { presence: "online", limit: 200 });
+    expect(online.total).toBe(334);
+    expect(online.items).toHaveLength(200);
+    expect(online.items.every((d) => d.presence === "online")).toBe(true);
+    const both = queryDevices(t.ctx, { q: "dock", presence: "offline" });
+    expect(both.total).toBe(66);
+    expect(both.items.every((d) => d.presence === "offline" && d.name.includes("Dock"))).toBe(true);
+    expect(queryDevices(t.ctx, { q: "no such camera" })).toMatchObject({ items: [], total: 0 });
+  });
+
+  it("takes % and _ in a search literally", () => {
+    expect(queryDevices(t.ctx, { q: "50%_off" }).items.map((d) => d.id)).toEqual([id(7)]);
+    expect(queryDevices(t.ctx, { q: "%" }).total).toBe(1);
+    expect(queryDevices(t.ctx, { q: "_" }).total).toBe(1);
+  });
+
+  it("refuses out-of-range paging, naming the field", () => {
+    expect(() => queryDevices(t.ctx, { limit: 0 })).toThrow(/limit/);
+    expect(() => queryDevices(t.ctx, { limit: 201 })).toThrow(/limit/);
+    expect(() => queryDevices(t.ctx, { offset: -1 })).toThrow(/offset/);
+    expect(() => queryDevices(t.ctx, { presence: "away" as "online" })).toThrow(/presence/);
+  });
+
+  it("reads only the page's rows from SQLite, not the fleet", () => {
+    const { result, reads } = rowsRead(t, () => queryDevices(t.ctx, { offset: 500 }));
+    expect(result.items).toHaveLength(50);
+    expect(reads.length).toBeGreaterThanOrEqual(3);
+    for (const read of reads) expect(read.rows, read.sql).toBeLessThanOrEqual(50);
+    // The same probe sees the whole fleet through listDevices, so it can tell the difference.
+    const all = rowsRead(t, () => listDevices(t.ctx));
+    expect(Math.max(...all.reads.map((r) => r.rows))).toBe(1000);
   });
 });

@@ -1,5 +1,5 @@
 /** Devices: registration (secret shown once in edgelens-device.json), listing, preview requests, commands. */
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { deployments, devices, digestToken, generateSecret, hashSecret, projects, verifySecret } from "@edgelens/db";
 import {
@@ -65,14 +65,15 @@ function deploymentView(dep: typeof deployments.$inferSelect, projectName: strin
   return { id: dep.id, state: dep.state, pct: dep.pct, reason: dep.reason, projectId: dep.projectId, projectName: projectName ?? null, projectVersion: dep.projectVersion };
 }
 
-/** Each device's newest deployment (whatever its state), keyed by device id. */
-function latestDeployments(ctx: ServiceContext, deviceId?: string): Map<string, DeviceDeploymentView> {
+/** The newest deployment (whatever its state) of each listed device, or of every device when `deviceIds` is absent. */
+function latestDeployments(ctx: ServiceContext, deviceIds?: readonly string[]): Map<string, DeviceDeploymentView> {
+  if (deviceIds?.length === 0) return new Map();
   const newest = sql`${deployments.id} = (SELECT d2.id FROM deployments d2 WHERE d2.device_id = ${deployments.deviceId} ORDER BY d2.created_at DESC, d2.id DESC LIMIT 1)`;
   const rows = ctx.db
     .select({ d: deployments, projectName: projects.name })
     .from(deployments)
     .leftJoin(projects, eq(projects.id, deployments.projectId))
-    .where(deviceId ? and(newest, eq(deployments.deviceId, deviceId)) : newest)
+    .where(deviceIds ? and(newest, inArray(deployments.deviceId, [...deviceIds])) : newest)
     .all();
   return new Map(rows.map((r) => [r.d.deviceId, deploymentView(r.d, r.projectName)]));
 }
@@ -98,15 +99,64 @@ function deviceFile(ctx: ServiceContext, deviceId: string, secret: string): Devi
   return DeviceFileSchema.parse({ deviceId, secret, brokerUrl: ctx.config.brokerUrl, consoleUrl: ctx.config.consoleUrl });
 }
 
+/** Every device, by id. For callers that need the whole fleet (CLI, pickers); pages use `queryDevices`. */
 export function listDevices(ctx: ServiceContext): DeviceView[] {
   const latest = latestDeployments(ctx);
   return selectDevices(ctx).orderBy(asc(devices.id)).all().map((row) => view(row, latest));
 }
 
+export const DEVICE_PAGE_MAX = 200;
+
+export const DeviceQuerySchema = z.object({
+  q: z.string().trim().max(128).optional().describe("part of the id or the name, case-insensitive (ASCII letters)"),
+  presence: z.enum(["online", "offline"]).optional(),
+  limit: z.coerce.number().int().min(1).max(DEVICE_PAGE_MAX).default(50),
+  offset: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+});
+export type DeviceQuery = z.input<typeof DeviceQuerySchema>;
+
+export interface DevicePage {
+  items: DeviceView[];
+  /** Devices matching q and presence, over all pages. */
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+/** `%` and `_` in a search are literal characters, not LIKE wildcards. */
+function containsPattern(q: string): string {
+  return `%${q.replace(/[\\%_]/g, "\\$&")}%`;
+}
+
+function deviceConditions(f: z.output<typeof DeviceQuerySchema>): SQL | undefined {
+  const where: SQL[] = [];
+  // SQLite's LIKE ignores case for ASCII letters only; ids are lower-case ASCII anyway.
+  if (f.q) {
+    const pattern = containsPattern(f.q);
+    where.push(sql`(${devices.id} LIKE ${pattern} ESCAPE '\\' OR ${devices.name} LIKE ${pattern} ESCAPE '\\')`);
+  }
+  if (f.presence) where.push(eq(devices.presence, f.presence));
+  return and(...where);
+}
+
+/**
+ * One page of devices by id, filtered in SQL: a COUNT for the total, LIMIT/OFFSET for the rows,
+ * and the latest-deployment lookup only for the page's devices, so the work follows the page size,
+ * not the fleet size.
+ */
+export function queryDevices(ctx: ServiceContext, query: DeviceQuery = {}): DevicePage {
+  const f = DeviceQuerySchema.parse(query);
+  const where = deviceConditions(f);
+  const total = ctx.db.select({ n: count() }).from(devices).where(where).get()?.n ?? 0;
+  const rows = selectDevices(ctx).where(where).orderBy(asc(devices.id)).limit(f.limit).offset(f.offset).all();
+  const latest = latestDeployments(ctx, rows.map((r) => r.device.id));
+  return { items: rows.map((row) => view(row, latest)), total, limit: f.limit, offset: f.offset };
+}
+
 export function getDevice(ctx: ServiceContext, id: string): DeviceView {
   const found = selectDevices(ctx).where(eq(devices.id, id)).get();
   if (!found) throw new EdgelensError("NOT_FOUND", `no device ${id}`, { deviceId: id });
-  return view(found, latestDeployments(ctx, id));
+  return view(found, latestDeployments(ctx, [id]));
 }
 
 export async function registerDevice(ctx: ServiceContext, input: z.input<typeof NewDeviceSchema>): Promise<{ device: DeviceView; deviceFile: DeviceFile }> {
