@@ -1,23 +1,35 @@
-import Link from "next/link";
-import { DeploymentStateBadge } from "@/components/deployments/deployment-state";
+import { DeviceFilters } from "@/components/devices/device-filters";
+import { DEVICES_PER_PAGE, deviceListHref, readDeviceListParams, type DeviceListParams, type DeviceListSearch } from "@/components/devices/device-list-params";
+import { DevicePager } from "@/components/devices/device-pager";
+import { DeviceTable } from "@/components/devices/device-table";
 import { AutoRefresh } from "@/components/live/auto-refresh";
 import { ConnectionBadge } from "@/components/mqtt/connection-badge";
 import { LiveRefresh } from "@/components/mqtt/live-refresh";
 import { LinkButton } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
-import { RelativeTime } from "@/components/ui/relative-time";
-import { StatusBadge } from "@/components/ui/status-badge";
-import { Table, TBody, Td, Th } from "@/components/ui/table";
 import { filters } from "@edgelens/shared/topics";
 import { requirePageUser } from "@/server/auth/session";
 import { getContext } from "@/server/context";
-import { listDevices } from "@/server/services/devices";
+import { queryDevices } from "@/server/services/devices";
 
-export default async function DevicesPage() {
-  const user = await requirePageUser();
-  const devices = listDevices(await getContext());
+function noMatchMessage({ q, presence }: DeviceListParams): string {
+  if (!q) return `No device is ${presence ?? "known"}.`;
+  return `No ${presence ? `${presence} ` : ""}device has “${q}” in its id or name.`;
+}
+
+export default async function DevicesPage({ searchParams }: { searchParams: Promise<DeviceListSearch> }) {
+  const [user, search] = await Promise.all([requirePageUser(), searchParams]);
+  const params = readDeviceListParams(search);
+  const { items, total } = queryDevices(await getContext(), {
+    ...(params.q ? { q: params.q } : {}),
+    ...(params.presence ? { presence: params.presence } : {}),
+    limit: DEVICES_PER_PAGE,
+    offset: (params.page - 1) * DEVICES_PER_PAGE,
+  });
   const isAdmin = user.role === "admin";
+  const filtered = params.q !== "" || params.presence !== null;
+  const lastPage = Math.max(1, Math.ceil(total / DEVICES_PER_PAGE));
 
   return (
     <>
@@ -33,59 +45,30 @@ export default async function DevicesPage() {
           </>
         }
       />
-      {devices.length === 0 ? (
+      {total === 0 && !filtered ? (
         <EmptyState title="No devices yet" action={isAdmin ? <LinkButton href="/devices/new">Register your first device</LinkButton> : undefined}>
           Register a device to get its credentials file, then start the agent with it.
         </EmptyState>
       ) : (
-        <Table label="Devices">
-          <thead>
-            <tr>
-              <Th>Name</Th>
-              <Th>Presence</Th>
-              <Th>Project</Th>
-              <Th className="text-right">FPS</Th>
-              <Th>Last seen</Th>
-            </tr>
-          </thead>
-          <TBody>
-            {devices.map((d) => (
-              <tr key={d.id} className="hover:bg-slate-50" data-testid={`device-row-${d.id}`}>
-                <Td>
-                  <Link href={`/devices/${d.id}`} className="font-medium text-sky-700 hover:underline">
-                    {d.name}
-                  </Link>
-                  <div className="font-mono text-xs text-slate-400">{d.id}</div>
-                </Td>
-                <Td>
-                  <div className="flex flex-wrap gap-1">
-                    <StatusBadge status={d.presence} />
-                    {d.registration === "awaiting-credentials" ? <StatusBadge status={d.registration} /> : null}
-                  </div>
-                </Td>
-                <Td>
-                  {d.deployment?.projectName ? (
-                    <Link href={`/projects/${d.deployment.projectId}`} className="hover:underline">
-                      {d.deployment.projectName}
-                      <span className="text-slate-400"> v{d.deployment.projectVersion}</span>
-                    </Link>
-                  ) : (
-                    <span className="text-slate-400">none</span>
-                  )}
-                  {d.latestDeployment && d.latestDeployment.id !== d.deployment?.id ? (
-                    <Link href={`/deployments/${d.latestDeployment.id}`} className="ml-2 inline-flex align-middle" title="latest deployment">
-                      <DeploymentStateBadge state={d.latestDeployment.state} pct={d.latestDeployment.pct} />
-                    </Link>
-                  ) : null}
-                </Td>
-                <Td className="text-right tabular-nums">{d.presence === "online" && d.fps != null ? d.fps.toFixed(1) : "—"}</Td>
-                <Td className="text-slate-500">
-                  <RelativeTime ts={d.lastSeenAt} />
-                </Td>
-              </tr>
-            ))}
-          </TBody>
-        </Table>
+        <>
+          <DeviceFilters params={params} />
+          {total === 0 ? (
+            <div data-testid="devices-no-match">
+              <EmptyState title="No device matches" action={<LinkButton href="/devices" variant="secondary">Show all devices</LinkButton>}>
+                {noMatchMessage(params)}
+              </EmptyState>
+            </div>
+          ) : items.length === 0 ? (
+            <EmptyState title={`There is no page ${params.page}`} action={<LinkButton href={deviceListHref({ ...params, page: lastPage })} variant="secondary">Go to the last page ({lastPage})</LinkButton>}>
+              {total} device{total === 1 ? "" : "s"} fit on {lastPage} page{lastPage === 1 ? "" : "s"}.
+            </EmptyState>
+          ) : (
+            <>
+              <DeviceTable rows={items} />
+              <DevicePager params={params} shown={items.length} total={total} />
+            </>
+          )}
+        </>
       )}
     </>
   );

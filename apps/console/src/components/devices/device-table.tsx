@@ -1,0 +1,70 @@
+import Link from "next/link";
+import { DeploymentStateBadge } from "../deployments/deployment-state";
+import { RelativeTime } from "../ui/relative-time";
+import { StatusBadge } from "../ui/status-badge";
+import { Table, TBody, Td, Th } from "../ui/table";
+import type { DeviceDeployment } from "./current-project";
+
+export type DeviceRow = {
+  id: string;
+  name: string;
+  registration: string;
+  presence: string;
+  lastSeenAt: number | null;
+  fps: number | null;
+  deployment: DeviceDeployment | null;
+  latestDeployment: DeviceDeployment | null;
+};
+
+export function DeviceTable({ rows }: { rows: DeviceRow[] }) {
+  return (
+    <Table label="Devices">
+      <thead>
+        <tr>
+          <Th>Name</Th>
+          <Th>Presence</Th>
+          <Th>Project</Th>
+          <Th className="text-right">FPS</Th>
+          <Th>Last seen</Th>
+        </tr>
+      </thead>
+      <TBody>
+        {rows.map((d) => (
+          <tr key={d.id} className="hover:bg-slate-50" data-testid={`device-row-${d.id}`}>
+            <Td>
+              <Link href={`/devices/${d.id}`} className="font-medium text-sky-700 hover:underline">
+                {d.name}
+              </Link>
+              <div className="font-mono text-xs text-slate-400">{d.id}</div>
+            </Td>
+            <Td>
+              <div className="flex flex-wrap gap-1">
+                <StatusBadge status={d.presence} />
+                {d.registration === "awaiting-credentials" ? <StatusBadge status={d.registration} /> : null}
+              </div>
+            </Td>
+            <Td>
+              {d.deployment?.projectName ? (
+                <Link href={`/projects/${d.deployment.projectId}`} className="hover:underline">
+                  {d.deployment.projectName}
+                  <span className="text-slate-400"> v{d.deployment.projectVersion}</span>
+                </Link>
+              ) : (
+                <span className="text-slate-400">none</span>
+              )}
+              {d.latestDeployment && d.latestDeployment.id !== d.deployment?.id ? (
+                <Link href={`/deployments/${d.latestDeployment.id}`} className="ml-2 inline-flex align-middle" title="latest deployment">
+                  <DeploymentStateBadge state={d.latestDeployment.state} pct={d.latestDeployment.pct} />
+                </Link>
+              ) : null}
+            </Td>
+            <Td className="text-right tabular-nums">{d.presence === "online" && d.fps != null ? d.fps.toFixed(1) : "—"}</Td>
+            <Td className="text-slate-500">
+              <RelativeTime ts={d.lastSeenAt} />
+            </Td>
+          </tr>
+        ))}
+      </TBody>
+    </Table>
+  );
+}
