@@ -2,10 +2,11 @@ import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { events } from "@edgelens/db";
+import { devices, events } from "@edgelens/db";
 import { DeviceFileSchema } from "@edgelens/shared";
 import { getSampleModel } from "@edgelens/vision/models";
 import * as Res from "../src/server/http/api-responses";
+import { DevicePageView } from "../src/server/http/openapi";
 import { loadConsoleConfig } from "../src/env";
 import { closeContext, createContext } from "../src/server/context";
 import { startBroker, type BrokerProcess } from "./support/broker";
@@ -58,6 +59,32 @@ describe("REST API /api/v1 over HTTP (real next dev + real broker)", () => {
     expect(cmd.status).toBe(202);
     shaped(Res.CommandResult, cmd.body);
     expect((await f.admin.get("/api/v1/devices/ghost")).status).toBe(404);
+  });
+
+  it("pages and searches devices with ?q=&presence=&limit=&offset=, and refuses bad parameters with 400", async () => {
+    const ctx = createContext(loadConsoleConfig({ EDGELENS_DATA_DIR: dataDir, EDGELENS_SECRET: TEST_SECRET }));
+    ctx.handle.sqlite.transaction(() => {
+      for (let i = 0; i < 120; i++) ctx.db.insert(devices).values({ id: `yard-${String(i).padStart(3, "0")}`, name: `Yard ${i}`, secretHash: "unused", presence: i % 2 ? "offline" : "online" }).run();
+    })();
+    await closeContext(ctx);
+    const all = shaped(z.object({ devices: z.array(Res.DeviceView) }), (await f.admin.get("/api/v1/devices")).body).devices;
+    const yard = all.filter((d) => d.id.startsWith("yard-")).map((d) => d.id);
+    expect(yard).toHaveLength(120);
+    const page = shaped(DevicePageView, (await f.admin.get("/api/v1/devices?q=YARD&limit=50&offset=50")).body);
+    expect(page).toMatchObject({ total: 120, limit: 50, offset: 50 });
+    expect(page.items.map((d) => d.id)).toEqual(yard.slice(50, 100));
+    const online = shaped(DevicePageView, (await f.admin.get("/api/v1/devices?q=yard&presence=online&limit=200")).body);
+    expect(online.total).toBe(60);
+    expect(online.items.every((d) => d.presence === "online" && d.id.startsWith("yard-"))).toBe(true);
+    const first = shaped(DevicePageView, (await f.admin.get("/api/v1/devices?offset=0")).body);
+    expect(first).toMatchObject({ total: all.length, limit: 50, offset: 0 });
+    expect(first.items.map((d) => d.id)).toEqual(all.slice(0, 50).map((d) => d.id));
+    expect(shaped(DevicePageView, (await f.admin.get("/api/v1/devices?q=nothing-like-this")).body)).toMatchObject({ items: [], total: 0 });
+    for (const bad of ["limit=0", "limit=201", "limit=ten", "offset=-1", "presence=away"]) {
+      const res = await f.admin.get(`/api/v1/devices?${bad}`);
+      expect(res.status, bad).toBe(400);
+      expect(shaped(Res.ErrorResponse, res.body).error, bad).toMatchObject({ code: "INVALID_PAYLOAD", message: expect.stringContaining(bad.split("=")[0]!) });
+    }
   });
 
   it("imports a raw ONNX upload, and refuses a corrupt one leaving nothing behind", async () => {
@@ -157,5 +184,7 @@ describe("REST API /api/v1 over HTTP (real next dev + real broker)", () => {
       .map((p) => `/${p.replace(/\/?route\.ts$/, "").replace(/\[(\w+)\]/g, "{$1}")}`);
     expect(Object.keys(doc.paths).sort()).toEqual(routes.sort());
     expect(doc.paths["/devices"]).toHaveProperty("post.requestBody.content.application/json.schema.properties.id");
+    const listParams = (doc.paths["/devices"]?.get as { parameters: Array<{ name: string; in: string }> }).parameters;
+    expect(listParams.filter((p) => p.in === "query").map((p) => p.name)).toEqual(["q", "presence", "limit", "offset"]);
   });
 });

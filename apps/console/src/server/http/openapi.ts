@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { RuleDefinitionSchema } from "@edgelens/shared";
 import { DeployInputSchema, DeploymentFilterSchema } from "../services/deployments";
-import { NewDeviceSchema, StreamRequestInputSchema } from "../services/devices";
+import { DeviceQuerySchema, NewDeviceSchema, StreamRequestInputSchema } from "../services/devices";
 import { EventFilterSchema } from "../services/events";
 import { NewProjectSchema, SaveVersionSchema } from "../services/projects";
 import { RuleTestSchema, RuleUpdateSchema } from "../services/rules";
@@ -27,12 +27,25 @@ interface Operation {
 
 const wrap = (key: string, schema: z.ZodType) => z.object({ [key]: schema }).strict();
 
+/** GET /devices with a paging parameter (kept here beside its one operation; the API test parses with it). */
+export const DevicePageView = z
+  .object({ items: z.array(Res.DeviceView), total: z.number().int().describe("devices matching q and presence, over all pages"), limit: z.number().int(), offset: z.number().int() })
+  .strict();
+
 const OPERATIONS: Operation[] = [
   { method: "post", path: "/session", summary: "Sign in (sets the session cookie)", role: "public", body: Req.LoginSchema, response: wrap("user", Res.SessionUserView) },
   { method: "get", path: "/session", summary: "The signed-in user", role: "viewer", response: wrap("user", Res.SessionUserView) },
   { method: "delete", path: "/session", summary: "Sign out", role: "public", status: 204 },
   { method: "get", path: "/mqtt-token", summary: "Short-lived MQTT credentials for the browser", role: "viewer", query: Req.MqttTokenQuerySchema, response: Res.MqttCredentialsView },
-  { method: "get", path: "/devices", summary: "List devices", role: "viewer", response: wrap("devices", z.array(Res.DeviceView)) },
+  {
+    method: "get",
+    path: "/devices",
+    summary:
+      "List devices by id. With any of q, presence, limit (1-200, default 50), offset: one page {items, total, limit, offset}. Without them: every device as {devices} (the shape from before paging; slow for large fleets)",
+    role: "viewer",
+    query: DeviceQuerySchema,
+    response: z.union([DevicePageView, wrap("devices", z.array(Res.DeviceView))]),
+  },
   { method: "post", path: "/devices", summary: "Register a device; the device file (with its secret) is shown once", role: "admin", body: NewDeviceSchema, status: 201, response: Res.RegisteredDevice },
   { method: "get", path: "/devices/{id}", summary: "One device", role: "viewer", response: wrap("device", Res.DeviceView) },
   { method: "patch", path: "/devices/{id}", summary: "Rename a device", role: "admin", body: Req.RenameDeviceSchema, response: wrap("device", Res.DeviceView) },
