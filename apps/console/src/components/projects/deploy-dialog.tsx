@@ -6,7 +6,7 @@ import type { ActionResult } from "../ui/action-result";
 import { Alert } from "../ui/alert";
 import { buttonClasses } from "../ui/button";
 import { Select } from "../ui/form-field";
-import { StatusBadge } from "../ui/status-badge";
+import { DeployDevicePicker } from "./deploy-device-picker";
 
 export type DeployTarget = { id: string; name: string; presence: string; project: string | null };
 /** `version: null` deploys whatever is the latest version when the deployment starts. */
@@ -80,19 +80,7 @@ export function DeployDialog({ projectId, versions, devices, deploy }: { project
                   ))}
                 </Select>
               </label>
-              <fieldset className="max-h-72 divide-y divide-slate-100 overflow-y-auto rounded-md border border-slate-200">
-                <legend className="sr-only">Devices</legend>
-                {devices.map((d) => (
-                  <label key={d.id} className="flex cursor-pointer items-center gap-3 px-3 py-2 text-sm hover:bg-slate-50">
-                    <input type="checkbox" checked={chosen.has(d.id)} onChange={() => toggle(d.id)} className="h-4 w-4 rounded border-slate-300 text-sky-600" data-testid={`deploy-device-${d.id}`} />
-                    <span className="min-w-0 flex-1">
-                      <span className="font-medium text-slate-800">{d.name}</span> <span className="font-mono text-xs text-slate-400">{d.id}</span>
-                      {d.project ? <span className="block text-xs text-slate-500">runs {d.project}</span> : null}
-                    </span>
-                    <StatusBadge status={d.presence} />
-                  </label>
-                ))}
-              </fieldset>
+              <DeployDevicePicker devices={devices} chosen={chosen} toggle={toggle} />
               <p className="text-xs text-slate-500">An offline device gets the project when it reconnects.</p>
             </>
           )}
