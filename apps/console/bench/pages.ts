@@ -3,9 +3,10 @@
  * fleet seeded through the service layer (support/seed-fleet.ts), the console started as a
  * production server, built first when no build is newer than the sources (support/console-process.ts;
  * `--dev`: next dev; `--no-build`: next dev rather than a build), an admin signed in, warm-up
- * requests, then rounds of sequential GETs of `/` (dashboard), `/devices` and `/api/v1/devices`
- * (API token), each round also hitting `/api/health` on the same server: the reference, a route
- * that does no work. p50/p95/max per route.
+ * requests, then rounds of sequential GETs of `/` (dashboard), `/devices` (its first page of 50),
+ * `/devices?q=camera 1&page=2` (a search, its second page), `/api/v1/devices` (API token; every device,
+ * the unpaged shape) and `/api/v1/devices?limit=50` (one page), each round also hitting
+ * `/api/health` on the same server: the reference, a route that does no work. p50/p95/max per route.
  *
  * `--register N`: only the first N devices through `registerDevice` (scrypt dominates seeding; the
  * rest share one hash), for quick runs.
@@ -38,6 +39,7 @@ const { values: args } = parseArgs({
 const opt = { devices: Number(args.devices), register: Number(args.register ?? args.devices), events: Number(args.events), requests: Number(args.requests), warmup: Number(args.warmup), seconds: Number(args.seconds) };
 for (const [flag, n] of Object.entries(opt)) if (!Number.isInteger(n) || n < (flag === "warmup" || flag === "events" ? 0 : 1)) throw new Error(`--${flag} must be a ${flag === "warmup" || flag === "events" ? "non-negative" : "positive"} integer`);
 
+const SEARCH = "camera 1";
 const ADMIN = { email: "bench@edgelens.local", password: "bench-password-1" };
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
@@ -67,6 +69,10 @@ interface Target {
 }
 
 const rowsOf = (body: string): number => body.split('data-testid="device-row-').length - 1;
+const PAGE = 50;
+/** The device list shows one page of rows and says how many match in all. */
+const checkDeviceList = (body: string, rows: number, total: number): string | null =>
+  rowsOf(body) !== rows ? `${rowsOf(body)} device rows, expected ${rows}` : body.includes(`data-total="${total}"`) ? null : `the page does not say ${total} in total`;
 
 async function measure(): Promise<Record<string, unknown>> {
   const fleet = await seedFleet({ dataDir, secret: "bench-console-secret-0123456789", devices: opt.devices, register: opt.register, events: opt.events, admin: ADMIN });
@@ -77,16 +83,37 @@ async function measure(): Promise<Record<string, unknown>> {
   const cookie = signIn.headers.get("set-cookie")?.split(";")[0];
   if (signIn.status !== 200 || !cookie) throw new Error(`sign-in failed: ${signIn.status} ${await signIn.text()}`);
   const n = opt.devices;
+  // seedFleet names the devices "Camera 1" .. "Camera n" (ids bench-cam-NNNN): the search matches by name only.
+  const searchMatches = Array.from({ length: n }, (_, i) => `camera ${i + 1}`).filter((name) => name.includes(SEARCH)).length;
+  const searchPage = searchMatches > PAGE ? 2 : 1;
   const targets: Target[] = [
     { key: "health", path: "/api/health", label: "GET /api/health", headers: {}, check: (s) => (s === 200 ? null : `status ${s}`) },
     { key: "dashboard", path: "/", label: "GET / (dashboard)", headers: { cookie }, check: (s, b) => (s !== 200 ? `status ${s}` : b.includes('data-testid="dashboard-stats"') ? null : "no dashboard stats in the page") },
-    { key: "devices", path: "/devices", label: "GET /devices", headers: { cookie }, check: (s, b) => (s !== 200 ? `status ${s}` : rowsOf(b) === n ? null : `${rowsOf(b)} device rows, expected ${n}`) },
+    { key: "devices", path: "/devices", label: "GET /devices", headers: { cookie }, check: (s, b) => (s !== 200 ? `status ${s}` : checkDeviceList(b, Math.min(PAGE, n), n)) },
+    {
+      key: "devicesSearch",
+      path: `/devices?q=${encodeURIComponent(SEARCH)}&page=${searchPage}`,
+      label: `GET /devices?q=${SEARCH}&page=${searchPage}`,
+      headers: { cookie },
+      check: (s, b) => (s !== 200 ? `status ${s}` : checkDeviceList(b, Math.min(PAGE, searchMatches - (searchPage - 1) * PAGE), searchMatches)),
+    },
     {
       key: "apiDevices",
       path: "/api/v1/devices",
       label: "GET /api/v1/devices (API token)",
       headers: { authorization: `Bearer ${fleet.apiToken}` },
       check: (s, b) => (s !== 200 ? `status ${s}` : (JSON.parse(b) as { devices: unknown[] }).devices.length === n ? null : `not ${n} devices in the answer`),
+    },
+    {
+      key: "apiDevicesPage",
+      path: `/api/v1/devices?limit=${PAGE}`,
+      label: `GET /api/v1/devices?limit=${PAGE} (API token)`,
+      headers: { authorization: `Bearer ${fleet.apiToken}` },
+      check: (s, b) => {
+        if (s !== 200) return `status ${s}`;
+        const page = JSON.parse(b) as { items: unknown[]; total: number };
+        return page.items.length === Math.min(PAGE, n) && page.total === n ? null : `${page.items.length} items of ${page.total}, expected ${Math.min(PAGE, n)} of ${n}`;
+      },
     },
   ];
   for (let i = 0; i < Math.max(1, opt.warmup); i++) {
@@ -137,9 +164,9 @@ function figuresOf(details: Record<string, unknown>) {
     { key: "p95", label: "p95" },
     { key: "max", label: "max" },
   ];
-  return ["dashboard", "devices", "apiDevices"].flatMap((route) =>
+  return ["dashboard", "devices", "devicesSearch", "apiDevices", "apiDevicesPage"].flatMap((route) =>
     stats
-      .filter((s) => route !== "apiDevices" || s.key !== "max")
+      .filter((s) => !route.startsWith("apiDevices") || s.key !== "max")
       .map((s) => ({
         name: `${labels[route]}, ${opt.devices} devices: ${s.label}`,
         value: results[route]![s.key],

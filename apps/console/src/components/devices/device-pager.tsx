@@ -11,9 +11,8 @@ export function DevicePager({ params, shown, total }: { params: DeviceListParams
   const disabled = `${buttonClasses("secondary")} pointer-events-none opacity-50`;
   return (
     <nav aria-label="Device pages" className="mt-3 flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600">
-      <p data-testid="devices-range">
-        Showing {from}–{to} of {total}
-        {filtered ? " matching" : ""} device{total === 1 ? "" : "s"}
+      <p data-testid="devices-range" data-total={total}>
+        {`Showing ${from}–${to} of ${total}${filtered ? " matching" : ""} device${total === 1 ? "" : "s"}`}
       </p>
       <div className="flex gap-2">
         {params.page > 1 ? (
