@@ -32,7 +32,9 @@ export function deployCommand(program: Command): void {
         if (!opts.wait || failedNow.length > 0) {
           if (opts.json) printJson(created);
           else created.forEach((d) => printLine(describe(d)));
-          if (failedNow.length > 0) throw new CliFailure(`${failedNow.length} deployment(s) failed: ${failedNow.map((d) => `${d.deviceId}: ${d.reason}`).join("; ")}`);
+          // Failed already: the console could not publish, or a quick device reported failure before the
+          // view was read back. Same words as a failure seen while waiting.
+          if (failedNow.length > 0) throw new CliFailure(`deployment failed on ${failedNow.map((d) => `${d.deviceId}: ${d.reason ?? d.state}`).join("; ")}`);
           return;
         }
         const outcomes = await Promise.all(
