@@ -66,8 +66,10 @@ async function main(): Promise<void> {
   let brokerReady!: () => void;
   const brokerListening = new Promise<void>((r) => (brokerReady = r));
   const broker = watch(
-    startProcess("broker", "pnpm", ["-s", "broker"], {
-      cwd: root,
+    // One node process (no pnpm/tsx wrappers in its group): a stop's SIGTERM reaches only the
+    // broker, which then closes cleanly (flushes stored events, acknowledged messages' rules).
+    startProcess("broker", process.execPath, ["--import", "tsx", "src/main.ts"], {
+      cwd: join(root, "apps/broker"),
       env,
       onStdoutLine: (line) => {
         if (line.includes('"event":"listening"')) brokerReady();

@@ -57,8 +57,12 @@ export async function prepareStack(name: string, extra: Record<string, string> =
   return { dataDir, ports, env, consoleUrl, brokerUrl, admin, cleanup: () => rmSync(dataDir, { recursive: true, force: true }) };
 }
 
+/**
+ * One node process, as the production unit runs it: SIGTERM reaches only the broker, which closes
+ * cleanly (under `pnpm -s broker` the wrappers get the group's signal too and may cut that short).
+ */
 export async function startBroker(s: StackEnv): Promise<ManagedProcess> {
-  const broker = startProcess("broker", "pnpm", ["-s", "broker"], { cwd: repoRoot, env: s.env, echo: false });
+  const broker = startProcess("broker", process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: join(repoRoot, "apps/broker"), env: s.env, echo: false });
   await broker.waitForLine((l) => l.includes('"event":"listening"'), 60_000);
   return broker;
 }
