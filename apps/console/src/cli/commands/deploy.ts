@@ -14,6 +14,11 @@ function describe(d: DeploymentView): string {
   return `device ${d.deviceId}: ${d.state}${d.reason ? ` (${d.reason})` : ""} — ${what}, deployment ${d.id}`;
 }
 
+/** One wording for a failure, whether it was failed when read back or while waiting. */
+function failure(failed: DeploymentView[]): CliFailure {
+  return new CliFailure(`deployment failed on ${failed.map((d) => `${d.deviceId}: ${d.reason ?? d.state}`).join("; ")}`);
+}
+
 export function deployCommand(program: Command): void {
   program
     .command("deploy <project>")
@@ -32,9 +37,9 @@ export function deployCommand(program: Command): void {
         if (!opts.wait || failedNow.length > 0) {
           if (opts.json) printJson(created);
           else created.forEach((d) => printLine(describe(d)));
-          // Failed already: the console could not publish, or a quick device reported failure before the
-          // view was read back. Same words as a failure seen while waiting.
-          if (failedNow.length > 0) throw new CliFailure(`deployment failed on ${failedNow.map((d) => `${d.deviceId}: ${d.reason ?? d.state}`).join("; ")}`);
+          // Failed already: the console could not publish (waiting would need the broker too), or a
+          // quick device reported failure before the view was read back.
+          if (failedNow.length > 0) throw failure(failedNow);
           return;
         }
         const outcomes = await Promise.all(
@@ -50,7 +55,7 @@ export function deployCommand(program: Command): void {
         else final.forEach((d) => printLine(describe(d)));
         const late = outcomes.filter((o) => !o.settled).map((o) => o.deployment);
         const bad = final.filter((d) => d.state === "failed" || d.state === "rolled-back");
-        if (bad.length > 0) throw new CliFailure(`deployment failed on ${bad.map((d) => `${d.deviceId}: ${d.reason ?? d.state}`).join("; ")}`);
+        if (bad.length > 0) throw failure(bad);
         if (late.length > 0) throw new CliFailure(`timed out after ${opts.timeout}s waiting for ${late.map((d) => `${d.deviceId} (still ${d.state})`).join(", ")}`);
       });
     });

@@ -5,7 +5,7 @@
  * state of every device the broker has none for. Agents ignore a desired state they already
  * handled (DESIGN.md "Desired state"), so publishing one they know is harmless.
  */
-import { desc, eq } from "drizzle-orm";
+import { and, desc, eq, not, sql } from "drizzle-orm";
 import { deployments, devices } from "@edgelens/db";
 import { filters, parseDeviceTopic, topics } from "@edgelens/shared";
 import type { ServiceContext } from "../context";
@@ -40,13 +40,14 @@ async function retainedDesired(ctx: ServiceContext, settleMs: number): Promise<S
 
 /** The newest deployment of a device that reached the broker (console-side failures never did). */
 function newestPublished(ctx: ServiceContext, deviceId: string): string | null {
-  const rows = ctx.db
-    .select({ id: deployments.id, state: deployments.state, reason: deployments.reason })
+  const neverSent = sql`(${deployments.state} = 'failed' AND coalesce(${deployments.reason}, '') LIKE ${`${UNPUBLISHED_REASON}%`})`;
+  const row = ctx.db
+    .select({ id: deployments.id })
     .from(deployments)
-    .where(eq(deployments.deviceId, deviceId))
+    .where(and(eq(deployments.deviceId, deviceId), not(neverSent)))
     .orderBy(desc(deployments.createdAt), desc(deployments.id))
-    .all();
-  const row = rows.find((r) => !(r.state === "failed" && r.reason?.startsWith(UNPUBLISHED_REASON)));
+    .limit(1)
+    .get();
   return row?.id ?? null;
 }
 
