@@ -56,7 +56,7 @@ describe("desired states published again when the broker lost them", () => {
   });
 
   it("leaves a broker that has every desired state alone", async () => {
-    const outcome = await reconcileDesiredStates(ctx, { settleMs: 500 });
+    const outcome = await reconcileDesiredStates(ctx);
     expect(outcome).toEqual({ retained: 3, republished: [], failed: [] });
   });
 
@@ -70,7 +70,7 @@ describe("desired states published again when the broker lost them", () => {
     // One device got its desired state again by a new deployment before the reconcile ran.
     deployed["cam-kept"] = (await deployProject(ctx, { projectId: "faces", deviceIds: ["cam-kept"] }, "test"))[0]!.id;
 
-    const outcome = await reconcileDesiredStates(ctx, { settleMs: 500 });
+    const outcome = await reconcileDesiredStates(ctx);
     expect(outcome.retained).toBe(1);
     expect(outcome.failed).toEqual([]);
     expect(outcome.republished.sort((a, b) => a.deviceId.localeCompare(b.deviceId))).toEqual([
@@ -81,7 +81,7 @@ describe("desired states published again when the broker lost them", () => {
     const retained = await retainedDesired(broker.mqttUrl);
     expect(Object.fromEntries(retained)).toEqual({ "cam-kept": deployed["cam-kept"], "cam-lost": deployed["cam-lost"], "cam-unpublished": deployed["cam-unpublished"] });
 
-    expect(await reconcileDesiredStates(ctx, { settleMs: 500 })).toEqual({ retained: 3, republished: [], failed: [] });
+    expect(await reconcileDesiredStates(ctx)).toEqual({ retained: 3, republished: [], failed: [] });
   });
 
   it("fails (to be retried) while the broker does not answer", async () => {
