@@ -4,6 +4,7 @@ import type { Duplex } from "node:stream";
 import { dataPaths, loadOrCreateSecret, openDatabase, type DatabaseHandle } from "@edgelens/db";
 import { EdgelensError, isEdgelensError } from "@edgelens/shared/errors";
 import { internals } from "./aedes-internals";
+import { disableCounterDedupe } from "./delivery/duplicate-filter";
 import { createBrokerPublish, type BrokerPublish } from "./broker-publish";
 import { buildServices, type ServiceOptions } from "./build-services";
 import type { BrokerConfig } from "./config";
@@ -91,6 +92,7 @@ export async function startBroker(config: BrokerConfig, options: StartOptions = 
 
     const handleConnection = (stream: Duplex, req?: IncomingMessage) => {
       const client = aedes.handle(stream, req);
+      disableCounterDedupe(client);
       if (!guardPacketSize(client, config.limits.maxPayloadBytes)) s.rateLimitedLog("packet-guard", "warn", "packet size guard unavailable: aedes internals changed", { code: "INTERNAL" });
     };
     // A WebSocket frame carries at most one MQTT packet here (mqtt.js), so it gets the same bound.

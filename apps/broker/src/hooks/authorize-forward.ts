@@ -1,15 +1,19 @@
 import type { AedesPublishPacket, Client } from "aedes";
+import { createDuplicateFilter } from "../delivery/duplicate-filter";
 import { isDropped } from "../drop";
 import type { BrokerServices } from "../services";
 import { deviceMaySubscribe } from "../validation/topic-cache";
 
 /**
  * Last check before a message goes out. Devices get only what their ACL allows even from a
- * restored persistent session, and dropped publishes never leave the broker.
+ * restored persistent session, dropped publishes never leave the broker, and overlapping
+ * subscriptions deliver one copy (see delivery/duplicate-filter.ts).
  */
 export function createAuthorizeForward(s: BrokerServices) {
+  const isDuplicate = createDuplicateFilter();
   return function authorizeForward(client: Client, packet: AedesPublishPacket): AedesPublishPacket | null {
     if (isDropped(packet.topic)) return null;
+    if (isDuplicate(client, packet)) return null;
     const identity = s.identities.get(client);
     if (identity?.kind === "device" && !deviceMaySubscribe(identity.deviceId, packet.topic)) return null;
     s.metrics.messagesOut.inc();
