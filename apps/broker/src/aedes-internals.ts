@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import type { Client, PublishPacket } from "aedes";
+import type { Aedes, Client, PublishPacket } from "aedes";
 
 /**
  * Fields of aedes 1.2's Client that its typings leave out but the broker relies on. Every use of
@@ -19,8 +19,15 @@ export interface ClientInternals {
   /** Set when the client sent DISCONNECT: aedes then drops the will. */
   _disconnected?: boolean;
   req?: IncomingMessage;
+  /** Stops reading the socket: packets already read still finish (aedes/lib/client.js nextBatch). */
+  pause?: () => void;
 }
 
 export function internals(client: Client): ClientInternals {
   return client as unknown as ClientInternals;
+}
+
+/** Connected clients by id (aedes.clients, untyped in aedes 1.2). */
+export function connectedClients(aedes: Aedes): Client[] {
+  return Object.values((aedes as unknown as { clients: Record<string, Client> }).clients);
 }

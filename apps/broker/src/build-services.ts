@@ -1,4 +1,5 @@
 import { dataPaths, type DatabaseHandle } from "@edgelens/db";
+import { InflightPublishes } from "./delivery/inflight-publishes";
 import { topics } from "@edgelens/shared/topics";
 import type { BrokerPublish } from "./broker-publish";
 import type { BrokerConfig } from "./config";
@@ -100,6 +101,7 @@ export function buildServices(
     snapshots,
     kicked: new WeakSet(),
     withWill: new WeakSet(),
+    inflight: new InflightPublishes(),
     closing: false,
     brokerId: "",
   };

@@ -3,7 +3,7 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { dataPaths, loadOrCreateSecret, openDatabase, type DatabaseHandle } from "@edgelens/db";
 import { EdgelensError, isEdgelensError } from "@edgelens/shared/errors";
-import { internals } from "./aedes-internals";
+import { connectedClients, internals } from "./aedes-internals";
 import { disableCounterDedupe } from "./delivery/duplicate-filter";
 import { createBrokerPublish, type BrokerPublish } from "./broker-publish";
 import { buildServices, type ServiceOptions } from "./build-services";
@@ -24,6 +24,8 @@ import { createBrokerMetrics } from "./metrics";
 import { openPersistence } from "./persistence";
 import type { BrokerServices } from "./services";
 import { openListeners } from "./transport/listeners";
+
+const SHUTDOWN_INFLIGHT_WAIT_MS = 3000;
 
 export interface RunningBroker {
   mqttPort: number;
@@ -114,6 +116,7 @@ export async function startBroker(config: BrokerConfig, options: StartOptions = 
         s.closing = true;
         watcher.close();
         listeners.stopAccepting();
+        await finishInflightPublishes(s, aedes);
         await announceShutdown(s, aedes, persistence.persistence);
         cleanups.pop(); // http closes last so /healthz can say "closing" meanwhile
         cleanups.pop(); // listeners: closed below once aedes let go of its clients
@@ -143,6 +146,18 @@ function wireEvents(aedes: Aedes, s: BrokerServices): void {
   });
   // aedes re-emits persistence failures here; an unhandled 'error' event would kill the process.
   aedes.on("error" as "closed", ((err: Error) => s.log.error(`broker error: ${err.message}`, { code: "INTERNAL" })) as () => void);
+}
+
+/**
+ * Stops reading from every client, then lets the publishes already read (and maybe already
+ * acknowledged) reach the rules before aedes closes. Unread packets stay unacknowledged, so
+ * their senders send them again after reconnecting.
+ */
+async function finishInflightPublishes(s: BrokerServices, aedes: Aedes): Promise<void> {
+  for (const client of connectedClients(aedes)) internals(client).pause?.();
+  if (!(await s.inflight.idle(SHUTDOWN_INFLIGHT_WAIT_MS))) {
+    s.log.warn("stopping with publishes still in flight", { code: "INTERNAL", inflight: s.inflight.size });
+  }
 }
 
 /**

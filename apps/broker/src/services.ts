@@ -1,4 +1,5 @@
 import type { BrokerLimits } from "./config";
+import type { InflightPublishes } from "./delivery/inflight-publishes";
 import type { DeviceConnections } from "./device-connections";
 import type { DeviceDirectory } from "./db/device-directory";
 import type { PresenceStore } from "./db/presence-store";
@@ -38,6 +39,8 @@ export interface BrokerServices {
   withWill: WeakSet<object>;
   /** This aedes instance's id (wills stored by an earlier run carry another). */
   brokerId: string;
+  /** Accepted client publishes not yet through `published`: shutdown waits for them. */
+  inflight: InflightPublishes;
   /** Set at shutdown: the broker announces every device offline itself, once. */
   closing: boolean;
 }

@@ -36,7 +36,12 @@ export function createAuthorizePublish(s: BrokerServices) {
     callback(null);
   }
 
-  return function authorizePublish(client: Client | null, packet: PublishPacket, callback: Callback): void {
+  return function authorizePublish(client: Client | null, packet: PublishPacket, decide: Callback): void {
+    // Accepted (even if dropped) means aedes will publish it: counted until `published` sees it.
+    const callback: Callback = (error) => {
+      if (!error && client) s.inflight.begin();
+      decide(error);
+    };
     const identity = client ? s.identities.get(client) : orphanIdentity(packet);
     if (!identity) return deny(packet, identity, "unauthenticated", callback);
     // A will stored by an earlier broker run, for a device that has reconnected since: stale.

@@ -12,6 +12,7 @@ type Callback = (error?: Error | null) => void;
 export function createPublished(s: BrokerServices) {
   return function published(packet: AedesPublishPacket, client: Client | null, callback: Callback): void {
     callback(null);
+    if (client) s.inflight.end();
     if (packet.topic.charCodeAt(0) === 36 /* '$' */) return;
     s.metrics.messagesIn.inc();
     const payload = packet.payload as Buffer;
