@@ -9,6 +9,8 @@ import { EdgelensError, formatZodError } from "@edgelens/shared";
  */
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 const positiveInt = (fallback: number, max: number) => z.coerce.number().int().positive().max(max).default(fallback);
+/** 0 turns the limit off. */
+const limitOrOff = (fallback: number, max: number) => z.coerce.number().int().min(0).max(max).default(fallback);
 
 const SharedKeysSchema = z.object({
   EDGELENS_DATA_DIR: z.string().min(1).default("./data"),
@@ -36,6 +38,10 @@ export const BrokerKeysSchema = z
     EDGELENS_BROKER_POLL_MS: positiveInt(1000, 60_000),
     /** At most one devices.telemetry write per device per this interval. */
     EDGELENS_BROKER_TELEMETRY_INTERVAL_MS: positiveInt(5000, 3_600_000),
+    /** Stored events older than this many days are deleted, with snapshots only they used. */
+    EDGELENS_BROKER_EVENTS_MAX_AGE_DAYS: limitOrOff(30, 36_500),
+    /** Only the newest this many stored events are kept (about 0.5 KB each with detections). */
+    EDGELENS_BROKER_EVENTS_MAX_ROWS: limitOrOff(1_000_000, 1_000_000_000),
     EDGELENS_BROKER_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   })
   .strict();
@@ -63,6 +69,8 @@ export interface BrokerConfig {
   limits: BrokerLimits;
   pollMs: number;
   telemetryIntervalMs: number;
+  /** null: that limit is off. */
+  eventRetention: { maxAgeMs: number | null; maxRows: number | null };
   logLevel: LogLevel;
 }
 
@@ -99,6 +107,10 @@ export function parseBrokerConfig(source: Record<string, string | undefined>): B
     },
     pollMs: b.EDGELENS_BROKER_POLL_MS,
     telemetryIntervalMs: b.EDGELENS_BROKER_TELEMETRY_INTERVAL_MS,
+    eventRetention: {
+      maxAgeMs: b.EDGELENS_BROKER_EVENTS_MAX_AGE_DAYS === 0 ? null : b.EDGELENS_BROKER_EVENTS_MAX_AGE_DAYS * 86_400_000,
+      maxRows: b.EDGELENS_BROKER_EVENTS_MAX_ROWS === 0 ? null : b.EDGELENS_BROKER_EVENTS_MAX_ROWS,
+    },
     logLevel: b.EDGELENS_BROKER_LOG_LEVEL,
   };
 }

@@ -20,6 +20,8 @@ export interface BrokerMetrics {
   ruleFailures: Counter<"rule">;
   /** `store` snapshot requests by outcome: stored, expired, dropped (too many waiting), failed. */
   snapshotRequests: Counter<"outcome">;
+  /** Events and snapshot files removed by the retention limits. */
+  pruned: Counter<"what">;
   stop(): void;
 }
 
@@ -65,6 +67,7 @@ export function createBrokerMetrics(): BrokerMetrics {
       labelNames: ["outcome"],
       registers,
     }),
+    pruned: new Counter({ name: "edgelens_broker_pruned_total", help: "stored events and snapshot files removed by the retention limits", labelNames: ["what"], registers }),
     stop: () => clearInterval(timer),
   };
 }

@@ -4,6 +4,7 @@ import type { Duplex } from "node:stream";
 import { dataPaths, loadOrCreateSecret, openDatabase, type DatabaseHandle } from "@edgelens/db";
 import { EdgelensError, isEdgelensError } from "@edgelens/shared/errors";
 import { connectedClients, internals } from "./aedes-internals";
+import { EventRetention } from "./db/event-retention";
 import { disableCounterDedupe } from "./delivery/duplicate-filter";
 import { createBrokerPublish, type BrokerPublish } from "./broker-publish";
 import { buildServices, type ServiceOptions } from "./build-services";
@@ -26,6 +27,8 @@ import type { BrokerServices } from "./services";
 import { openListeners } from "./transport/listeners";
 
 const SHUTDOWN_INFLIGHT_WAIT_MS = 3000;
+/** How often the event retention limits are applied (and once at start). */
+const RETENTION_INTERVAL_MS = 10 * 60_000;
 
 export interface RunningBroker {
   mqttPort: number;
@@ -91,6 +94,12 @@ export async function startBroker(config: BrokerConfig, options: StartOptions = 
     watcher.onChange(() => revocation.run());
     watcher.onChange(() => s.rules.reload());
     cleanups.push(() => watcher.close());
+    const retention = new EventRetention(handle.db, paths, config.eventRetention, log, (pruned) => {
+      metrics.pruned.inc({ what: "events" }, pruned.events);
+      metrics.pruned.inc({ what: "snapshots" }, pruned.snapshots);
+    });
+    retention.start(RETENTION_INTERVAL_MS);
+    cleanups.push(() => retention.close());
 
     const handleConnection = (stream: Duplex, req?: IncomingMessage) => {
       const client = aedes.handle(stream, req);

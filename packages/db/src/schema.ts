@@ -186,7 +186,7 @@ export const events = sqliteTable(
     snapshotSha256: text("snapshot_sha256"),
     ts: integer("ts", { mode: "number" }).notNull(),
   },
-  (t) => [index("events_ts").on(t.ts), index("events_device_ts").on(t.deviceId, t.ts)],
+  (t) => [index("events_ts").on(t.ts), index("events_device_ts").on(t.deviceId, t.ts), index("events_snapshot").on(t.snapshotSha256)],
 );
 
 /** Small key/value facts: first-start markers, generated secrets' presence, schema notes. */

@@ -1,0 +1,1 @@
+CREATE INDEX `events_snapshot` ON `events` (`snapshot_sha256`);
