@@ -26,8 +26,9 @@ export class InflightPublishes {
   }
 
   /**
-   * Resolves true once nothing is in flight, false after `timeoutMs` (a publish that failed inside
-   * aedes after it was accepted never reaches `published`, so the wait has to be bounded).
+   * Resolves true once nothing is in flight, false after `timeoutMs`. Bounded because some
+   * accepted publishes never reach `published`: one that failed inside aedes, and a QoS 2
+   * retransmission aedes answers from its store without publishing again.
    */
   idle(timeoutMs: number): Promise<boolean> {
     if (this.count === 0) return Promise.resolve(true);
