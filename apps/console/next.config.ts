@@ -10,6 +10,9 @@ const config: NextConfig = {
   // Native or binary-carrying packages stay as Node requires on the server.
   serverExternalPackages: ["better-sqlite3", "onnxruntime-node", "sharp", "esbuild", "protobufjs"],
   poweredByHeader: false,
+  // `pnpm dev` is how most people first run Edgelens; Next's floating dev badge sat on the
+  // sidebar's "Sign out". Compile and runtime errors still open Next's overlay.
+  devIndicators: false,
   typedRoutes: false,
   ...(env.nextDistDir ? { distDir: env.nextDistDir } : {}),
   turbopack: {

@@ -58,6 +58,14 @@ describe.skipIf(!brokerAvailable())("console UI end to end", () => {
     await expect.poll(() => page.locator("[data-testid=dashboard-stats]").isVisible(), { timeout: 60_000 }).toBe(true);
     expect(await page.locator("[data-testid=current-user]").first().textContent()).toBeTruthy();
     await waitForAttribute(page, "[data-testid=mqtt-state]", "data-state", "connected", 30_000);
+    // A fresh install: the admin is shown the way to first results, nothing of it done yet.
+    expect(await page.locator("[data-testid^=get-started-]").evaluateAll((steps) => steps.map((s) => [s.getAttribute("data-testid"), s.getAttribute("data-done")]))).toEqual([
+      ["get-started-device", "false"],
+      ["get-started-project", "false"],
+      ["get-started-deployment", "false"],
+      ["get-started-rule", "false"],
+    ]);
+    expect(await page.getByTestId("get-started-device").getByRole("link", { name: "Register" }).getAttribute("href")).toBe("/devices/new");
     await screenshot(page, "dashboard");
   }, 240_000);
 
@@ -148,6 +156,11 @@ describe.skipIf(!brokerAvailable())("console UI end to end", () => {
     await page.waitForURL(new RegExp(`/deployments/${deploymentId}$`));
     await page.getByTestId("deployment-timeline").waitFor();
     await screenshot(page, "deployment-detail");
+    // Device, project and deployment exist: the dashboard's "Get started" has nothing left to show.
+    await goto(page, base, "/");
+    await page.getByTestId("dashboard-stats").waitFor();
+    expect(await page.getByTestId("get-started").count()).toBe(0);
+    await goto(page, base, `/deployments/${deploymentId}`);
 
     if (!AGENT) {
       await waitForAttribute(page, "[data-testid=deployment-state]", "data-state", "queued", 10_000);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { devices, events } from "@edgelens/db";
 import { InferCounter, peopleIn } from "../src/server/live/infer-counter";
 import { getDashboardStats } from "../src/server/services/dashboard";
+import { getOnboarding } from "../src/server/services/onboarding";
 import { registerDevice } from "../src/server/services/devices";
 import { tempContext, type TempContext } from "./support/temp-context";
 
@@ -48,5 +49,19 @@ describe("dashboard", () => {
     const counted = getDashboardStats(t.ctx, now).eventsPerMinute;
     expect(counted.reduce((a, b) => a + b.events, 0)).toBe(3);
     expect(counted.at(-1)!.events).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe("onboarding steps", () => {
+  let t: TempContext;
+  beforeAll(() => {
+    t = tempContext();
+  });
+  afterAll(async () => t.cleanup());
+
+  it("reads each step from the fleet's own rows", async () => {
+    expect(getOnboarding(t.ctx)).toEqual({ device: false, project: false, deployment: false, rule: false, done: false });
+    await registerDevice(t.ctx, { id: "cam-on" });
+    expect(getOnboarding(t.ctx)).toMatchObject({ device: true, project: false, done: false });
   });
 });

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { TimeChart } from "@/components/charts/time-chart";
+import { GetStarted } from "@/components/dashboard/get-started";
 import { AutoRefresh } from "@/components/live/auto-refresh";
 import { ConnectionBadge } from "@/components/mqtt/connection-badge";
 import { LiveRefresh } from "@/components/mqtt/live-refresh";
@@ -9,14 +10,17 @@ import { PageHeader } from "@/components/ui/page-header";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { filters } from "@edgelens/shared/topics";
+import { requirePageUser } from "@/server/auth/session";
 import { getContext } from "@/server/context";
 import { getDashboardStats } from "@/server/services/dashboard";
 import { listDeployments } from "@/server/services/deployments";
 import { listEvents } from "@/server/services/events";
+import { getOnboarding } from "@/server/services/onboarding";
 
 export default async function DashboardPage() {
-  const ctx = await getContext();
+  const [ctx, user] = await Promise.all([getContext(), requirePageUser()]);
   const stats = getDashboardStats(ctx);
+  const onboarding = user.role === "admin" ? getOnboarding(ctx) : null;
   const recent = listDeployments(ctx, { limit: 6 });
   const { events } = listEvents(ctx, { limit: 8 });
   const results = stats.perMinute.map((m) => ({ t: m.minute, v: m.results }));
@@ -28,6 +32,8 @@ export default async function DashboardPage() {
       <AutoRefresh intervalMs={10_000} />
       <LiveRefresh filters={[filters.allOf("status"), filters.allDeployments]} minIntervalMs={2000} />
       <PageHeader title="Dashboard" description="Your fleet at a glance." actions={<ConnectionBadge />} />
+
+      {onboarding && !onboarding.done ? <GetStarted onboarding={onboarding} /> : null}
 
       <div className="grid grid-cols-2 gap-3 md:grid-cols-4" data-testid="dashboard-stats">
         <Stat label="Devices online" value={stats.devices.online} tone="emerald" hint={`of ${stats.devices.total} registered`} />
