@@ -32,6 +32,8 @@ export const BrokerKeysSchema = z
     EDGELENS_BROKER_MAX_TOPIC_LEVELS: positiveInt(16, 100),
     /** Inbound QoS 2 messages a client may leave awaiting PUBREL. */
     EDGELENS_BROKER_MAX_INFLIGHT: positiveInt(100, 65535),
+    /** Bytes a client may leave unread before the broker drops it (a slow or frozen subscriber). */
+    EDGELENS_BROKER_MAX_CLIENT_BACKLOG_BYTES: positiveInt(16 * 1024 * 1024, 1024 * 1024 * 1024),
     /** Failed logins per client IP per minute before that IP is refused without checking. */
     EDGELENS_BROKER_AUTH_FAILURES_PER_MINUTE: positiveInt(20, 100_000),
     /** How often the broker looks for changes the console made (devices, rules). */
@@ -52,6 +54,7 @@ export interface BrokerLimits {
   maxPayloadBytes: number;
   maxTopicLevels: number;
   maxInflight: number;
+  maxClientBacklogBytes: number;
   authFailuresPerMinute: number;
 }
 
@@ -103,6 +106,7 @@ export function parseBrokerConfig(source: Record<string, string | undefined>): B
       maxPayloadBytes: b.EDGELENS_BROKER_MAX_PAYLOAD_BYTES,
       maxTopicLevels: b.EDGELENS_BROKER_MAX_TOPIC_LEVELS,
       maxInflight: b.EDGELENS_BROKER_MAX_INFLIGHT,
+      maxClientBacklogBytes: b.EDGELENS_BROKER_MAX_CLIENT_BACKLOG_BYTES,
       authFailuresPerMinute: b.EDGELENS_BROKER_AUTH_FAILURES_PER_MINUTE,
     },
     pollMs: b.EDGELENS_BROKER_POLL_MS,

@@ -5,6 +5,7 @@ import { dataPaths, loadOrCreateSecret, openDatabase, type DatabaseHandle } from
 import { EdgelensError, isEdgelensError } from "@edgelens/shared/errors";
 import { connectedClients, internals } from "./aedes-internals";
 import { EventRetention } from "./db/event-retention";
+import { guardClientBacklog } from "./limits/client-backlog-guard";
 import { disableCounterDedupe } from "./delivery/duplicate-filter";
 import { createBrokerPublish, type BrokerPublish } from "./broker-publish";
 import { buildServices, type ServiceOptions } from "./build-services";
@@ -105,6 +106,11 @@ export async function startBroker(config: BrokerConfig, options: StartOptions = 
       const client = aedes.handle(stream, req);
       disableCounterDedupe(client);
       if (!guardPacketSize(client, config.limits.maxPayloadBytes)) s.rateLimitedLog("packet-guard", "warn", "packet size guard unavailable: aedes internals changed", { code: "INTERNAL" });
+      const guarded = guardClientBacklog(client, config.limits.maxClientBacklogBytes, (backlog) => {
+        s.metrics.clientsDropped.inc({ reason: "slow-consumer" });
+        s.rateLimitedLog(`slow-consumer:${client.id}`, "warn", "client dropped: it stopped reading", { code: "TOO_LARGE", clientId: client.id, backlogBytes: backlog });
+      });
+      if (!guarded) s.rateLimitedLog("backlog-guard", "warn", "client backlog guard unavailable: aedes internals changed", { code: "INTERNAL" });
     };
     // A WebSocket frame carries at most one MQTT packet here (mqtt.js), so it gets the same bound.
     const listeners = await openListeners(config, handleConnection, config.limits.maxPayloadBytes + 64 * 1024);
