@@ -27,6 +27,8 @@ export const BrokerKeysSchema = z
   .object({
     /** Health (`/healthz`) and Prometheus metrics (`/metrics`). */
     EDGELENS_BROKER_HTTP_PORT: port(9883),
+    /** Its own bind address: metrics stay on the server unless asked, whatever EDGELENS_HOST is. */
+    EDGELENS_BROKER_HTTP_HOST: z.string().min(1).default("127.0.0.1"),
     EDGELENS_BROKER_MAX_PAYLOAD_BYTES: positiveInt(1024 * 1024, 256 * 1024 * 1024),
     /** aedes clamps to 100: its topic tries are built with 100 words at most. */
     EDGELENS_BROKER_MAX_TOPIC_LEVELS: positiveInt(16, 100),
@@ -65,6 +67,7 @@ export interface BrokerConfig {
   mqttPort: number;
   wsPort: number;
   httpPort: number;
+  httpHost: string;
   /** TLS listener, only when both a certificate and a key file are configured. */
   tls: { port: number; certFile: string; keyFile: string } | null;
   /** Signs console tokens; when absent the broker uses (or creates) the data dir's secret. */
@@ -100,6 +103,7 @@ export function parseBrokerConfig(source: Record<string, string | undefined>): B
     mqttPort: s.EDGELENS_MQTT_PORT,
     wsPort: s.EDGELENS_WS_PORT,
     httpPort: b.EDGELENS_BROKER_HTTP_PORT,
+    httpHost: b.EDGELENS_BROKER_HTTP_HOST,
     tls: s.EDGELENS_TLS_CERT && s.EDGELENS_TLS_KEY ? { port: s.EDGELENS_MQTT_TLS_PORT, certFile: s.EDGELENS_TLS_CERT, keyFile: s.EDGELENS_TLS_KEY } : null,
     ...(s.EDGELENS_SECRET ? { secret: s.EDGELENS_SECRET } : {}),
     limits: {

@@ -10,6 +10,7 @@ describe("broker config", () => {
       mqttPort: 1883,
       wsPort: 8083,
       httpPort: 9883,
+      httpHost: "127.0.0.1",
       tls: null,
       limits: { maxPayloadBytes: 1048576, maxTopicLevels: 16, maxInflight: 100, authFailuresPerMinute: 20 },
     });
@@ -32,7 +33,9 @@ describe("broker config", () => {
       EDGELENS_CONSOLE_PORT: "3000",
       EDGELENS_DEMO: "1",
     });
-    expect(c).toMatchObject({ dataDir: "/d", host: "0.0.0.0", mqttPort: 0, wsPort: 9001, httpPort: 0, secret: "0123456789abcdef", pollMs: 250 });
+    // Listening for devices everywhere does not expose /metrics.
+    expect(c).toMatchObject({ dataDir: "/d", host: "0.0.0.0", mqttPort: 0, wsPort: 9001, httpPort: 0, httpHost: "127.0.0.1", secret: "0123456789abcdef", pollMs: 250 });
+    expect(parseBrokerConfig({ EDGELENS_BROKER_HTTP_HOST: "10.0.0.5" }).httpHost).toBe("10.0.0.5");
     expect(c.tls).toEqual({ port: 8884, certFile: "/c.pem", keyFile: "/k.pem" });
     expect(c.limits.maxPayloadBytes).toBe(2048);
   });
