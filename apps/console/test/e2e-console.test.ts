@@ -147,6 +147,10 @@ describe.skipIf(!brokerAvailable())("console UI end to end", () => {
     await goto(page, base, `/projects/${projectId}`);
     await expect.poll(() => page.getByTestId("project-versions").textContent(), { timeout: 30_000 }).toContain("v2");
     await page.getByTestId("project-deploy").click();
+    // The dialog searches the fleet on the server.
+    await page.getByTestId("deploy-device-search").fill("no-such-camera");
+    await expect.poll(() => page.getByTestId("deploy-device-none").textContent(), { timeout: 30_000 }).toContain("No device matches “no-such-camera”");
+    await page.getByTestId("deploy-device-search").fill("front");
     await page.getByTestId("deploy-device-front-door").check();
     await page.getByTestId("deploy-confirm").click();
     const link = page.getByTestId("started-deployment");

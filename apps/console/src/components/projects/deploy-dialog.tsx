@@ -7,19 +7,20 @@ import { Alert } from "../ui/alert";
 import { buttonClasses } from "../ui/button";
 import { Select } from "../ui/form-field";
 import { DeployDevicePicker } from "./deploy-device-picker";
+import type { SearchDeployTargets } from "./deploy-target";
 
-export type DeployTarget = { id: string; name: string; presence: string; project: string | null };
 /** `version: null` deploys whatever is the latest version when the deployment starts. */
 export type DeployFn = (projectId: string, deviceIds: string[], version: number | null) => Promise<ActionResult<{ deployments: Array<{ id: string; deviceId: string }> }>>;
 
 /** Pick devices (and a version), start one deployment per device, then link to each. */
-export function DeployDialog({ projectId, versions, devices, deploy }: { projectId: string; versions: number[]; devices: DeployTarget[]; deploy: DeployFn }) {
+export function DeployDialog({ projectId, versions, search, deploy }: { projectId: string; versions: number[]; search: SearchDeployTargets; deploy: DeployFn }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [version, setVersion] = useState<number | null>(null);
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [started, setStarted] = useState<Array<{ id: string; deviceId: string }> | null>(null);
+  const [open, setOpen] = useState(false);
 
   const toggle = (id: string) =>
     setChosen((prev) => {
@@ -40,12 +41,13 @@ export function DeployDialog({ projectId, versions, devices, deploy }: { project
           setStarted(null);
           setError(null);
           setVersion(null);
+          setOpen(true);
           dialog.current?.showModal();
         }}
       >
         Deploy
       </button>
-      <dialog ref={dialog} className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40" data-testid="deploy-dialog">
+      <dialog ref={dialog} className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40" data-testid="deploy-dialog" onClose={() => setOpen(false)}>
         <div className="space-y-4 p-5">
           <h2 className="text-base font-semibold">Deploy to devices</h2>
           {started ? (
@@ -63,10 +65,6 @@ export function DeployDialog({ projectId, versions, devices, deploy }: { project
                 ))}
               </ul>
             </div>
-          ) : devices.length === 0 ? (
-            <Alert tone="info">
-              No devices yet. <Link href="/devices/new" className="underline">Register one</Link> first.
-            </Alert>
           ) : (
             <>
               <label className="flex items-center gap-2 text-sm">
@@ -80,7 +78,8 @@ export function DeployDialog({ projectId, versions, devices, deploy }: { project
                   ))}
                 </Select>
               </label>
-              <DeployDevicePicker devices={devices} chosen={chosen} toggle={toggle} />
+              {/* Mounted while open: the device search runs when someone deploys, not on every page view. */}
+              {open ? <DeployDevicePicker search={search} chosen={chosen} toggle={toggle} /> : null}
               <p className="text-xs text-slate-500">An offline device gets the project when it reconnects.</p>
             </>
           )}

@@ -6,8 +6,10 @@ import { ProjectConfigSchema } from "@edgelens/shared/schemas";
 import { requireUser } from "@/server/auth/session";
 import { getContext } from "@/server/context";
 import { deployProject } from "@/server/services/deployments";
+import { DeviceQuerySchema, queryDevices } from "@/server/services/devices";
 import { createProject, deleteProject, saveProjectVersion } from "@/server/services/projects";
 import { formText, runAction, type ActionResult } from "../../_shared/action-result";
+import { DEPLOY_PICKER_MAX, type DeployTarget } from "@/components/projects/deploy-target";
 
 export async function createProjectAction(_prev: ActionResult<null> | null, form: FormData): Promise<ActionResult<null>> {
   let id = "";
@@ -47,6 +49,16 @@ export async function deployProjectAction(projectId: string, deviceIds: string[]
     const started = await deployProject(await getContext(), { projectId, deviceIds, ...(version ? { version } : {}) }, user.email);
     revalidatePath("/deployments");
     return { deployments: started.map((d) => ({ id: d.id, deviceId: d.deviceId })) };
+  });
+}
+
+/** The deploy dialog's device search: at most `DEPLOY_PICKER_MAX` matches, searched in SQL. */
+export async function searchDeployTargetsAction(q: string): Promise<ActionResult<{ items: DeployTarget[]; total: number }>> {
+  return runAction(async () => {
+    await requireUser("admin");
+    const query = DeviceQuerySchema.parse({ q: q || undefined, limit: DEPLOY_PICKER_MAX });
+    const page = queryDevices(await getContext(), query);
+    return { items: page.items.map((d) => ({ id: d.id, name: d.name, presence: d.presence, project: d.deployment?.projectName ?? null })), total: page.total };
   });
 }
 

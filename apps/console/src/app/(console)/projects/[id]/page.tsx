@@ -10,11 +10,10 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { requirePageUser } from "@/server/auth/session";
 import { getContext } from "@/server/context";
 import { listDeployments } from "@/server/services/deployments";
-import { listDevices } from "@/server/services/devices";
 import { getModel, listModels } from "@/server/services/models";
 import { getProject } from "@/server/services/projects";
 import { loadOrNotFound } from "../../../_shared/load";
-import { deleteProjectAction, deployProjectAction, saveProjectVersionAction } from "../actions";
+import { deleteProjectAction, deployProjectAction, saveProjectVersionAction, searchDeployTargetsAction } from "../actions";
 
 export default async function ProjectPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ version?: string }> }) {
   const [{ id }, sp, user] = await Promise.all([params, searchParams, requirePageUser()]);
@@ -23,7 +22,6 @@ export default async function ProjectPage({ params, searchParams }: { params: Pr
   const isAdmin = user.role === "admin";
   const shown = project.versions.find((v) => String(v.version) === sp.version) ?? project.latest;
   const modelOptions = listModels(ctx).flatMap((m) => getModel(ctx, m.id).versions.map((v) => ({ versionId: v.id, label: `${m.name} v${v.version}` })));
-  const devices = isAdmin ? listDevices(ctx).map((d) => ({ id: d.id, name: d.name, presence: d.presence, project: d.deployment?.projectName ?? null })) : [];
   const deployments = listDeployments(ctx, { projectId: project.id, limit: 10 });
 
   return (
@@ -46,7 +44,7 @@ export default async function ProjectPage({ params, searchParams }: { params: Pr
           isAdmin ? (
             <>
               <DeleteButton id={project.id} title={`Delete ${project.name}?`} body="Its versions go; devices running it keep running it until they get another deployment." listHref="/projects" action={deleteProjectAction} />
-              <DeployDialog projectId={project.id} versions={project.versions.map((v) => v.version)} devices={devices} deploy={deployProjectAction} />
+              <DeployDialog projectId={project.id} versions={project.versions.map((v) => v.version)} search={searchDeployTargetsAction} deploy={deployProjectAction} />
             </>
           ) : null
         }
