@@ -1,9 +1,9 @@
 import { dataPaths, type DatabaseHandle } from "@edgelens/db";
-import { InflightPublishes } from "./delivery/inflight-publishes";
 import { topics } from "@edgelens/shared/topics";
 import type { BrokerPublish } from "./broker-publish";
 import type { BrokerConfig } from "./config";
 import { DeviceConnections } from "./device-connections";
+import { InflightPublishes } from "./delivery/inflight-publishes";
 import { DeviceDirectory } from "./db/device-directory";
 import { PresenceStore } from "./db/presence-store";
 import { TelemetryWriter } from "./db/telemetry-writer";

@@ -27,6 +27,7 @@ import { openPersistence } from "./persistence";
 import type { BrokerServices } from "./services";
 import { openListeners } from "./transport/listeners";
 
+/** Publishes already read finish in milliseconds; the bound is for one that never reports back. */
 const SHUTDOWN_INFLIGHT_WAIT_MS = 3000;
 /** How often the event retention limits are applied (and once at start). */
 const RETENTION_INTERVAL_MS = 10 * 60_000;
