@@ -14,6 +14,7 @@ import {
 } from "../src/server/services/devices";
 import { deployProject, getDeployment } from "../src/server/services/deployments";
 import { createProject } from "../src/server/services/projects";
+import { DEVICE_CHOICES_MAX, deviceChoices } from "../src/server/services/device-choices";
 import { tempContext, type TempContext } from "./support/temp-context";
 
 describe("devices (no broker reachable)", () => {
@@ -163,5 +164,27 @@ describe("device pages over a fleet of 1000", () => {
     // The same probe sees the whole fleet through listDevices, so it can tell the difference.
     const all = rowsRead(t, () => listDevices(t.ctx));
     expect(Math.max(...all.reads.map((r) => r.rows))).toBe(1000);
+  });
+});
+
+describe("device choices of a filter", () => {
+  let t: TempContext;
+  beforeAll(() => {
+    t = tempContext();
+  });
+  afterAll(async () => t.cleanup());
+
+  it("lists a small fleet by id and asks a big one to type the id", () => {
+    const add = (from: number, n: number) =>
+      t.ctx.db
+        .insert(devices)
+        .values(Array.from({ length: n }, (_, i) => ({ id: `cam-${String(from + i).padStart(4, "0")}`, name: `Camera ${from + i}`, secretHash: "not-a-real-hash" })))
+        .run();
+    add(1, 3);
+    expect(deviceChoices(t.ctx)).toEqual({ kind: "list", devices: [1, 2, 3].map((n) => ({ id: `cam-000${n}`, name: `Camera ${n}` })) });
+    add(4, DEVICE_CHOICES_MAX - 3);
+    expect(deviceChoices(t.ctx)).toMatchObject({ kind: "list" });
+    add(DEVICE_CHOICES_MAX + 1, 1);
+    expect(deviceChoices(t.ctx)).toEqual({ kind: "type-id", total: DEVICE_CHOICES_MAX + 1 });
   });
 });

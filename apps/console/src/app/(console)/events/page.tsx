@@ -8,7 +8,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Table, TBody, Td, Th } from "@/components/ui/table";
 import { getContext } from "@/server/context";
-import { listDevices } from "@/server/services/devices";
+import { deviceChoices } from "@/server/services/device-choices";
 import { listEvents } from "@/server/services/events";
 import { listRules } from "@/server/services/rules";
 
@@ -34,7 +34,7 @@ export default async function EventsPage({ searchParams }: { searchParams: Promi
     ...(to !== undefined ? { to } : {}),
     ...(beforeId ? { beforeId } : {}),
   });
-  const devices = listDevices(ctx).map((d) => ({ id: d.id, name: d.name }));
+  const devices = deviceChoices(ctx);
   const rules = listRules(ctx).map((r) => ({ id: r.id, name: r.name }));
   const { beforeId: _page, ...filters } = q;
   const csvQuery = eventQueryString({ ...(q.deviceId ? { deviceId: q.deviceId } : {}), ...(q.label ? { label: q.label } : {}), ...(q.ruleId ? { ruleId: q.ruleId } : {}) }, { format: "csv", limit: "1000", ...(from !== undefined ? { from: String(from) } : {}), ...(to !== undefined ? { to: String(to) } : {}) });
