@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 /**
- * Import boundaries from ../shared/DESIGN.md ("Parts and what each may import").
+ * Import boundaries from docs/design.md ("Parts and what each may import").
  * Each entry: the files it governs and the module patterns they may not import.
  */
 const appPaths = ["**/apps/*/src/**", "@edgelens/console", "@edgelens/broker", "@edgelens/agent"];
@@ -12,45 +12,45 @@ export const boundaries = [
     name: "shared imports nothing of the workspace and stays browser-safe",
     files: ["packages/shared/**/*.ts"],
     patterns: [
-      { group: ["@edgelens/*"], message: "packages/shared imports nothing of the workspace (DESIGN.md)." },
-      { group: ["node:*", "fs", "path", "crypto", "os", "child_process"], message: "packages/shared is browser-safe: no node:* imports (DESIGN.md)." },
-      { group: appPaths, message: "A package never imports an app (DESIGN.md)." },
+      { group: ["@edgelens/*"], message: "packages/shared imports nothing of the workspace (docs/design.md)." },
+      { group: ["node:*", "fs", "path", "crypto", "os", "child_process"], message: "packages/shared is browser-safe: no node:* imports (docs/design.md)." },
+      { group: appPaths, message: "A package never imports an app (docs/design.md)." },
     ],
   },
   {
     name: "db and vision import only shared",
     files: ["packages/db/**/*.ts", "packages/vision/**/*.ts"],
     patterns: [
-      { group: ["@edgelens/console", "@edgelens/broker", "@edgelens/agent", "**/apps/*/src/**"], message: "A package never imports an app (DESIGN.md)." },
+      { group: ["@edgelens/console", "@edgelens/broker", "@edgelens/agent", "**/apps/*/src/**"], message: "A package never imports an app (docs/design.md)." },
     ],
   },
   {
     name: "vision does not import db",
     files: ["packages/vision/**/*.ts"],
-    patterns: [{ group: ["@edgelens/db", "@edgelens/db/*"], message: "packages/vision imports only @edgelens/shared (DESIGN.md)." }],
+    patterns: [{ group: ["@edgelens/db", "@edgelens/db/*"], message: "packages/vision imports only @edgelens/shared (docs/design.md)." }],
   },
   {
     name: "agent never imports db, next or another app",
     files: ["apps/agent/src/**/*.ts"],
     patterns: [
-      { group: ["@edgelens/db", "@edgelens/db/*"], message: "The agent never imports @edgelens/db (DESIGN.md): it talks to the console over HTTP and MQTT only." },
-      { group: ["next", "next/*", "react", "react-dom"], message: "The agent never imports next or react (DESIGN.md)." },
-      { group: ["@edgelens/console", "@edgelens/broker", "**/console/src/**", "**/broker/src/**"], message: "No app imports another app (DESIGN.md)." },
+      { group: ["@edgelens/db", "@edgelens/db/*"], message: "The agent never imports @edgelens/db (docs/design.md): it talks to the console over HTTP and MQTT only." },
+      { group: ["next", "next/*", "react", "react-dom"], message: "The agent never imports next or react (docs/design.md)." },
+      { group: ["@edgelens/console", "@edgelens/broker", "**/console/src/**", "**/broker/src/**"], message: "No app imports another app (docs/design.md)." },
     ],
   },
   {
     name: "broker imports shared and db only",
     files: ["apps/broker/**/*.ts"],
     patterns: [
-      { group: ["@edgelens/vision", "@edgelens/vision/*", "next", "next/*"], message: "The broker imports only @edgelens/shared and @edgelens/db (DESIGN.md)." },
-      { group: ["@edgelens/console", "@edgelens/agent", "**/console/src/**", "**/agent/src/**"], message: "No app imports another app (DESIGN.md)." },
+      { group: ["@edgelens/vision", "@edgelens/vision/*", "next", "next/*"], message: "The broker imports only @edgelens/shared and @edgelens/db (docs/design.md)." },
+      { group: ["@edgelens/console", "@edgelens/agent", "**/console/src/**", "**/agent/src/**"], message: "No app imports another app (docs/design.md)." },
     ],
   },
   {
     name: "console imports no other app",
     files: ["apps/console/**/*.ts", "apps/console/**/*.tsx"],
     patterns: [
-      { group: ["@edgelens/broker", "@edgelens/agent", "**/broker/src/**", "**/agent/src/**"], message: "No app imports another app (DESIGN.md)." },
+      { group: ["@edgelens/broker", "@edgelens/agent", "**/broker/src/**", "**/agent/src/**"], message: "No app imports another app (docs/design.md)." },
     ],
   },
 ];

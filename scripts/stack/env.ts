@@ -1,4 +1,4 @@
-/** The stack launcher's configuration: flags plus the EDGELENS_* variables of DESIGN.md. */
+/** The stack launcher's configuration: flags plus the EDGELENS_* variables of docs/design.md. */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";

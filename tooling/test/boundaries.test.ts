@@ -2,7 +2,7 @@ import { ESLint } from "eslint";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
-/** The import boundaries of DESIGN.md, checked by running the repo's real ESLint config on code snippets. */
+/** The import boundaries of docs/design.md, checked by running the repo's real ESLint config on code snippets. */
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const eslint = new ESLint({ cwd: root });
 
@@ -11,7 +11,7 @@ async function restrictedImportErrors(filePath: string, code: string): Promise<s
   return (result?.messages ?? []).filter((m) => m.ruleId === "no-restricted-imports").map((m) => m.message);
 }
 
-describe("import boundaries (DESIGN.md)", () => {
+describe("import boundaries (docs/design.md)", () => {
   it.each([
     ["apps/agent/src/x.ts", 'import { openDatabase } from "@edgelens/db";\nexport const x = openDatabase;', /never imports @edgelens\/db/],
     ["apps/agent/src/x.ts", 'import next from "next";\nexport const x = next;', /never imports next/],

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { EdgelensError, formatZodError } from "@edgelens/shared";
 
 /**
- * The broker's configuration (DESIGN.md "Configuration"), parsed from an environment-shaped
+ * The broker's configuration (docs/design.md "Configuration"), parsed from an environment-shaped
  * record. Shared keys (`EDGELENS_DATA_DIR`, ports, TLS, host, secret) are read by name; keys
  * with the `EDGELENS_BROKER_` prefix are the broker's own and the schema is strict over them,
  * so a misspelt limit fails the start instead of being ignored.
@@ -81,7 +81,7 @@ export interface BrokerConfig {
 }
 
 const BROKER_PREFIX = "EDGELENS_BROKER_";
-/** DESIGN.md's shared key for how others reach the broker: not the broker's own setting. */
+/** docs/design.md's shared key for how others reach the broker: not the broker's own setting. */
 const SHARED_BROKER_KEYS = new Set(["EDGELENS_BROKER_URL"]);
 
 /** Validates `source`; throws INVALID_CONFIG whose message names each bad field. */

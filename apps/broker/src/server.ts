@@ -50,7 +50,7 @@ function assertMigrated(handle: DatabaseHandle): void {
   if (!found) throw new EdgelensError("INVALID_CONFIG", `database ${handle.path} has no schema: run migrateDatabase first (main.ts does)`, { path: handle.path });
 }
 
-/** Starts the broker of DESIGN.md on an already migrated database in `config.dataDir`. */
+/** Starts the broker of docs/design.md on an already migrated database in `config.dataDir`. */
 export async function startBroker(config: BrokerConfig, options: StartOptions = {}): Promise<RunningBroker> {
   const log = options.log ?? createLogger(config.logLevel);
   const paths = dataPaths(config.dataDir);

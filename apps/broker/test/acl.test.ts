@@ -4,7 +4,7 @@ import { topics } from "@edgelens/shared/topics";
 import { startFixture, type Fixture } from "./support/fixture";
 import { Inbox, inferPayload, metricValue } from "./support/messages";
 
-describe("ACL (DESIGN.md Identities and auth)", () => {
+describe("ACL (docs/design.md Identities and auth)", () => {
   let f: Fixture;
   let a: MqttClient;
   let b: MqttClient;

@@ -3,7 +3,7 @@ import { EdgelensError } from "@edgelens/shared/errors";
 import { parseBrokerConfig } from "../src/config";
 
 describe("broker config", () => {
-  it("has the DESIGN.md defaults", () => {
+  it("has the docs/design.md defaults", () => {
     expect(parseBrokerConfig({})).toMatchObject({
       dataDir: "./data",
       host: "127.0.0.1",

@@ -17,7 +17,7 @@ describe("rules engine in the broker (rules table, real messages)", () => {
   beforeAll(async () => {
     sink = await startHttpSink((i) => (i === 0 ? 500 : 200));
     f = await startFixture({}, { webhookBackoffMs: 5 });
-    // Rules present at start: the DESIGN example, store, webhook, a failing one with an error action.
+    // Rules present at start: the docs/design.md example, store, webhook, a failing one with an error action.
     f.addRule("people-alert", `SELECT counts.person AS people, topic(3) AS device FROM '${filters.allOf("infer")}' WHERE counts.person > 2`, [
       { type: "republish", topic: "alerts/${device}", qos: 1 },
     ]);
@@ -42,7 +42,7 @@ describe("rules engine in the broker (rules table, real messages)", () => {
     await sink.close();
   });
 
-  it("runs the DESIGN example: more than two people republishes to alerts/<device>", async () => {
+  it("runs the docs/design.md example: more than two people republishes to alerts/<device>", async () => {
     await cam.publishAsync(topics.infer("cam-1"), inferPayload("cam-1", 1, 1), { qos: 1 });
     await cam.publishAsync(topics.infer("cam-1"), inferPayload("cam-1", 5, 2), { qos: 1 });
     const alert = await inbox.next("alerts/cam-1");

@@ -1,5 +1,5 @@
 /**
- * The console's configuration: the only reader of process.env in this app (DESIGN.md
+ * The console's configuration: the only reader of process.env in this app (docs/design.md
  * "Configuration"). Validated once; a bad value throws INVALID_CONFIG naming the variable.
  */
 import { existsSync } from "node:fs";

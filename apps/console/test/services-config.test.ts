@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { loadConsoleConfig } from "../src/env";
 
 describe("console configuration", () => {
-  it("applies DESIGN.md defaults and derives URLs", () => {
+  it("applies docs/design.md defaults and derives URLs", () => {
     const c = loadConsoleConfig({ EDGELENS_DATA_DIR: "/tmp/x" }, "/");
     expect(c).toMatchObject({ dataDir: "/tmp/x", host: "127.0.0.1", port: 3000, consoleUrl: "http://127.0.0.1:3000", brokerUrl: "mqtt://127.0.0.1:1883", wsPort: 8083, wsUrl: null });
     const d = loadConsoleConfig({ EDGELENS_HOST: "0.0.0.0", EDGELENS_CONSOLE_PORT: "4000", EDGELENS_MQTT_PORT: "2883" }, "/");

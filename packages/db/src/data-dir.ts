@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-/** Where each part keeps its files under EDGELENS_DATA_DIR (DESIGN.md "Configuration"). */
+/** Where each part keeps its files under EDGELENS_DATA_DIR (docs/design.md "Configuration"). */
 export interface DataPaths {
   root: string;
   dbFile: string;

@@ -1,5 +1,5 @@
 /**
- * Every topic string of Edgelens is spelled here and only here (DESIGN.md "Topics").
+ * Every topic string of Edgelens is spelled here and only here (docs/design.md "Topics").
  * Builders make topics, `parseDeviceTopic` reads them back, and the ACL predicates below are
  * what the broker enforces.
  */
@@ -120,7 +120,7 @@ function hasWildcard(s: string): boolean {
   return s.includes("+") || s.includes("#");
 }
 
-/** DESIGN.md ACL: a device publishes only its own non-console topics. */
+/** docs/design.md ACL: a device publishes only its own non-console topics. */
 export function canPublish(deviceId: string, topic: string): boolean {
   if (hasWildcard(topic)) return false;
   const parsed = parseDeviceTopic(topic);
@@ -128,7 +128,7 @@ export function canPublish(deviceId: string, topic: string): boolean {
 }
 
 /**
- * DESIGN.md ACL: a device subscribes only to its own shadow/desired, commands and stream/request.
+ * docs/design.md ACL: a device subscribes only to its own shadow/desired, commands and stream/request.
  * Wildcard filters are refused outright: even `.../{own id}/+` would be broader than the list.
  */
 export function canSubscribe(deviceId: string, filter: string): boolean {

@@ -19,7 +19,7 @@ function run(sql: string, payload: unknown = result, topic = inferTopic, clientI
 }
 
 describe("rule evaluation", () => {
-  it("runs the DESIGN example: people and device when more than two people", () => {
+  it("runs the docs/design.md example: people and device when more than two people", () => {
     const sql = "SELECT counts.person AS people, topic(3) AS device FROM 'edgelens/devices/+/infer' WHERE counts.person > 2";
     expect(run(sql)).toEqual({ matched: true, output: { people: 3, device: "cam-1" } });
     expect(run(sql, { counts: { person: 2 } })).toEqual({ matched: false, output: {} });

@@ -12,7 +12,7 @@ function parseError(sql: string): RuleParseError {
 }
 
 describe("rule parser: accepted rules", () => {
-  it("parses the DESIGN example into an AST", () => {
+  it("parses the docs/design.md example into an AST", () => {
     const ast = parseRule("SELECT counts.person AS people, topic(3) AS device FROM 'edgelens/devices/+/infer' WHERE counts.person > 2");
     expect(ast.from).toBe("edgelens/devices/+/infer");
     expect(ast.select.map((s) => (s.kind === "column" ? s.name : "*"))).toEqual(["people", "device"]);

@@ -20,7 +20,7 @@ describe("topics", () => {
     expect(parseDeviceTopic(buildDeviceTopic(t))).toEqual(t);
   });
 
-  it("spells the DESIGN.md topics", () => {
+  it("spells the docs/design.md topics", () => {
     expect(topics.infer("cam-1")).toBe("edgelens/devices/cam-1/infer");
     expect(topics.shadowDesired("cam-1")).toBe("edgelens/devices/cam-1/shadow/desired");
     expect(topics.deployment("cam-1", "d1")).toBe("edgelens/devices/cam-1/deployments/d1");

@@ -31,7 +31,7 @@ export * from "./models/index";
 export * from "./converter/index";
 
 /**
- * `ctx.vision` of a project function (DESIGN.md "Projects and the function API"): the pure
+ * `ctx.vision` of a project function (docs/design.md "Projects and the function API"): the pure
  * helpers of this package, no I/O. Frozen because every project in a worker shares it.
  * e.g. `const {tensor, transform} = ctx.vision.resize(frame, 512, 512)`.
  */

@@ -6,7 +6,7 @@ export interface ResultIds {
   deviceId: string;
   projectId: string;
   deploymentId?: string;
-  /** The deployment's result counter: +1 per published result (DESIGN.md "Inference results"). */
+  /** The deployment's result counter: +1 per published result (docs/design.md "Inference results"). */
   seq: number;
 }
 

@@ -48,7 +48,7 @@ function parseConfig(json: string | undefined): Record<string, unknown> {
   return parsed.data;
 }
 
-/** A project id from a file name: the id alphabet of DESIGN.md (letters, digits, '_', '.', '-'). */
+/** A project id from a file name: the id alphabet of docs/design.md (letters, digits, '_', '.', '-'). */
 function projectIdFor(file: string): string {
   const id = basename(file, extname(file)).replace(/[^A-Za-z0-9_.-]/g, "-").replace(/^[^A-Za-z0-9]+/, "");
   return id.slice(0, 128) || "project";

@@ -10,7 +10,7 @@ import { deviceMayPublish } from "../validation/topic-cache";
 type Callback = (error?: Error | null) => void;
 
 /**
- * Who may publish what (DESIGN.md "Identities and auth"): a device only its own non-console
+ * Who may publish what (docs/design.md "Identities and auth"): a device only its own non-console
  * topics, users only when admin. A refused or malformed publish is dropped (acknowledged, not
  * relayed, counted); a payload over the size limit closes the connection instead, because
  * MQTT 3.1.1 has no way to tell the sender and a client sending those is broken or hostile.

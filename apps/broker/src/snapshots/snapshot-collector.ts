@@ -18,7 +18,7 @@ interface Waiting {
 
 /**
  * Links `store` events to the picture their `snapshot` command asks for. The agent answers on
- * `frames/{stream}` with raw JPEG bytes and no id (DESIGN.md "Topics"), and what it sends is its
+ * `frames/{stream}` with raw JPEG bytes and no id (docs/design.md "Topics"), and what it sends is its
  * latest frame, so the correlation rule is: the first frame the device publishes after the
  * request answers every request of that device still waiting. Nothing here throws into aedes:
  * failures are logged with a code and the device id, and counted.

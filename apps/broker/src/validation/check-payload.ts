@@ -15,7 +15,7 @@ import type { DeviceTopic, DeviceTopicKind } from "@edgelens/shared/topics";
 import { deviceTopicOf } from "./topic-cache";
 
 /**
- * Every device topic has one payload shape (DESIGN.md "Topics"); a payload that does not fit is
+ * Every device topic has one payload shape (docs/design.md "Topics"); a payload that does not fit is
  * dropped, never relayed. Frames are JPEG bytes; everything else is JSON checked by its schema.
  */
 const SCHEMAS: Record<Exclude<DeviceTopicKind, "frames">, ZodType> = {

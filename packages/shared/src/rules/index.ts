@@ -1,5 +1,5 @@
 /**
- * The pure rule engine (DESIGN.md "Rules"): parser, evaluator and templates of the AWS IoT SQL
+ * The pure rule engine (docs/design.md "Rules"): parser, evaluator and templates of the AWS IoT SQL
  * subset. Browser-safe; the broker runs it per message, the console's "test" box per sample.
  */
 export type { BinaryOp, Expr, RuleAst, SelectItem } from "./ast";

@@ -6,7 +6,7 @@ import { topicFilterProblem } from "./topic-filter";
 
 /**
  * `SELECT <* | expr [AS name], ...> FROM '<topic filter>' [WHERE <expr>]`, the AWS IoT SQL
- * subset of DESIGN.md "Rules". Throws RuleParseError with the position and what was expected.
+ * subset of docs/design.md "Rules". Throws RuleParseError with the position and what was expected.
  */
 export function parseRule(sql: string): RuleAst {
   const s = new TokenStream(sql, tokenize(sql));

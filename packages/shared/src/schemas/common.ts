@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-/** DESIGN.md "Identities and auth": `[a-z0-9][a-z0-9-]{2,62}`. */
+/** docs/design.md "Identities and auth": `[a-z0-9][a-z0-9-]{2,62}`. */
 export const DeviceIdSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{2,62}$/, "device id must be 3-63 chars of a-z, 0-9 and '-', starting with a letter or digit");

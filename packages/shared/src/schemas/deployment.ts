@@ -24,7 +24,7 @@ export const ProjectConfigSchema = z
   .catchall(z.unknown());
 export type ProjectConfig = z.infer<typeof ProjectConfigSchema>;
 
-/** Retained `shadow/desired`. `project: null` means "run nothing" (DESIGN.md: deploying an empty project removes it). */
+/** Retained `shadow/desired`. `project: null` means "run nothing" (docs/design.md: deploying an empty project removes it). */
 export const DesiredStateSchema = z.object({
   deploymentId: IdSchema,
   project: z

@@ -47,7 +47,7 @@ export const FunctionOutputSchema = z.object({
 });
 export type FunctionOutput = z.infer<typeof FunctionOutputSchema>;
 
-/** DESIGN.md "Inference results". `seq` rises by one per published result of a deployment. */
+/** docs/design.md "Inference results". `seq` rises by one per published result of a deployment. */
 export const InferenceResultSchema = FunctionOutputSchema.extend({
   deviceId: DeviceIdSchema,
   projectId: IdSchema,

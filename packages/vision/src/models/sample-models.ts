@@ -1,5 +1,5 @@
 /**
- * The sample models (DESIGN.md "Models"): real pretrained models that reach a machine through
+ * The sample models (docs/design.md "Models"): real pretrained models that reach a machine through
  * npm packages pinned as devDependencies of @edgelens/vision, turned into ONNX by build-models.
  */
 export const SAMPLE_MODEL_NAMES = ["centernet", "blazeface", "movenet", "ppocr-det"] as const;

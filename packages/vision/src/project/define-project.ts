@@ -1,5 +1,5 @@
 // Type-only imports: user functions import this module's API, and it must stay free of runtime
-// weight (DESIGN.md "Projects and the function API").
+// weight (docs/design.md "Projects and the function API").
 import type { FunctionOutput, ProjectConfig } from "@edgelens/shared";
 import type { ModelRunner } from "../onnx/model-runner";
 import type { visionHelpers } from "../index";

@@ -5,7 +5,7 @@ import type { ProjectConfig } from "@edgelens/shared";
 import { EdgelensError } from "@edgelens/shared/errors";
 import type { SampleModelName } from "../models/sample-models";
 
-/** A sample project (DESIGN.md "Sample projects"): what the console lists and a user starts from. */
+/** A sample project (docs/design.md "Sample projects"): what the console lists and a user starts from. */
 export interface TemplateInfo {
   name: string;
   title: string;

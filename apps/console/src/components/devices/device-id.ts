@@ -1,4 +1,4 @@
-/** A device id (DESIGN.md: `[a-z0-9][a-z0-9-]{2,62}`) suggested from a display name. */
+/** A device id (docs/design.md: `[a-z0-9][a-z0-9-]{2,62}`) suggested from a display name. */
 export function suggestDeviceId(name: string): string {
   const slug = name
     .toLowerCase()

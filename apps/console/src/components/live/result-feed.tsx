@@ -42,7 +42,7 @@ export function ResultFeed({ deviceId }: { deviceId: string }) {
     if (entry.result) {
       const { seq, deploymentId } = entry.result;
       const prev = seqRef.current;
-      // DESIGN.md: seq rises by one per result of a deployment, so a jump is a lost result.
+      // docs/design.md: seq rises by one per result of a deployment, so a jump is a lost result.
       if (prev && prev.deploymentId === deploymentId && seq > prev.seq + 1) setGaps((g) => g + (seq - prev.seq - 1));
       seqRef.current = { deploymentId, seq };
       setLastSeq(seq);

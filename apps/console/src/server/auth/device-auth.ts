@@ -1,4 +1,4 @@
-/** Devices authenticate artifact downloads with `Authorization: Bearer <deviceId>:<secret>` (DESIGN.md). */
+/** Devices authenticate artifact downloads with `Authorization: Bearer <deviceId>:<secret>` (docs/design.md). */
 import { DeviceIdSchema } from "@edgelens/shared";
 import type { ServiceContext } from "../context";
 import { verifyDeviceCredentials } from "../services/devices";

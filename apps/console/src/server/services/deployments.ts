@@ -1,5 +1,5 @@
 /**
- * Deployments: the console writes each device's retained `shadow/desired` (DESIGN.md "Desired
+ * Deployments: the console writes each device's retained `shadow/desired` (docs/design.md "Desired
  * state"); the broker records the device's progress into deployments and deployment_events.
  */
 import { and, asc, desc, eq, type SQL } from "drizzle-orm";
@@ -211,7 +211,7 @@ export async function deployProject(ctx: ServiceContext, input: { projectId: str
   return createAndPublish(ctx, deviceIds, { projectId: project.id, version }, actor);
 }
 
-/** Deploys the empty project: the devices stop what they run (DESIGN.md). */
+/** Deploys the empty project: the devices stop what they run (docs/design.md). */
 export async function removeProject(ctx: ServiceContext, input: { deviceIds: string[] }, actor?: string): Promise<DeploymentView[]> {
   return createAndPublish(ctx, DeviceIdsSchema.parse(input.deviceIds), null, actor);
 }

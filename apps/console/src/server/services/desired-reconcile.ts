@@ -3,7 +3,7 @@
  * is held open by the running broker) and a new broker data dir does not have. The database
  * does: at start the console looks at what the broker retains and publishes again the desired
  * state of every device the broker has none for. Agents ignore a desired state they already
- * handled (DESIGN.md "Desired state"), so publishing one they know is harmless.
+ * handled (docs/design.md "Desired state"), so publishing one they know is harmless.
  */
 import { and, desc, eq, not, sql } from "drizzle-orm";
 import { deployments, devices } from "@edgelens/db";

@@ -1,4 +1,4 @@
-/** Rules: stored here, run by the broker (DESIGN.md "Rules"); parsed with the shared engine on save. */
+/** Rules: stored here, run by the broker (docs/design.md "Rules"); parsed with the shared engine on save. */
 import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { rules } from "@edgelens/db";

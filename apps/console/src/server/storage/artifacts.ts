@@ -1,4 +1,4 @@
-/** Content-addressed artifact files (DESIGN.md "Models": stored under the data folder by sha256). */
+/** Content-addressed artifact files (docs/design.md "Models": stored under the data folder by sha256). */
 import { createHash } from "node:crypto";
 import { copyFile, mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
