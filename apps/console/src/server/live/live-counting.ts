@@ -1,4 +1,4 @@
-import { filters, InferenceResultSchema } from "@edgelens/shared";
+import { decodeInferenceResult, filters } from "@edgelens/shared";
 import type { ServiceContext } from "../context";
 
 /**
@@ -8,14 +8,8 @@ import type { ServiceContext } from "../context";
 export async function startLiveCounting(ctx: ServiceContext): Promise<() => Promise<void>> {
   return ctx.mqtt.subscribe(filters.allOf("infer"), (_topic, payload, retained) => {
     if (retained) return;
-    let json: unknown;
-    try {
-      json = JSON.parse(payload.toString("utf8"));
-    } catch {
-      return;
-    }
-    const parsed = InferenceResultSchema.safeParse(json);
-    if (parsed.success) ctx.live.record(parsed.data);
+    const decoded = decodeInferenceResult(payload);
+    if (decoded.ok) ctx.live.record(decoded.value);
   });
 }
 
