@@ -1,4 +1,4 @@
-import { InferenceResultSchema } from "@edgelens/shared";
+import { EdgelensError, InferenceResultSchema, type FunctionOutput } from "@edgelens/shared";
 import { compileProjectFunction, type Frame } from "@edgelens/vision/project";
 import { afterAll, describe, expect, it } from "vitest";
 import {
@@ -149,7 +149,7 @@ describe("toInferenceResult", () => {
   };
 
   it("builds a valid InferenceResult with the frame's time and size", () => {
-    const r = toInferenceResult(result, { counts: { person: 2 } }, { deviceId: "cam-01", projectId: "people", deploymentId: "d1", seq: 7 });
+    const r = toInferenceResult({ counts: { person: 2 } }, { deviceId: "cam-01", projectId: "people", deploymentId: "d1", seq: 7, frame: result.frame, latencyMs: result.latencyMs });
     expect(InferenceResultSchema.parse(r)).toEqual({
       counts: { person: 2 },
       deviceId: "cam-01",
@@ -163,6 +163,20 @@ describe("toInferenceResult", () => {
   });
 
   it("refuses ids the protocol does not allow", () => {
-    expect(() => toInferenceResult(result, {}, { deviceId: "Bad Id", projectId: "p", seq: 0 })).toThrow(/deviceId/);
+    expect(() => toInferenceResult({}, { deviceId: "Bad Id", projectId: "p", seq: 0, frame: result.frame, latencyMs: result.latencyMs })).toThrow(/deviceId/);
+  });
+
+  it("refuses an output that makes no valid result with FUNCTION_FAILED and the ids (daemon and simulator alike)", () => {
+    const bad: FunctionOutput = { labels: [{ label: "person", score: 2 }] };
+    let thrown: unknown;
+    try {
+      toInferenceResult(bad, { deviceId: "cam-01", projectId: "people", deploymentId: "d1", seq: 0, frame: result.frame, latencyMs: result.latencyMs });
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(EdgelensError);
+    expect((thrown as EdgelensError).code).toBe("FUNCTION_FAILED");
+    expect((thrown as EdgelensError).context).toEqual({ deviceId: "cam-01", projectId: "people", deploymentId: "d1" });
+    expect((thrown as EdgelensError).message).toMatch(/labels\.0\.score/);
   });
 });

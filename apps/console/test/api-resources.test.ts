@@ -8,7 +8,7 @@ import { getSampleModel } from "@edgelens/vision/models";
 import * as Res from "../src/server/http/api-responses";
 import { DevicePageView } from "../src/server/http/openapi";
 import { loadConsoleConfig } from "../src/env";
-import { closeContext, createContext } from "../src/server/context";
+import { closeContext, createContext } from "../src/server/build-context";
 import { startBroker, type BrokerProcess } from "./support/broker";
 import { startConsoleFixture, type ConsoleFixture } from "./support/console-fixture";
 import { TEST_SECRET, tempContext } from "./support/temp-context";

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { closeContext, createContext } from "../src/server/context";
+import { closeContext, createContext } from "../src/server/build-context";
 import { createFirstAdmin, ensureFirstAdmin, needsFirstAdmin } from "../src/server/services/first-admin";
 import { authenticateUser, listUsers } from "../src/server/services/users";
 import { startConsoleServer, type ConsoleServer } from "./support/console-server";

@@ -1,4 +1,4 @@
-import { CommandSchema, StreamNameSchema, formatZodError, type Command } from "@edgelens/shared/schemas";
+import { StreamNameSchema, decodeCommand, type Command } from "@edgelens/shared/schemas";
 import { topics } from "@edgelens/shared/topics";
 import type { Publisher } from "../mqtt/publisher";
 import type { FrameTap } from "../stream/frame-tap";
@@ -26,19 +26,12 @@ export class CommandHandler {
 
   /** The raw MQTT payload; invalid ones are logged (INVALID_PAYLOAD) and dropped. */
   handle(payload: Buffer): void {
-    let json: unknown;
-    try {
-      json = JSON.parse(payload.toString("utf8"));
-    } catch {
-      this.log.warn("command ignored: not JSON", { code: "INVALID_PAYLOAD" });
+    const decoded = decodeCommand(payload);
+    if (!decoded.ok) {
+      this.log.warn(`command ignored: ${decoded.error.message}`, { code: decoded.error.code });
       return;
     }
-    const parsed = CommandSchema.safeParse(json);
-    if (!parsed.success) {
-      this.log.warn(`command ignored: ${formatZodError(parsed.error)}`, { code: "INVALID_PAYLOAD" });
-      return;
-    }
-    void this.run(parsed.data);
+    void this.run(decoded.value);
   }
 
   private async run(cmd: Command): Promise<void> {

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { DesiredStateSchema, StreamRequestSchema, formatZodError } from "@edgelens/shared/schemas";
+import { decodeDesiredState, decodeStreamRequest } from "@edgelens/shared/schemas";
 import { topics } from "@edgelens/shared/topics";
 import { ArtifactCache } from "../deploy/artifact-cache";
 import { ArtifactDownloader } from "../deploy/artifact-downloader";
@@ -172,35 +172,21 @@ export async function startDaemon(config: DaemonConfig, options: DaemonOptions =
     link.subscribe(topics.shadowDesired(device.deviceId), 1, (payload) => {
       // An empty retained message clears the topic: nothing is asked of the device.
       if (payload.length === 0) return;
-      let json: unknown;
-      try {
-        json = JSON.parse(payload.toString("utf8"));
-      } catch {
-        log.warn("shadow/desired ignored: not JSON", { code: "INVALID_PAYLOAD" });
+      const decoded = decodeDesiredState(payload);
+      if (!decoded.ok) {
+        log.warn(`shadow/desired ignored: ${decoded.error.message}`, { code: decoded.error.code });
         return;
       }
-      const parsed = DesiredStateSchema.safeParse(json);
-      if (!parsed.success) {
-        log.warn(`shadow/desired ignored: ${formatZodError(parsed.error)}`, { code: "INVALID_PAYLOAD" });
-        return;
-      }
-      manager.submit(parsed.data);
+      manager.submit(decoded.value);
     });
     link.subscribe(topics.commands(device.deviceId), 1, (payload) => commands.handle(payload));
     link.subscribe(topics.streamRequest(device.deviceId), 0, (payload) => {
-      let json: unknown;
-      try {
-        json = JSON.parse(payload.toString("utf8"));
-      } catch {
-        log.warn("stream/request ignored: not JSON", { code: "INVALID_PAYLOAD" });
+      const decoded = decodeStreamRequest(payload);
+      if (!decoded.ok) {
+        log.warn(`stream/request ignored: ${decoded.error.message}`, { code: decoded.error.code });
         return;
       }
-      const parsed = StreamRequestSchema.safeParse(json);
-      if (!parsed.success) {
-        log.warn(`stream/request ignored: ${formatZodError(parsed.error)}`, { code: "INVALID_PAYLOAD" });
-        return;
-      }
-      preview.request(parsed.data);
+      preview.request(decoded.value);
     });
 
     log.info(`agent ${AGENT_VERSION} starting for device ${device.deviceId} (data dir ${config.dataDir}, spool depth ${spool.depth()})`);

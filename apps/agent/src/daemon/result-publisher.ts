@@ -1,6 +1,6 @@
-import { InferenceResultSchema, formatZodError, type FunctionOutput, type InferenceResult } from "@edgelens/shared/schemas";
-import { EdgelensError } from "@edgelens/shared/errors";
+import type { FunctionOutput, InferenceResult } from "@edgelens/shared/schemas";
 import { topics } from "@edgelens/shared/topics";
+import { toInferenceResult } from "../pipeline/to-inference-result";
 import type { Spool } from "../spool/spool";
 
 export interface ResultMeta {
@@ -30,24 +30,7 @@ export class ResultPublisher {
       meta.deploymentId,
       topic,
       (seq) => {
-        const parsed = InferenceResultSchema.safeParse({
-          ...output,
-          deviceId: this.deviceId,
-          projectId: meta.projectId,
-          deploymentId: meta.deploymentId,
-          seq,
-          ts: meta.frame.ts,
-          frame: { width: meta.frame.width, height: meta.frame.height },
-          latencyMs: { total: round(meta.latencyMs.total), inference: round(meta.latencyMs.inference) },
-        });
-        if (!parsed.success) {
-          throw new EdgelensError("FUNCTION_FAILED", `result is not a valid InferenceResult: ${formatZodError(parsed.error)}`, {
-            deviceId: this.deviceId,
-            projectId: meta.projectId,
-            deploymentId: meta.deploymentId,
-          });
-        }
-        result = parsed.data;
+        result = toInferenceResult(output, { deviceId: this.deviceId, ...meta, seq });
         return JSON.stringify(result);
       },
       { qos: 1 },
@@ -60,8 +43,4 @@ export class ResultPublisher {
   count(): number {
     return this.published;
   }
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 100) / 100;
 }

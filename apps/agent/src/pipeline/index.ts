@@ -3,4 +3,4 @@ export type { FrameMeta, FrameProcessor, PipelineEvents, PipelineFrameError, Pip
 export { percentile, pruneSamples, resultsPerSecond, samplesInWindow, summarizeLatencies } from "./latency-stats";
 export type { LatencySample, LatencySummary } from "./latency-stats";
 export { toInferenceResult } from "./to-inference-result";
-export type { ResultIds } from "./to-inference-result";
+export type { ResultStamp } from "./to-inference-result";

@@ -74,7 +74,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   pipeline.on("result", (result) => {
     lastResultFrame = result.frame.seq;
     for (const output of [...(result.output ? [result.output] : []), ...result.published]) {
-      options.onResult(toInferenceResult(result, output, { deviceId: SIMULATOR_DEVICE_ID, projectId: options.projectId, seq: seq++ }));
+      options.onResult(toInferenceResult(output, { deviceId: SIMULATOR_DEVICE_ID, projectId: options.projectId, seq: seq++, frame: result.frame, latencyMs: result.latencyMs }));
     }
   });
   pipeline.on("frame-error", ({ frame, error }) => options.onLog(`frame ${frame.seq} failed [${error.code}]: ${error.message}`));

@@ -1,35 +1,12 @@
-import type { ZodType } from "zod";
-import {
-  CommandSchema,
-  DeploymentProgressSchema,
-  DesiredStateSchema,
-  DeviceStatusSchema,
-  formatZodError,
-  InferenceResultSchema,
-  LogLineSchema,
-  ReportedStateSchema,
-  StreamRequestSchema,
-  TelemetrySchema,
-} from "@edgelens/shared";
-import type { DeviceTopic, DeviceTopicKind } from "@edgelens/shared/topics";
+import { decodePayload } from "@edgelens/shared/schemas";
+import type { DeviceTopic } from "@edgelens/shared/topics";
 import { deviceTopicOf } from "./topic-cache";
 
 /**
  * Every device topic has one payload shape (docs/design.md "Topics"); a payload that does not fit is
- * dropped, never relayed. Frames are JPEG bytes; everything else is JSON checked by its schema.
+ * dropped, never relayed. Frames are JPEG bytes; everything else is JSON checked by its topic's
+ * decoder in @edgelens/shared.
  */
-const SCHEMAS: Record<Exclude<DeviceTopicKind, "frames">, ZodType> = {
-  infer: InferenceResultSchema,
-  status: DeviceStatusSchema,
-  telemetry: TelemetrySchema,
-  "shadow/desired": DesiredStateSchema,
-  "shadow/reported": ReportedStateSchema,
-  deployments: DeploymentProgressSchema,
-  "stream/request": StreamRequestSchema,
-  logs: LogLineSchema,
-  commands: CommandSchema,
-};
-
 export type PayloadCheck =
   | { ok: true; topic: DeviceTopic | null; value: unknown }
   | { ok: false; topic: DeviceTopic; reason: string };
@@ -60,15 +37,9 @@ export function checkPayload(topic: string, payload: Buffer, retain: boolean): P
   if (parsed.kind === "frames") {
     return isJpeg(payload) ? { ok: true, topic: parsed, value: undefined } : { ok: false, topic: parsed, reason: "frames must be JPEG bytes" };
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(payload.toString("utf8"));
-  } catch (err) {
-    return { ok: false, topic: parsed, reason: `not JSON: ${(err as Error).message}` };
-  }
-  const result = SCHEMAS[parsed.kind].safeParse(json);
-  if (!result.success) return { ok: false, topic: parsed, reason: formatZodError(result.error) };
-  const mismatch = crossCheck(parsed, result.data);
+  const decoded = decodePayload(parsed.kind, payload);
+  if (!decoded.ok) return { ok: false, topic: parsed, reason: decoded.error.message };
+  const mismatch = crossCheck(parsed, decoded.value);
   if (mismatch) return { ok: false, topic: parsed, reason: mismatch };
-  return { ok: true, topic: parsed, value: json };
+  return { ok: true, topic: parsed, value: decoded.json };
 }

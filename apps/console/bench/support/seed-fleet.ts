@@ -8,7 +8,7 @@ import { eq, inArray } from "drizzle-orm";
 import { deploymentEvents, deployments, devices, events } from "@edgelens/db";
 import type { Telemetry } from "@edgelens/shared";
 import { loadConsoleConfig } from "../../src/env";
-import { closeContext, createContext } from "../../src/server/context";
+import { closeContext, createContext } from "../../src/server/build-context";
 import type { ConsolePublisher } from "../../src/server/mqtt/console-client";
 import { deployProject } from "../../src/server/services/deployments";
 import { registerDevice } from "../../src/server/services/devices";

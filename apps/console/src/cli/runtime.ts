@@ -16,7 +16,7 @@ export class CliFailure extends Error {
 
 /** Modules load when a command runs, so that `--help` and small commands start fast. */
 export async function withContext<T>(fn: (ctx: ServiceContext) => Promise<T>): Promise<T> {
-  const { closeContext, createContext } = await import("../server/context");
+  const { closeContext, createContext } = await import("../server/build-context");
   const ctx = createContext(loadConsoleConfig());
   try {
     return await fn(ctx);

@@ -1,5 +1,5 @@
 import { isNextBuildPhase } from "../env";
-import { getContext } from "./context";
+import { getContext } from "./get-context";
 import { isCodedError } from "./http/errors";
 
 export async function startConsoleServer(): Promise<void> {

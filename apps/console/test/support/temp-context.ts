@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConsoleConfig } from "../../src/env";
-import { closeContext, createContext, type ServiceContext } from "../../src/server/context";
+import { closeContext, createContext } from "../../src/server/build-context";
+import type { ServiceContext } from "../../src/server/context";
 
 export interface TempContext {
   ctx: ServiceContext;

@@ -4,3 +4,4 @@ export * from "./device";
 export * from "./deployment";
 export * from "./rule";
 export * from "./auth";
+export * from "./decode";

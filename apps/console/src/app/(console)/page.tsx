@@ -11,7 +11,7 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { filters } from "@edgelens/shared/topics";
 import { requirePageUser } from "@/server/auth/session";
-import { getContext } from "@/server/context";
+import { getContext } from "@/server/get-context";
 import { getDashboardStats } from "@/server/services/dashboard";
 import { listDeployments } from "@/server/services/deployments";
 import { listEvents } from "@/server/services/events";

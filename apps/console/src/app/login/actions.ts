@@ -3,7 +3,7 @@
 import { redirect } from "next/navigation";
 import { EdgelensError } from "@edgelens/shared/errors";
 import { signIn } from "@/server/auth/session";
-import { getContext } from "@/server/context";
+import { getContext } from "@/server/get-context";
 import { createFirstAdmin } from "@/server/services/first-admin";
 import { formText, runAction, type ActionResult } from "../_shared/action-result";
 import { safeNextPath } from "./safe-next";

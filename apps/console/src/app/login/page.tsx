@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { getSessionUser } from "@/server/auth/session";
-import { getContext } from "@/server/context";
+import { getContext } from "@/server/get-context";
 import { needsFirstAdmin } from "@/server/services/first-admin";
 import { FirstAdminForm, SignInForm } from "./login-forms";
 import { safeNextPath } from "./safe-next";

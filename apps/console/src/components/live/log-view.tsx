@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { topics } from "@edgelens/shared/topics";
-import { LogLineSchema, type LogLine } from "@edgelens/shared/schemas";
+import { decodeLogLine, type LogLine } from "@edgelens/shared/schemas";
 import { useMqttSubscription } from "../mqtt/mqtt-provider";
 import { joinClasses } from "../ui/class-names";
 
@@ -13,14 +13,8 @@ const levelClass: Record<LogLine["level"], string> = { debug: "text-slate-400", 
 export function LogView({ deviceId }: { deviceId: string }) {
   const [lines, setLines] = useState<Array<LogLine & { n: number }>>([]);
   useMqttSubscription(topics.logs(deviceId), ({ payload }) => {
-    const text = new TextDecoder().decode(payload);
-    let line: LogLine;
-    try {
-      const parsed = LogLineSchema.safeParse(JSON.parse(text));
-      line = parsed.success ? parsed.data : { level: "warn", msg: `unreadable log line: ${text.slice(0, 200)}`, ts: Date.now() };
-    } catch {
-      line = { level: "warn", msg: `unreadable log line: ${text.slice(0, 200)}`, ts: Date.now() };
-    }
+    const decoded = decodeLogLine(payload);
+    const line: LogLine = decoded.ok ? decoded.value : { level: "warn", msg: `unreadable log line: ${new TextDecoder().decode(payload).slice(0, 200)}`, ts: Date.now() };
     setLines((prev) => [...prev.slice(-(KEEP - 1)), { ...line, n: (prev.at(-1)?.n ?? 0) + 1 }]);
   });
   return (

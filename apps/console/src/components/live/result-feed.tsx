@@ -2,7 +2,7 @@
 
 import { useRef, useState } from "react";
 import { topics } from "@edgelens/shared/topics";
-import { InferenceResultSchema, type InferenceResult } from "@edgelens/shared/schemas";
+import { decodeInferenceResult, type InferenceResult } from "@edgelens/shared/schemas";
 import { useMqttSubscription } from "../mqtt/mqtt-provider";
 
 const KEEP = 40;
@@ -30,15 +30,10 @@ export function ResultFeed({ deviceId }: { deviceId: string }) {
 
   useMqttSubscription(topics.infer(deviceId), ({ payload }) => {
     const raw = new TextDecoder().decode(payload);
-    let entry: { key: string; result: InferenceResult | null; raw: string; error?: string };
-    try {
-      const parsed = InferenceResultSchema.safeParse(JSON.parse(raw));
-      entry = parsed.success
-        ? { key: `${parsed.data.deploymentId ?? ""}-${parsed.data.seq}-${parsed.data.ts}`, result: parsed.data, raw }
-        : { key: `bad-${Date.now()}-${Math.random()}`, result: null, raw, error: parsed.error.issues[0]?.message ?? "invalid" };
-    } catch (e) {
-      entry = { key: `bad-${Date.now()}-${Math.random()}`, result: null, raw, error: e instanceof Error ? e.message : "not JSON" };
-    }
+    const decoded = decodeInferenceResult(raw);
+    const entry: { key: string; result: InferenceResult | null; raw: string; error?: string } = decoded.ok
+      ? { key: `${decoded.value.deploymentId ?? ""}-${decoded.value.seq}-${decoded.value.ts}`, result: decoded.value, raw }
+      : { key: `bad-${Date.now()}-${Math.random()}`, result: null, raw, error: decoded.error.message };
     if (entry.result) {
       const { seq, deploymentId } = entry.result;
       const prev = seqRef.current;

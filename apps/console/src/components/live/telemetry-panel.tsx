@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { topics } from "@edgelens/shared/topics";
-import { TelemetrySchema, type Telemetry } from "@edgelens/shared/schemas";
+import { decodeTelemetry, type Telemetry } from "@edgelens/shared/schemas";
 import { TimeChart } from "../charts/time-chart";
 import { useMqttSubscription } from "../mqtt/mqtt-provider";
 
@@ -12,12 +12,11 @@ const KEEP = 180;
 export function TelemetryPanel({ deviceId, initial }: { deviceId: string; initial: Telemetry | null }) {
   const [history, setHistory] = useState<Telemetry[]>(initial ? [initial] : []);
   useMqttSubscription(topics.telemetry(deviceId), ({ payload }) => {
-    try {
-      const parsed = TelemetrySchema.safeParse(JSON.parse(new TextDecoder().decode(payload)));
-      if (parsed.success) setHistory((h) => [...h.filter((x) => x.ts < parsed.data.ts).slice(-(KEEP - 1)), parsed.data]);
-    } catch {
-      // A malformed telemetry message is the device's bug; its log reports it, the chart skips it.
-    }
+    const decoded = decodeTelemetry(payload);
+    // A malformed telemetry message is the device's bug (the broker drops it anyway): the chart skips it.
+    if (!decoded.ok) return;
+    const t = decoded.value;
+    setHistory((h) => [...h.filter((x) => x.ts < t.ts).slice(-(KEEP - 1)), t]);
   });
   const latest = history.at(-1);
   const series = (pick: (t: Telemetry) => number) => history.map((t) => ({ t: t.ts, v: pick(t) }));

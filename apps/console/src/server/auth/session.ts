@@ -7,7 +7,8 @@ import { getIronSession, type SessionOptions } from "iron-session";
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { EdgelensError, type Role } from "@edgelens/shared";
-import { getContext, type ServiceContext } from "../context";
+import type { ServiceContext } from "../context";
+import { getContext } from "../get-context";
 import { authenticateUser, getUser, type UserView } from "../services/users";
 import { PATH_HEADER } from "./path-header";
 

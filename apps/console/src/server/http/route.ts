@@ -5,7 +5,8 @@
 import type { Role } from "@edgelens/shared";
 import { requireRequestUser } from "../auth/request-auth";
 import type { SessionUser } from "../auth/session";
-import { getContext, type ServiceContext } from "../context";
+import type { ServiceContext } from "../context";
+import { getContext } from "../get-context";
 import { errorBody, httpStatusOf, toEdgelensError } from "./errors";
 
 export interface HandlerArgs<P> {

@@ -3,7 +3,7 @@
  * `deployments/{id}` give the live steps; the database (which the broker updates) is polled
  * too, so a progress message missed before the subscription still ends the wait.
  */
-import { DeploymentProgressSchema, topics, type DeploymentProgress } from "@edgelens/shared";
+import { decodeDeploymentProgress, topics, type DeploymentProgress } from "@edgelens/shared";
 import type { ServiceContext } from "../context";
 import { getDeploymentView, TERMINAL_STATES, type DeploymentView } from "./deployments";
 
@@ -20,16 +20,10 @@ export async function waitForDeployment(ctx: ServiceContext, deploymentId: strin
   let last: DeploymentProgress | null = null;
   let wake: () => void = () => {};
   const unsubscribe = await ctx.mqtt.subscribe(topics.deployment(initial.deviceId, deploymentId), (_topic, payload) => {
-    let json: unknown;
-    try {
-      json = JSON.parse(payload.toString("utf8"));
-    } catch {
-      return;
-    }
-    const parsed = DeploymentProgressSchema.safeParse(json);
-    if (!parsed.success || parsed.data.deploymentId !== deploymentId) return;
-    last = parsed.data;
-    options.onProgress?.(parsed.data);
+    const decoded = decodeDeploymentProgress(payload);
+    if (!decoded.ok || decoded.value.deploymentId !== deploymentId) return;
+    last = decoded.value;
+    options.onProgress?.(decoded.value);
     wake();
   });
   const deadline = Date.now() + options.timeoutMs;

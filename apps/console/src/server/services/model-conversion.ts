@@ -5,7 +5,8 @@ import { EdgelensError } from "@edgelens/shared";
 import { convertTfjsGraphModel, convertTfjsGraphModelFromFiles, type ConversionProgress } from "@edgelens/vision/converter";
 import type { ServiceContext } from "../context";
 import { discardUpload } from "../storage/uploads";
-import { getJob, type JobView, type ProgressReporter } from "./jobs";
+import type { JobView, ProgressReporter } from "./job-registry";
+import { getJob } from "./jobs";
 import { importOnnxBytes, ModelEntityNameSchema, type ModelVersionView } from "./models";
 
 export interface TfjsImport {

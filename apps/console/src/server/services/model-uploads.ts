@@ -5,7 +5,7 @@ import { EdgelensError } from "@edgelens/shared";
 import type { ServiceContext } from "../context";
 import { discardUpload, saveSingleUpload, uploadDir } from "../storage/uploads";
 import type { ByteSource } from "../storage/streams";
-import type { JobView } from "./jobs";
+import type { JobView } from "./job-registry";
 import { startTfjsImport } from "./model-conversion";
 import { importOnnxModel, ModelEntityNameSchema, type ModelVersionView } from "./models";
 

@@ -7,7 +7,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { joinClasses } from "@/components/ui/class-names";
 import { filters } from "@edgelens/shared/topics";
 import { DeploymentStateSchema, type DeploymentState } from "@edgelens/shared/schemas";
-import { getContext } from "@/server/context";
+import { getContext } from "@/server/get-context";
 import { listDeployments } from "@/server/services/deployments";
 
 const STATE_FILTERS: Array<{ label: string; state?: DeploymentState }> = [

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import type { DeviceFile, StreamRequest } from "@edgelens/shared";
 import { requireUser } from "@/server/auth/session";
-import { getContext } from "@/server/context";
+import { getContext } from "@/server/get-context";
 import { deployProject, removeProject } from "@/server/services/deployments";
 import { deregisterDevice, registerDevice, renameDevice, requestStream, sendCommand } from "@/server/services/devices";
 import { formText, runAction, type ActionResult } from "../../_shared/action-result";

@@ -10,7 +10,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { filters } from "@edgelens/shared/topics";
 import { requirePageUser } from "@/server/auth/session";
-import { getContext } from "@/server/context";
+import { getContext } from "@/server/get-context";
 import { queryDevices } from "@/server/services/devices";
 
 function noMatchMessage({ q, presence }: DeviceListParams): string {

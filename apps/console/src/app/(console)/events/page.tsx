@@ -7,7 +7,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Table, TBody, Td, Th } from "@/components/ui/table";
-import { getContext } from "@/server/context";
+import { getContext } from "@/server/get-context";
 import { deviceChoices } from "@/server/services/device-choices";
 import { listEvents } from "@/server/services/events";
 import { listRules } from "@/server/services/rules";

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { requireUser } from "@/server/auth/session";
-import { getContext } from "@/server/context";
+import { getContext } from "@/server/get-context";
 import { deleteModel } from "@/server/services/models";
 import { importSampleModels } from "@/server/services/sample-models";
 import { runAction, type ActionResult } from "../../_shared/action-result";

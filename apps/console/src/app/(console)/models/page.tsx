@@ -9,7 +9,7 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { Table, TBody, Td, Th } from "@/components/ui/table";
 import { requirePageUser } from "@/server/auth/session";
-import { getContext } from "@/server/context";
+import { getContext } from "@/server/get-context";
 import { listModels } from "@/server/services/models";
 import { importSamplesAction } from "./actions";
 

@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { ProjectConfigSchema } from "@edgelens/shared/schemas";
 import { requireUser } from "@/server/auth/session";
-import { getContext } from "@/server/context";
+import { getContext } from "@/server/get-context";
 import { deployProject } from "@/server/services/deployments";
 import { DeviceQuerySchema, queryDevices } from "@/server/services/devices";
 import { createProject, deleteProject, saveProjectVersion } from "@/server/services/projects";

@@ -5,7 +5,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Table, TBody, Td, Th } from "@/components/ui/table";
 import { requirePageUser } from "@/server/auth/session";
-import { getContext } from "@/server/context";
+import { getContext } from "@/server/get-context";
 import { listProjects } from "@/server/services/projects";
 
 export default async function ProjectsPage() {

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { RuleDefinitionSchema } from "@edgelens/shared/schemas";
 import { requireUser } from "@/server/auth/session";
-import { getContext } from "@/server/context";
+import { getContext } from "@/server/get-context";
 import { createRule, deleteRule, setRuleEnabled, updateRule } from "@/server/services/rules";
 import { runAction, type ActionResult } from "../../_shared/action-result";
 

@@ -7,7 +7,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { Table, TBody, Td, Th } from "@/components/ui/table";
 import { requirePageUser } from "@/server/auth/session";
-import { getContext } from "@/server/context";
+import { getContext } from "@/server/get-context";
 import { listRules } from "@/server/services/rules";
 import { setRuleEnabledAction } from "./actions";
 import { filters } from "@edgelens/shared/topics";

@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { EdgelensError } from "@edgelens/shared/errors";
 import { RoleSchema } from "@edgelens/shared/schemas";
 import { requireUser } from "@/server/auth/session";
-import { getContext } from "@/server/context";
+import { getContext } from "@/server/get-context";
 import { createApiToken, revokeApiToken } from "@/server/services/tokens";
 import { createUser, deleteUser, updateUserRole } from "@/server/services/users";
 import { formText, runAction, type ActionResult } from "../../_shared/action-result";

@@ -3,7 +3,7 @@ import { UserSection } from "@/components/settings/user-section";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageUser } from "@/server/auth/session";
-import { getContext } from "@/server/context";
+import { getContext } from "@/server/get-context";
 import { listApiTokens } from "@/server/services/tokens";
 import { listUsers } from "@/server/services/users";
 import { createTokenAction, createUserAction, deleteUserAction, revokeTokenAction, updateUserRoleAction } from "./actions";

@@ -7,7 +7,7 @@ import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { topics } from "@edgelens/shared/topics";
-import { getContext } from "@/server/context";
+import { getContext } from "@/server/get-context";
 import { getDeployment } from "@/server/services/deployments";
 import { loadOrNotFound } from "../../../_shared/load";
 

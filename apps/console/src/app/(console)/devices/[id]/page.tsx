@@ -15,7 +15,7 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { filters, topics } from "@edgelens/shared/topics";
 import { requirePageUser } from "@/server/auth/session";
-import { getContext } from "@/server/context";
+import { getContext } from "@/server/get-context";
 import { listDeployments } from "@/server/services/deployments";
 import { getDevice } from "@/server/services/devices";
 import { listProjects } from "@/server/services/projects";

@@ -8,7 +8,7 @@ import { joinClasses } from "@/components/ui/class-names";
 import { PageHeader } from "@/components/ui/page-header";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { requirePageUser } from "@/server/auth/session";
-import { getContext } from "@/server/context";
+import { getContext } from "@/server/get-context";
 import { listDeployments } from "@/server/services/deployments";
 import { getModel, listModels } from "@/server/services/models";
 import { getProject } from "@/server/services/projects";

@@ -6,7 +6,7 @@ import { Stat } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { requirePageUser } from "@/server/auth/session";
-import { getContext } from "@/server/context";
+import { getContext } from "@/server/get-context";
 import { getRule } from "@/server/services/rules";
 import { loadOrNotFound } from "../../../_shared/load";
 import { deleteRuleAction, saveRuleAction } from "../actions";
