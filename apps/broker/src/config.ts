@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EdgelensError, createEnv, portSchema } from "@edgelens/shared";
+import { EdgelensError, createEnv } from "@edgelens/shared";
 
 /**
  * The broker's configuration (docs/design.md "Configuration"), parsed from an environment-shaped
@@ -7,7 +7,6 @@ import { EdgelensError, createEnv, portSchema } from "@edgelens/shared";
  * @edgelens/shared; keys with the `EDGELENS_BROKER_` prefix are the broker's own and are strict,
  * so a misspelt limit fails the start instead of being ignored.
  */
-const port = (fallback: number) => portSchema.default(fallback);
 const positiveInt = (fallback: number, max: number) => z.coerce.number().int().positive().max(max).default(fallback);
 /** 0 turns the limit off. */
 const limitOrOff = (fallback: number, max: number) => z.coerce.number().int().min(0).max(max).default(fallback);
