@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { freePort, startProcess, stopProcesses, waitForHttp, type ManagedProcess } from "@edgelens/tooling/processes";
 import { eventually, prepareStack, repoRoot } from "./support/stack";
 
@@ -41,10 +43,23 @@ describe("configuration: every entry point listens where EDGELENS_* says", () =>
     cleanups.splice(0).forEach((c) => c());
   }, 30_000);
 
-  it("pnpm -s broker: MQTT, WebSocket and health on the configured ports of EDGELENS_HOST", async () => {
+  it.each([
+    ["pnpm -s broker", false],
+    ["the broker bundle (as its systemd unit runs it)", true],
+  ] as const)("%s: MQTT, WebSocket and health on the configured ports of EDGELENS_HOST", async (_name, bundled) => {
     const stack = await prepareStack("cfg-broker");
     cleanups.push(stack.cleanup);
-    const broker = startProcess("broker", "pnpm", ["-s", "broker"], { cwd: repoRoot, env: stack.env, echo: false });
+    let command = "pnpm";
+    let args = ["-s", "broker"];
+    if (bundled) {
+      const outdir = mkdtempSync(join(tmpdir(), "edgelens-cfg-bundle-"));
+      cleanups.push(() => rmSync(outdir, { recursive: true, force: true }));
+      const build = await runToExit(join(repoRoot, "node_modules/.bin/tsx"), ["scripts/bundle.ts", "broker", "--outdir", outdir], repoRoot, { PATH: process.env.PATH, HOME: process.env.HOME });
+      expect(build.code, build.output).toBe(0);
+      command = process.execPath;
+      args = [join(outdir, "main.js")];
+    }
+    const broker = startProcess("broker", command, args, { cwd: repoRoot, env: stack.env, echo: false });
     running.push(broker);
     const line = await broker.waitForLine((l) => l.includes('"event":"listening"'), 90_000);
     expect(JSON.parse(line)).toMatchObject({ mqtt: stack.ports.mqtt, ws: stack.ports.ws, http: stack.ports.brokerHttp });
