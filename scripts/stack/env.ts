@@ -2,21 +2,15 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { resolveDataDir } from "@edgelens/db/data-dir";
+import { createEnv, isEdgelensError } from "@edgelens/shared";
 
-const EnvSchema = z
-  .object({
-    EDGELENS_DATA_DIR: z.string().min(1).default("./data"),
-    EDGELENS_HOST: z.string().min(1).default("127.0.0.1"),
-    EDGELENS_CONSOLE_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    EDGELENS_MQTT_PORT: z.coerce.number().int().min(0).max(65535).default(1883),
-    EDGELENS_WS_PORT: z.coerce.number().int().min(0).max(65535).default(8083),
-    EDGELENS_BROKER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(9090),
-    EDGELENS_DEMO: z.enum(["0", "1"]).default("1"),
-    EDGELENS_ADMIN_EMAIL: z.string().min(3).optional(),
-    EDGELENS_ADMIN_PASSWORD: z.string().min(8).optional(),
-    EDGELENS_MEDIA_DIR: z.string().optional(),
-  })
-  .passthrough();
+/** The keys the launcher reads and passes on to its children; defaults are the shared ones. */
+const readStackEnv = createEnv({
+  part: "launcher",
+  shared: ["EDGELENS_DATA_DIR", "EDGELENS_HOST", "EDGELENS_CONSOLE_PORT", "EDGELENS_MQTT_PORT", "EDGELENS_WS_PORT", "EDGELENS_BROKER_HTTP_PORT", "EDGELENS_ADMIN_EMAIL", "EDGELENS_ADMIN_PASSWORD", "EDGELENS_MEDIA_DIR"],
+  own: { EDGELENS_DEMO: z.enum(["0", "1"]).default("1") },
+});
 
 export interface StackConfig {
   /** The environment the children inherit; the stack adds its resolved EDGELENS_* values. */
@@ -60,17 +54,18 @@ export function loadStackConfig(argv: string[], env: NodeJS.ProcessEnv = process
     console.log(HELP);
     process.exit(0);
   }
-  const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    console.error(`edgelens: bad configuration: ${issue?.path.join(".")}: ${issue?.message}`);
+  let e: ReturnType<typeof readStackEnv>;
+  try {
+    e = readStackEnv(env);
+  } catch (err) {
+    if (!isEdgelensError(err)) throw err;
+    console.error(`edgelens: ${err.message}`);
     process.exit(2);
   }
-  const e = parsed.data;
   return {
     inheritedEnv: env,
     mode: values.dev ? "dev" : "production",
-    dataDir: resolve(values["data-dir"] ?? e.EDGELENS_DATA_DIR),
+    dataDir: values["data-dir"] ? resolve(values["data-dir"]) : resolveDataDir(e.EDGELENS_DATA_DIR),
     host: e.EDGELENS_HOST,
     consolePort: e.EDGELENS_CONSOLE_PORT,
     mqttPort: e.EDGELENS_MQTT_PORT,
@@ -78,7 +73,7 @@ export function loadStackConfig(argv: string[], env: NodeJS.ProcessEnv = process
     brokerHttpPort: e.EDGELENS_BROKER_HTTP_PORT,
     demo: e.EDGELENS_DEMO === "1" && !values["no-demo"],
     demoSource: values.source,
-    adminEmail: e.EDGELENS_ADMIN_EMAIL ?? "admin@edgelens.local",
+    adminEmail: e.EDGELENS_ADMIN_EMAIL,
     adminPassword: e.EDGELENS_ADMIN_PASSWORD,
   };
 }

@@ -84,8 +84,8 @@ async function main(): Promise<void> {
   if (config.mode === "production" && !existsSync(join(consoleDir, ".next/BUILD_ID"))) {
     await runStep("build", nextBin, ["build"], { cwd: consoleDir, env: { ...env, NODE_ENV: "production" } });
   }
-  const nextArgs = [config.mode === "dev" ? "dev" : "start", "-p", String(config.consolePort), "-H", config.host];
-  const consoleProc = watch(startProcess("console", nextBin, nextArgs, { cwd: consoleDir, env }));
+  // The console's own entry, as `pnpm -s console` and the unit start it: it listens where env says.
+  const consoleProc = watch(startProcess("console", process.execPath, ["--import", "tsx", "src/serve.ts", config.mode === "dev" ? "dev" : "start"], { cwd: consoleDir, env }));
   await waitForHttp(`${consoleUrl}/api/health`, 180_000, () => consoleProc.child.exitCode === null);
 
   console.log("edgelens: [4/5] first-start setup");

@@ -1,14 +1,12 @@
 import { z } from "zod";
-import { EdgelensError } from "@edgelens/shared/errors";
-import { formatZodError } from "@edgelens/shared";
+import { createEnv } from "@edgelens/shared/env";
 
 /**
  * The agent's environment: the only place in the agent that reads `process.env`. Only keys with
  * the `EDGELENS_AGENT_` prefix are the agent's; the schema is strict over those, so a misspelt
  * key fails the start instead of being ignored. Add keys here (the daemon's too).
  */
-export const AgentEnvSchema = z
-  .object({
+export const AgentEnvSchema = z.object({
     /** Artifact cache, spool and state of the daemon. */
     EDGELENS_AGENT_DATA_DIR: z.string().min(1).default("./data/agent"),
     /** Address the local stream server (MJPEG preview) binds to. */
@@ -23,18 +21,15 @@ export const AgentEnvSchema = z
     EDGELENS_AGENT_CONFIG: z.string().min(1).optional(),
     /** `run`: the source of projects whose config names none, e.g. /dev/video0. */
     EDGELENS_AGENT_DEFAULT_SOURCE: z.string().min(1).optional(),
-  })
-  .strict();
+});
 export type AgentEnv = z.infer<typeof AgentEnvSchema>;
 
-const PREFIX = "EDGELENS_AGENT_";
+/** Keys with the `EDGELENS_AGENT_` prefix are the agent's: an unknown one is refused. */
+const readAgentEnv = createEnv({ part: "agent", shared: [], own: AgentEnvSchema.shape, ownPattern: /^EDGELENS_AGENT_/ });
 
 /** Validates the agent's keys of `source`; throws INVALID_CONFIG naming each bad field. */
 export function parseAgentEnv(source: Record<string, string | undefined>): AgentEnv {
-  const own = Object.fromEntries(Object.entries(source).filter(([key, value]) => key.startsWith(PREFIX) && value !== undefined && value !== ""));
-  const parsed = AgentEnvSchema.safeParse(own);
-  if (!parsed.success) throw new EdgelensError("INVALID_CONFIG", `invalid agent environment: ${formatZodError(parsed.error)}`);
-  return parsed.data;
+  return readAgentEnv(source);
 }
 
 let cached: AgentEnv | undefined;

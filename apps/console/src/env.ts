@@ -2,46 +2,33 @@
  * The console's configuration: the only reader of process.env in this app (docs/design.md
  * "Configuration"). Validated once; a bad value throws INVALID_CONFIG naming the variable.
  */
-import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
-import { EdgelensError } from "@edgelens/shared/errors";
+import { resolveDataDir } from "@edgelens/db/data-dir";
+import { createEnv } from "@edgelens/shared/env";
 
-const port = z.coerce.number().int().min(0).max(65535);
-const optionalText = z.string().min(1).optional();
+/**
+ * Any EDGELENS_* name that is neither a shared key, the console's own, nor one of these keys of
+ * the other parts (which a shared environment such as the launcher's or CI's carries) is refused:
+ * a typo must not silently fall back to a default.
+ */
+const CONSOLE_KEYS = /^EDGELENS_(?!(DEMO|BROKER_.*|AGENT_.*|REDIS.*|PG.*|POSTGRES.*|DATABASE_URL|BENCH.*|TEST.*|LOG.*|CONFIG)$)/;
 
-const ConsoleEnvSchema = z
-  .object({
-    EDGELENS_DATA_DIR: optionalText,
-    EDGELENS_HOST: z.string().min(1).default("127.0.0.1"),
-    EDGELENS_CONSOLE_PORT: port.default(3000),
-    EDGELENS_CONSOLE_URL: z.url().optional(),
-    EDGELENS_MQTT_PORT: port.default(1883),
-    EDGELENS_BROKER_URL: z
-      .string()
-      .regex(/^(mqtts?|wss?|tcp|ssl):\/\/[^/]+/, "must be mqtt://host:port, mqtts://, ws:// or wss://")
-      .optional(),
-    EDGELENS_WS_PORT: port.default(8083),
+const readConsoleEnv = createEnv({
+  part: "console",
+  shared: ["EDGELENS_DATA_DIR", "EDGELENS_HOST", "EDGELENS_CONSOLE_PORT", "EDGELENS_CONSOLE_URL", "EDGELENS_MQTT_PORT", "EDGELENS_BROKER_URL", "EDGELENS_WS_PORT", "EDGELENS_SECRET", "EDGELENS_ADMIN_EMAIL", "EDGELENS_ADMIN_PASSWORD"],
+  own: {
     EDGELENS_WS_URL: z
       .string()
       .regex(/^wss?:\/\//, "must start with ws:// or wss://")
       .optional(),
-    EDGELENS_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
-    EDGELENS_ADMIN_EMAIL: z.email().default("admin@edgelens.local"),
-    EDGELENS_ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
     EDGELENS_MAX_UPLOAD_MB: z.coerce.number().int().positive().max(65_536).default(1024),
     EDGELENS_MQTT_TOKEN_TTL: z.coerce.number().int().min(30).max(7 * 24 * 3600).default(3600),
     EDGELENS_COOKIE_SECURE: z.enum(["0", "1", "auto"]).default("auto"),
     /** Next's build folder (default .next); tests give each server its own. */
     EDGELENS_NEXT_DIST_DIR: z.string().regex(/^[A-Za-z0-9._/-]+$/, "must be a relative folder name").optional(),
-  })
-  .strict();
-
-/**
- * Variables of the other parts that a shared environment (the stack launcher, CI) may carry.
- * Any other EDGELENS_* name is refused: a typo must not silently fall back to a default.
- */
-const FOREIGN_KEYS = /^EDGELENS_(MQTT_TLS_PORT|TLS_CERT|TLS_KEY|DEMO|MEDIA_DIR|BROKER_(?!URL$).*|AGENT_.*|REDIS.*|PG.*|POSTGRES.*|DATABASE_URL|BENCH.*|TEST.*|LOG.*|CONFIG)$/;
+  },
+  ownPattern: CONSOLE_KEYS,
+});
 
 export interface ConsoleConfig {
   dataDir: string;
@@ -61,39 +48,16 @@ export interface ConsoleConfig {
   nextDistDir: string | undefined;
 }
 
-/** `./data` of the workspace (where `pnpm -s broker` keeps its data too), whatever the cwd. */
-function defaultDataDir(cwd: string): string {
-  let dir = cwd;
-  for (;;) {
-    if (existsSync(join(dir, "pnpm-workspace.yaml"))) return join(dir, "data");
-    const parent = dirname(dir);
-    if (parent === dir) return join(cwd, "data");
-    dir = parent;
-  }
-}
-
 function reachableHost(host: string): string {
   return host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
 }
 
 export function loadConsoleConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): ConsoleConfig {
-  const own: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) {
-    if (!key.startsWith("EDGELENS_") || value === undefined || value === "" || FOREIGN_KEYS.test(key)) continue;
-    own[key] = value;
-  }
-  const parsed = ConsoleEnvSchema.safeParse(own);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.code === "unrecognized_keys" ? issue.keys.join(", ") : String(issue?.path[0] ?? "(env)");
-    const why = issue?.code === "unrecognized_keys" ? "unknown variable (typo?)" : (issue?.message ?? "invalid");
-    throw new EdgelensError("INVALID_CONFIG", `bad configuration: ${field}: ${why}`, { field });
-  }
-  const e = parsed.data;
+  const e = readConsoleEnv(env);
   const host = reachableHost(e.EDGELENS_HOST);
   const consoleUrl = (e.EDGELENS_CONSOLE_URL ?? `http://${host}:${e.EDGELENS_CONSOLE_PORT}`).replace(/\/+$/, "");
   return {
-    dataDir: e.EDGELENS_DATA_DIR ? resolve(cwd, e.EDGELENS_DATA_DIR) : defaultDataDir(cwd),
+    dataDir: resolveDataDir(e.EDGELENS_DATA_DIR, cwd),
     host: e.EDGELENS_HOST,
     port: e.EDGELENS_CONSOLE_PORT,
     consoleUrl,

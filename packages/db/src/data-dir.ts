@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 
 /** Where each part keeps its files under EDGELENS_DATA_DIR (docs/design.md "Configuration"). */
 export interface DataPaths {
@@ -10,6 +10,23 @@ export interface DataPaths {
   brokerDir: string;
   secretFile: string;
   uploadsDir: string;
+}
+
+/** The folder of pnpm-workspace.yaml at or above `from`; null outside a checkout (a moved bundle). */
+export function findWorkspaceRoot(from: string): string | null {
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "pnpm-workspace.yaml"))) return dir;
+    if (dirname(dir) === dir) return null;
+  }
+}
+
+/**
+ * EDGELENS_DATA_DIR as every part reads it: a relative path resolves against the workspace root,
+ * whichever app folder the process runs in, so broker, console and launcher share one `./data`.
+ * Outside a checkout it resolves against `cwd`.
+ */
+export function resolveDataDir(value: string, cwd = process.cwd()): string {
+  return isAbsolute(value) ? value : resolve(findWorkspaceRoot(cwd) ?? cwd, value);
 }
 
 export function dataPaths(root: string): DataPaths {

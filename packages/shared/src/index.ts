@@ -2,3 +2,4 @@ export * from "./schemas/index";
 export * from "./topics";
 export * from "./errors";
 export * from "./token";
+export * from "./env";

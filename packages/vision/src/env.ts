@@ -1,28 +1,16 @@
-import { z } from "zod";
-import { EdgelensError } from "@edgelens/shared/errors";
-import { formatZodError } from "@edgelens/shared";
+import { createEnv } from "@edgelens/shared/env";
 
 /**
  * @edgelens/vision's environment: the only file of the package that reads `process.env`.
- * Only keys with the `EDGELENS_MEDIA_` prefix belong to it; the schema is strict over those, so a
- * misspelt key fails loudly instead of being ignored.
+ * Keys with the `EDGELENS_MEDIA_` prefix belong to it (EDGELENS_MEDIA_DIR is a shared key); an
+ * unknown one is refused, so a misspelt key fails loudly instead of being ignored.
  */
-export const VisionEnvSchema = z
-  .object({
-    /** Folder holding the test media (dog.jpg, person.jpg, messi5.jpg, imageTextN.png, vtest.avi). */
-    EDGELENS_MEDIA_DIR: z.string().min(1).optional(),
-  })
-  .strict();
-export type VisionEnv = z.infer<typeof VisionEnvSchema>;
-
-const PREFIX = "EDGELENS_MEDIA_";
+const readVisionEnv = createEnv({ part: "vision", shared: ["EDGELENS_MEDIA_DIR"], own: {}, ownPattern: /^EDGELENS_MEDIA_/ });
+export type VisionEnv = ReturnType<typeof readVisionEnv>;
 
 /** Validates the package's keys of `source`; throws INVALID_CONFIG naming each bad field. */
 export function parseVisionEnv(source: Record<string, string | undefined>): VisionEnv {
-  const own = Object.fromEntries(Object.entries(source).filter(([key, value]) => key.startsWith(PREFIX) && value !== undefined && value !== ""));
-  const parsed = VisionEnvSchema.safeParse(own);
-  if (!parsed.success) throw new EdgelensError("INVALID_CONFIG", `invalid vision environment: ${formatZodError(parsed.error)}`);
-  return parsed.data;
+  return readVisionEnv(source);
 }
 
 let cached: VisionEnv | undefined;
