@@ -93,40 +93,17 @@ describe("edgelens-agent infer (the simulator)", () => {
     expect(run.results.at(-1)?.extra).toMatchObject({ crossed: expect.any(Number), inside: expect.any(Number) });
   });
 
-  it("face-detection finds the faces in messi5.jpg and person.jpg", async () => {
-    const run = await agent(["infer", "--template", "face-detection", "--input", photos("faces", ["messi5.jpg", "person.jpg"])]);
+  // Where the face, the keypoints and the text lines land on each photo is the templates test's
+  // (packages/vision/test/templates.test.ts, same functions and models in-process); here only what
+  // the CLI adds: a photo the templates test does not use, and --out naming a file, not a folder.
+  it("face-detection finds the faces in messi5.jpg and writes the annotated photo to --out as a file", async () => {
+    const out = join(dir, "faces.jpg");
+    const run = await agent(["infer", "--template", "face-detection", "--input", mediaPath("messi5.jpg"), "--out", out]);
     expect(run.code, run.stderr).toBe(0);
-    for (const r of run.results) {
-      expect(r.counts?.face).toBeGreaterThanOrEqual(1);
-      expect(r.detections?.[0]?.label).toBe("face");
-    }
-    const [x, y] = centre(run.results[1]?.detections?.[0]?.box ?? []);
-    expect(x).toBeGreaterThan(187); // on the woman's head
-    expect(x).toBeLessThan(276);
-    expect(y).toBeLessThan(180);
-  });
-
-  it("pose puts the keypoints on the woman in person.jpg and writes the annotated photo", async () => {
-    const out = join(dir, "pose.jpg");
-    const run = await agent(["infer", "--template", "pose", "--input", mediaPath("person.jpg"), "--out", out]);
-    expect(run.code, run.stderr).toBe(0);
-    const keypoints = run.results[0]?.poses?.[0]?.keypoints ?? [];
-    expect(keypoints).toHaveLength(17);
-    const confident = keypoints.filter((k) => k.score > 0.3);
-    expect(confident.length).toBeGreaterThanOrEqual(8);
-    for (const k of confident) {
-      expect(k.x).toBeGreaterThan(150);
-      expect(k.x).toBeLessThan(300);
-    }
+    expect(run.results).toHaveLength(1);
+    expect(run.results[0]?.counts?.face).toBeGreaterThanOrEqual(1);
+    expect(run.results[0]?.detections?.[0]?.label).toBe("face");
     expect([...readFileSync(out).subarray(0, 2)]).toEqual([0xff, 0xd8]);
-  });
-
-  it("text-detection finds the text lines of imageTextN.png", async () => {
-    const run = await agent(["infer", "--template", "text-detection", "--input", mediaPath("imageTextN.png")]);
-    expect(run.code, run.stderr).toBe(0);
-    const texts = run.results[0]?.texts ?? [];
-    expect(texts.length).toBeGreaterThanOrEqual(8);
-    expect(run.results[0]?.counts?.text).toBe(texts.length);
   });
 
   it("runs the user's own function with a sample model and a config, and exits 1 when it fails on a frame", async () => {

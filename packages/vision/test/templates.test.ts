@@ -123,6 +123,7 @@ describe("templates on real photos and models", () => {
   it("text-detection finds the lines of the scanned page", async () => {
     const out = await run("text-detection", "imageTextN.png");
     expect(out.texts?.length).toBeGreaterThanOrEqual(8);
+    expect(out.counts?.text).toBe(out.texts?.length);
     for (const t of out.texts ?? []) expect(t.polygon).toHaveLength(4);
     const widest = Math.max(...(out.texts ?? []).map((t) => t.box[2] - t.box[0]));
     expect(widest).toBeGreaterThan(300); // whole lines of the 556 px wide page, not single letters
