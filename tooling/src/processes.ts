@@ -19,7 +19,7 @@ export interface ExitStatus {
 export interface ManagedProcess {
   name: string;
   child: ChildProcess;
-  /** The exit code (null when a signal ended it). */
+  /** The exit code (null when a signal ended it); like exitStatus, settles once its output is read. */
   exited: Promise<number | null>;
   exitStatus: Promise<ExitStatus>;
   /** Everything it printed so far (stdout and stderr, interleaved by arrival). */
@@ -82,9 +82,7 @@ export function startProcess(name: string, command: string, args: string[], opti
     if (options.echo !== false) process.stdout.write(`${prefix}${line}\n`);
   };
   const lineListeners = new Set<(line: string) => void>();
-  const stdoutLines = createInterface({ input: child.stdout! });
-  const stdoutClosed = new Promise<void>((resolve) => stdoutLines.once("close", resolve));
-  stdoutLines.on("line", (line) => {
+  createInterface({ input: child.stdout! }).on("line", (line) => {
     stdoutText = appendBounded(stdoutText, line, keep);
     record(line);
     options.onStdoutLine?.(line);
@@ -95,17 +93,18 @@ export function startProcess(name: string, command: string, args: string[], opti
     record(line);
   });
   // A command that cannot start (ENOENT) emits "error" and no "exit": count it as exited.
-  const exitStatus = new Promise<ExitStatus>((resolve) => {
+  const exitEvent = new Promise<ExitStatus>((resolve) => {
     child.once("exit", (code, signal) => resolve({ code, signal }));
     child.once("error", (err) => {
       record(`${name}: ${err.message}`);
       if (child.pid === undefined) resolve({ code: null, signal: null });
     });
   });
+  // Exited and read to the end ("close": its pipes are drained), so output() is complete; a
+  // grandchild that holds a pipe open delays that by at most a second.
+  const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
+  const exitStatus = exitEvent.then((status) => Promise.race([closed, new Promise<void>((r) => setTimeout(r, 1000).unref())]).then(() => status));
   const tail = () => out.slice(-TAIL_CHARS);
-  // "exit" may come before the last lines are read: no line can come once stdout has closed, or
-  // (a grandchild holding the pipe open) a moment after the exit.
-  const noMoreLines = Promise.race([stdoutClosed, exitStatus.then(() => new Promise<void>((r) => setTimeout(r, 1000).unref()))]).then(() => exitStatus);
   const p: ManagedProcess = {
     name,
     child,
@@ -130,7 +129,7 @@ export function startProcess(name: string, command: string, args: string[], opti
         };
         const timer = setTimeout(() => done(new Error(`${name}: ${what} not seen after ${timeoutMs} ms; its output:\n${tail()}`)), timeoutMs);
         lineListeners.add(listener);
-        void noMoreLines.then((s) => done(new Error(`${name} exited (${s.code ?? s.signal}) before ${what}; its output:\n${tail()}`)));
+        void exitStatus.then((s) => done(new Error(`${name} exited (${s.code ?? s.signal}) before ${what}; its output:\n${tail()}`)));
       });
     },
     async stop(graceMs = 5000) {
