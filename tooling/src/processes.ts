@@ -158,7 +158,12 @@ const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).h
  * wrapper too and cut the part's clean stop short.
  */
 export function startNodeEntry(name: string, entry: string, args: string[], options: NodeEntryOptions = {}): ManagedProcess {
-  return startProcess(name, process.execPath, [...(options.nodeArgs ?? []), "--import", tsxLoader, entry, ...args], options);
+  return startProcess(name, process.execPath, nodeEntryArgs(entry, args, options.nodeArgs), options);
+}
+
+/** The argv after `node` for a TypeScript entry, for callers that spawn it themselves (a CLI run to completion). */
+export function nodeEntryArgs(entry: string, args: string[], nodeArgs: string[] = []): string[] {
+  return [...nodeArgs, "--import", tsxLoader, entry, ...args];
 }
 
 /** Runs a command to completion, echoing its output; rejects with its exit code. */
