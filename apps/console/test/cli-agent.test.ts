@@ -15,7 +15,7 @@ const video = join(repoRoot, "../shared/media/vtest.avi");
 
 /**
  * The whole path with real parts: the CLI deploys, the broker relays the retained desired state,
- * the agent downloads the artifacts from the console (next dev) with its device credentials,
+ * the agent downloads the artifacts from the console (next start) with its device credentials,
  * runs the project on a real video and reports `running`; its results arrive over MQTT.
  */
 describe("edgelens deploy --wait with a real agent", () => {

@@ -1,5 +1,5 @@
 /**
- * End to end through the browser: real broker, real `next dev` console, Debian's Chromium, and
+ * End to end through the browser: real broker, the real console (`next start` of the run's build), Debian's Chromium, and
  * the real agent on the sample video (one node process on apps/agent/src/cli.ts). A broken broker or
  * agent fails the suite: nothing here skips.
  * Screenshots of the main pages land in apps/console/test-results/e2e/.
