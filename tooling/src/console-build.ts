@@ -82,7 +82,11 @@ async function runBuild(dist: string, log: (line: string) => void): Promise<void
   log(`console: built in ${Math.round((Date.now() - started) / 1000)} s`);
   // Builds of older sources only take disk space now.
   for (const name of readdirSync(join(consoleRoot, ".next"))) {
-    if (name.startsWith("build-") && `.next/${name}` !== dist && !name.endsWith(".lock")) rmSync(join(consoleRoot, ".next", name), { recursive: true, force: true });
+    if (!name.startsWith("build-") || `.next/${name}` === dist || `.next/${name}` === `${dist}.lock`) continue;
+    const pidFile = join(consoleRoot, ".next", name, "pid");
+    // A lock stays while its builder lives; one left by a killed builder goes with its half-made build.
+    if (name.endsWith(".lock") && existsSync(pidFile) && isAlive(Number(readFileSync(pidFile, "utf8")))) continue;
+    rmSync(join(consoleRoot, ".next", name), { recursive: true, force: true });
   }
 }
 
