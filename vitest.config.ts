@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
 
 /**
- * The suites that run a whole stack (broker + `next dev` + agent + Chromium) each need both cores
+ * The suites that run a whole stack (broker + console + agent + Chromium) each need both cores
  * for minutes; beside each other or beside the package suites they starve and time out. They run
  * after everything else, one file at a time (`sequence.groupOrder`, vitest >= 3.2).
  */
@@ -26,8 +26,12 @@ const project = (name: string, root: string, extra: Record<string, unknown> = {}
   },
 });
 
-const wholeStack = (name: string, root: string, order: number) =>
-  project(`${name}-e2e`, root, { include: WHOLE_STACK[name], exclude: ["**/node_modules/**"], maxWorkers: 1, sequence: { groupOrder: order } });
+const wholeStack = (name: string, root: string, order: number, extra: Record<string, unknown> = {}) =>
+  project(`${name}-e2e`, root, { include: WHOLE_STACK[name], exclude: ["**/node_modules/**"], maxWorkers: 1, sequence: { groupOrder: order }, ...extra });
+
+// The console suites start `next start` of one production build, made once per run (once per
+// source state: a hash of the sources names the build folder) before the first suite.
+const consoleBuild = { globalSetup: ["test/support/global-build.ts"] };
 
 export default defineConfig({
   test: {
@@ -38,10 +42,10 @@ export default defineConfig({
       project("vision", "packages/vision"),
       project("broker", "apps/broker"),
       project("agent", "apps/agent"),
-      project("console", "apps/console"),
+      project("console", "apps/console", consoleBuild),
       project("tooling", "tooling"),
       wholeStack("tooling", "tooling", 1),
-      wholeStack("console", "apps/console", 2),
+      wholeStack("console", "apps/console", 2, consoleBuild),
     ],
   },
 });

@@ -1,20 +1,35 @@
 /**
- * Child processes for the stack launcher and the repo-level tests: each child in its own process
+ * The one process harness of the repo (launcher, tests, benches): each child in its own process
  * group (a stop reaches grandchildren: next's workers, ffmpeg), output kept and optionally echoed
- * with a name prefix, readiness by stdout line or HTTP, and a stop that cannot leave one behind.
+ * with a name prefix, readiness by stdout line (or HTTP/port, see ./ports), and a stop that cannot
+ * leave one behind: SIGTERM, SIGKILL after a bound, and a last SIGKILL when this process exits.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
+import { createRequire } from "node:module";
 import { createInterface } from "node:readline";
+import { pathToFileURL } from "node:url";
+
+export { freePort, isListening, waitForHttp, waitForPort } from "./ports";
+
+export interface ExitStatus {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
 
 export interface ManagedProcess {
   name: string;
   child: ChildProcess;
+  /** The exit code (null when a signal ended it); like exitStatus, settles once its output is read. */
   exited: Promise<number | null>;
+  exitStatus: Promise<ExitStatus>;
   /** Everything it printed so far (stdout and stderr, interleaved by arrival). */
   output(): string;
-  /** Resolves with the first stdout line `predicate` accepts; rejects if it exits or times out first. */
-  waitForLine(predicate: (line: string) => boolean, timeoutMs: number): Promise<string>;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the next stdout line `predicate` accepts; rejects with the output tail if it exits or times out first. */
+  waitForLine(predicate: (line: string) => boolean, timeoutMs: number, what?: string): Promise<string>;
+  /** SIGTERM to its group, SIGKILL after `graceMs`; resolves once it has exited. */
+  stop(graceMs?: number): Promise<ExitStatus>;
 }
 
 export interface StartOptions {
@@ -29,6 +44,30 @@ export interface StartOptions {
 }
 
 const colors = ["\x1b[36m", "\x1b[35m", "\x1b[33m", "\x1b[32m"];
+const TAIL_CHARS = 4000;
+
+// Children run detached (own groups), so nothing else would stop them if this process ended
+// without stopping them (a failed hook, a killed test worker that still runs its exit handlers).
+const live = new Set<ManagedProcess>();
+let exitHookInstalled = false;
+function track(p: ManagedProcess): void {
+  live.add(p);
+  void p.exitStatus.then(() => live.delete(p));
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once("exit", () => live.forEach((q) => signalProcess(q, "SIGKILL")));
+}
+
+/** The environment of a test child: only what it needs, never the developer's EDGELENS_* variables. */
+export function childEnv(vars: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  // Next declares NODE_ENV required on ProcessEnv; children choose their own.
+  return { PATH: process.env.PATH, HOME: process.env.HOME, ...vars } as unknown as NodeJS.ProcessEnv;
+}
+
+function appendBounded(text: string, line: string, keep: number): string {
+  const next = `${text}${line}\n`;
+  return next.length > keep ? next.slice(next.length - keep) : next;
+}
 
 export function startProcess(name: string, command: string, args: string[], options: StartOptions = {}): ManagedProcess {
   const color = colors[name.length % colors.length] ?? "";
@@ -36,51 +75,102 @@ export function startProcess(name: string, command: string, args: string[], opti
   const keep = options.keepChars ?? 200_000;
   const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   let out = "";
+  let stdoutText = "";
+  let stderrText = "";
   const record = (line: string) => {
-    out += `${line}\n`;
-    if (out.length > keep) out = out.slice(out.length - keep);
+    out = appendBounded(out, line, keep);
     if (options.echo !== false) process.stdout.write(`${prefix}${line}\n`);
   };
   const lineListeners = new Set<(line: string) => void>();
   createInterface({ input: child.stdout! }).on("line", (line) => {
+    stdoutText = appendBounded(stdoutText, line, keep);
     record(line);
     options.onStdoutLine?.(line);
     for (const l of lineListeners) l(line);
   });
-  createInterface({ input: child.stderr! }).on("line", record);
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return {
+  createInterface({ input: child.stderr! }).on("line", (line) => {
+    stderrText = appendBounded(stderrText, line, keep);
+    record(line);
+  });
+  // A command that cannot start (ENOENT) emits "error" and no "exit": count it as exited.
+  const exitEvent = new Promise<ExitStatus>((resolve) => {
+    child.once("exit", (code, signal) => resolve({ code, signal }));
+    child.once("error", (err) => {
+      record(`${name}: ${err.message}`);
+      if (child.pid === undefined) resolve({ code: null, signal: null });
+    });
+  });
+  // Exited and read to the end ("close": its pipes are drained), so output() is complete; a
+  // grandchild that holds a pipe open delays that by at most a second.
+  const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
+  const exitStatus = exitEvent.then((status) => Promise.race([closed, new Promise<void>((r) => setTimeout(r, 1000).unref())]).then(() => status));
+  const tail = () => out.slice(-TAIL_CHARS);
+  const p: ManagedProcess = {
     name,
     child,
-    exited,
+    exitStatus,
+    exited: exitStatus.then((s) => s.code),
     output: () => out,
-    waitForLine(predicate, timeoutMs) {
+    stdout: () => stdoutText,
+    stderr: () => stderrText,
+    waitForLine(predicate, timeoutMs, what = "the line") {
       return new Promise((resolve, reject) => {
+        let settled = false;
         const done = (err: Error | null, line?: string) => {
+          if (settled) return;
+          settled = true;
           clearTimeout(timer);
           lineListeners.delete(listener);
-          child.off("exit", onExit);
           if (err) reject(err);
           else resolve(line!);
         };
         const listener = (line: string) => {
           if (predicate(line)) done(null, line);
         };
-        const onExit = (code: number | null) => done(new Error(`${name} exited (${code}) before the line came:\n${out.slice(-4000)}`));
-        const timer = setTimeout(() => done(new Error(`${name}: line not seen after ${timeoutMs} ms:\n${out.slice(-4000)}`)), timeoutMs);
+        const timer = setTimeout(() => done(new Error(`${name}: ${what} not seen after ${timeoutMs} ms; its output:\n${tail()}`)), timeoutMs);
         lineListeners.add(listener);
-        if (child.exitCode !== null || child.signalCode !== null) onExit(child.exitCode);
-        else child.once("exit", onExit);
+        void exitStatus.then((s) => done(new Error(`${name} exited (${s.code ?? s.signal}) before ${what}; its output:\n${tail()}`)));
       });
     },
+    async stop(graceMs = 5000) {
+      signalProcess(p, "SIGTERM");
+      const timer = setTimeout(() => signalProcess(p, "SIGKILL"), graceMs);
+      const status = await exitStatus;
+      clearTimeout(timer);
+      return status;
+    },
   };
+  track(p);
+  return p;
+}
+
+export interface NodeEntryOptions extends StartOptions {
+  /** Node flags before the entry, e.g. `--cpu-prof`. */
+  nodeArgs?: string[];
+}
+
+// Resolved from here, so an entry can run from any cwd (the agent beside its device file).
+const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+
+/**
+ * A TypeScript entry point in ONE node process (`node --import tsx entry`), not through the tsx
+ * CLI: that wrapper is a second process, so a SIGTERM or SIGKILL meant for the part reached the
+ * wrapper too and cut the part's clean stop short.
+ */
+export function startNodeEntry(name: string, entry: string, args: string[], options: NodeEntryOptions = {}): ManagedProcess {
+  return startProcess(name, process.execPath, nodeEntryArgs(entry, args, options.nodeArgs), options);
+}
+
+/** The argv after `node` for a TypeScript entry, for callers that spawn it themselves (a CLI run to completion). */
+export function nodeEntryArgs(entry: string, args: string[], nodeArgs: string[] = []): string[] {
+  return [...nodeArgs, "--import", tsxLoader, entry, ...args];
 }
 
 /** Runs a command to completion, echoing its output; rejects with its exit code. */
 export async function runStep(name: string, command: string, args: string[], options: StartOptions = {}): Promise<void> {
   const p = startProcess(name, command, args, options);
   const code = await p.exited;
-  if (code !== 0) throw new Error(`${name} failed (exit ${code}): ${command} ${args.join(" ")}${options.echo === false ? `\n${p.output().slice(-4000)}` : ""}`);
+  if (code !== 0) throw new Error(`${name} failed (exit ${code}): ${command} ${args.join(" ")}${options.echo === false ? `\n${p.output().slice(-TAIL_CHARS)}` : ""}`);
 }
 
 /** Sends `sig` to the process's whole group (it was started detached), if it still runs. */
@@ -99,45 +189,5 @@ export function signalProcess(p: Pick<ManagedProcess, "child">, sig: NodeJS.Sign
  * left running. Those still alive after `graceMs` get SIGKILL.
  */
 export async function stopProcesses(processes: ManagedProcess[], graceMs = 8000): Promise<void> {
-  for (const p of processes) signalProcess(p, "SIGTERM");
-  const timer = setTimeout(() => processes.forEach((p) => signalProcess(p, "SIGKILL")), graceMs);
-  await Promise.all(processes.map((p) => p.exited));
-  clearTimeout(timer);
-}
-
-export async function waitForHttp(url: string, timeoutMs: number, isAlive: () => boolean): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!isAlive()) throw new Error(`process serving ${url} exited before it was ready`);
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
-      if (res.status < 500) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`${url} did not answer within ${Math.round(timeoutMs / 1000)} s`);
-}
-
-/** A loopback port that was free a moment ago (next needs a number up front). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Whether something accepts TCP connections on a loopback port right now. */
-export function isListening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once("error", () => resolve(true));
-    server.listen(port, "127.0.0.1", () => server.close(() => resolve(false)));
-  });
+  await Promise.all(processes.map((p) => p.stop(graceMs)));
 }

@@ -2,16 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDaemonConfig } from "../src/daemon/daemon-config";
-import { REPO_ROOT, spawnTs } from "./support/child-process";
+import { startNodeEntry } from "@edgelens/tooling/processes";
+import { REPO_ROOT } from "./support/repo-root";
 import { makeTempDir } from "./support/temp-dir";
 
 const CLI = join(REPO_ROOT, "apps/agent/src/cli.ts");
 
 async function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | string; out: string }> {
-  const proc = spawnTs(CLI, ["run", ...args], env);
-  const code = await proc.exited;
-  await new Promise((r) => setImmediate(r));
-  return { code, out: proc.lines.join("\n") };
+  const proc = startNodeEntry("agent", CLI, ["run", ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, echo: false });
+  const status = await proc.exitStatus;
+  return { code: status.code ?? status.signal ?? -1, out: proc.output() };
 }
 
 describe("run: configuration", () => {

@@ -4,26 +4,30 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import mqtt from "mqtt";
 import { dataPaths, openDatabase } from "@edgelens/db";
-import { spawnTsx, type Child } from "./support/child";
+import { childEnv, startNodeEntry, type ManagedProcess } from "@edgelens/tooling/processes";
+
+const brokerRoot = join(import.meta.dirname, "..");
+/** The broker as its unit runs it: one node process (no tsx wrapper), only the given environment. */
+const startMain = (env: Record<string, string>) => startNodeEntry("broker", "src/main.ts", [], { cwd: brokerRoot, env: childEnv(env), echo: false });
 
 describe("main.ts as a process", () => {
   const dirs: string[] = [];
-  const children: Child[] = [];
+  const children: ManagedProcess[] = [];
   const tempDir = () => {
     const d = mkdtempSync(join(tmpdir(), "edgelens-main-"));
     dirs.push(d);
     return d;
   };
-  afterAll(() => {
-    for (const c of children) if (c.proc.exitCode === null) c.proc.kill("SIGKILL");
+  afterAll(async () => {
+    await Promise.all(children.map((c) => c.stop(1000)));
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
   it("migrates, prints one listening line with the ephemeral ports, and exits 0 on SIGTERM", async () => {
     const dir = tempDir();
-    const child = spawnTsx("src/main.ts", { EDGELENS_DATA_DIR: dir, EDGELENS_MQTT_PORT: "0", EDGELENS_WS_PORT: "0", EDGELENS_BROKER_HTTP_PORT: "0" });
+    const child = startMain({ EDGELENS_DATA_DIR: dir, EDGELENS_MQTT_PORT: "0", EDGELENS_WS_PORT: "0", EDGELENS_BROKER_HTTP_PORT: "0" });
     children.push(child);
-    const line = JSON.parse(await child.firstLine()) as { event: string; mqtt: number; ws: number; http: number; tls: number | null };
+    const line = JSON.parse(await child.waitForLine(() => true, 60_000, "the first line")) as { event: string; mqtt: number; ws: number; http: number; tls: number | null };
     expect(line).toMatchObject({ event: "listening", tls: null });
     for (const port of [line.mqtt, line.ws, line.http]) expect(port).toBeGreaterThan(0);
     expect((await fetch(`http://127.0.0.1:${line.http}/healthz`)).status).toBe(200);
@@ -34,8 +38,7 @@ describe("main.ts as a process", () => {
     expect(db.sqlite.prepare("SELECT name FROM sqlite_master WHERE name = 'devices'").get()).toBeTruthy();
     db.close();
 
-    child.proc.kill("SIGTERM");
-    expect(await child.exited()).toEqual({ code: 0, signal: null });
+    expect(await child.stop(10_000)).toEqual({ code: 0, signal: null });
     expect(child.stdout().trim().split("\n")).toHaveLength(1);
     expect(child.stderr()).toMatch(/"broker stopped"/);
   });
@@ -45,9 +48,9 @@ describe("main.ts as a process", () => {
     [{ EDGELENS_MQTT_PORT: "not-a-port" }, /EDGELENS_MQTT_PORT/],
     [{ EDGELENS_BROKER_MAX_PAYLOD_BYTES: "10" }, /EDGELENS_BROKER_MAX_PAYLOD_BYTES/],
   ])("a bad config %o exits non-zero naming the field", async (env, field) => {
-    const child = spawnTsx("src/main.ts", { EDGELENS_DATA_DIR: tempDir(), ...env });
+    const child = startMain({ EDGELENS_DATA_DIR: tempDir(), ...env });
     children.push(child);
-    const { code } = await child.exited();
+    const { code } = await child.exitStatus;
     expect(code).toBe(2);
     expect(child.stderr()).toMatch(field);
     expect(child.stdout()).toBe("");

@@ -14,7 +14,6 @@ import { artifactPath, artifacts, dataPaths, devices, events, hashSecret, migrat
 import { filters, topics } from "@edgelens/shared/topics";
 import { parseBrokerConfig } from "../src/config";
 import { startBroker, type RunningBroker } from "../src/server";
-import { BROKER_ROOT } from "./support/child";
 import { SECRET } from "./support/fixture";
 import { inferPayload, metricValue, waitFor } from "./support/messages";
 
@@ -22,7 +21,7 @@ const EXPIRY_MS = 1500;
 
 /** The real photos: `../shared/media` beside the checkout, else the cache @edgelens/vision fills. */
 function media(name: string): Buffer {
-  const repo = join(BROKER_ROOT, "..", "..");
+  const repo = join(import.meta.dirname, "..", "..", "..");
   const found = [join(repo, "..", "shared", "media", name), join(repo, ".cache", "media", name)].find((p) => existsSync(p));
   if (!found) throw new Error(`${name} not found beside the checkout (../shared/media) or in .cache/media (run the vision tests once to fill it)`);
   return readFileSync(found);

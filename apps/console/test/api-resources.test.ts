@@ -21,7 +21,7 @@ function shaped<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
   return schema.parse(body);
 }
 
-describe("REST API /api/v1 over HTTP (real next dev + real broker)", () => {
+describe("REST API /api/v1 over HTTP (real console + real broker)", () => {
   let broker: BrokerProcess;
   let f: ConsoleFixture;
   let dataDir: string;

@@ -73,6 +73,5 @@ describe("console auth: sessions, API tokens, roles, MQTT tokens", () => {
     const res = await fetch(`${f.server.url}/devices?x=1`, { redirect: "manual" });
     expect([302, 303, 307, 308]).toContain(res.status);
     expect(res.headers.get("location")).toMatch(/\/login\?next=%2Fdevices%3Fx%3D1$/);
-    // The first hit compiles the console layout and its client components under next dev.
   }, 180_000);
 });

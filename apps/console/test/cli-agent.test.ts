@@ -6,8 +6,8 @@ import { DeviceFileSchema, InferenceResultSchema } from "@edgelens/shared";
 import { startBroker, type BrokerProcess } from "./support/broker";
 import { runCli } from "./support/cli";
 import { startConsoleServer, type ConsoleServer } from "./support/console-server";
-import { repoRoot, tsxBin } from "./support/paths";
-import { startChild, type Child } from "./support/processes";
+import { childEnv, startNodeEntry, type ManagedProcess } from "@edgelens/tooling/processes";
+import { repoRoot } from "./support/paths";
 import { TEST_SECRET } from "./support/temp-context";
 import { topics } from "@edgelens/shared/topics";
 
@@ -15,14 +15,14 @@ const video = join(repoRoot, "../shared/media/vtest.avi");
 
 /**
  * The whole path with real parts: the CLI deploys, the broker relays the retained desired state,
- * the agent downloads the artifacts from the console (next dev) with its device credentials,
+ * the agent downloads the artifacts from the console (next start) with its device credentials,
  * runs the project on a real video and reports `running`; its results arrive over MQTT.
  */
 describe("edgelens deploy --wait with a real agent", () => {
   let dir: string;
   let broker: BrokerProcess;
   let server: ConsoleServer;
-  let agent: Child | undefined;
+  let agent: ManagedProcess | undefined;
   let env: Record<string, string>;
 
   beforeAll(async () => {
@@ -47,11 +47,12 @@ describe("edgelens deploy --wait with a real agent", () => {
     const created = await runCli(["project", "create", "--template", "face-detection", "--name", "faces", "--source", video, "--config", '{"fps":2}'], env);
     expect(created.code, created.stderr).toBe(0);
 
-    agent = startChild(tsxBin, [join(repoRoot, "apps/agent/src/cli.ts"), "run", "--device-file", deviceFile, "--data-dir", join(dir, "agent"), "--no-stream", "--telemetry-interval", "2"], {
+    agent = startNodeEntry("agent", join(repoRoot, "apps/agent/src/cli.ts"), ["run", "--device-file", deviceFile, "--data-dir", join(dir, "agent"), "--no-stream", "--telemetry-interval", "2"], {
       cwd: repoRoot,
-      env: {},
+      env: childEnv({}),
+      echo: false,
     });
-    await agent.waitForLine((l) => l.includes('"event":"started"'), 60_000);
+    await agent.waitForLine((l) => l.includes('"event":"started"'), 60_000, "the started line");
 
     const deployed = await runCli(["deploy", "faces", "--device", "cam-agent", "--wait", "--timeout", "150"], env, 180_000);
     expect(deployed.code, `${deployed.stderr}\nagent:\n${agent.output().slice(-4000)}`).toBe(0);

@@ -1,7 +1,7 @@
 /**
  * The first admin (UI-NEEDS 1): created at start only when EDGELENS_ADMIN_PASSWORD is set; else
  * `/login` offers a "Create the admin" form, guarded by "no user exists yet" in one transaction.
- * Service checks on real SQLite files, then the real `next dev` console in Debian's Chromium.
+ * Service checks on real SQLite files, then the real console (`next start`) in Debian's Chromium.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -1,5 +1,5 @@
 /**
- * GET /api/v1/snapshots/{sha256} over HTTP against the real `next dev` console: the JPEG the broker
+ * GET /api/v1/snapshots/{sha256} over HTTP against the real console (`next start`): the JPEG the broker
  * stored for an event, for any signed-in user or API token. The snapshot is stored the way the
  * broker does (content-addressed artifact of kind `snapshot`), with a real photo.
  */

@@ -2,7 +2,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { DeviceFile } from "@edgelens/shared/schemas";
 import type { DaemonConfigInput } from "../../src/daemon/daemon-config";
-import { REPO_ROOT, spawnTs, type TsChild } from "./child-process";
+import { signalProcess, startNodeEntry, type ExitStatus, type ManagedProcess } from "@edgelens/tooling/processes";
+import { REPO_ROOT } from "./repo-root";
 
 export interface StartedEvent {
   event: "started";
@@ -13,7 +14,7 @@ export interface StartedEvent {
 }
 
 export interface AgentProcess {
-  proc: TsChild;
+  proc: ManagedProcess;
   started: StartedEvent;
   /** SIGTERM: the agent says offline and stops cleanly. */
   stop(): Promise<number | string>;
@@ -21,6 +22,8 @@ export interface AgentProcess {
 }
 
 const CLI = join(REPO_ROOT, "apps/agent/src/cli.ts");
+
+const codeOrSignal = (s: ExitStatus): number | string => s.code ?? s.signal ?? -1;
 
 export function writeDeviceFile(dir: string, device: DeviceFile): string {
   const path = join(dir, "edgelens-device.json");
@@ -50,8 +53,19 @@ export async function startAgent(opts: {
 }): Promise<AgentProcess> {
   const configFile = join(opts.dataDir, "..", `agent-config-${Date.now()}-${Math.random().toString(36).slice(2, 6)}.json`);
   writeFileSync(configFile, JSON.stringify(opts.config ?? FAST_CONFIG));
-  const proc = spawnTs(CLI, ["run", "--device-file", opts.deviceFile, "--data-dir", opts.dataDir, "--config", configFile], opts.env ?? {});
-  const line = await proc.waitForLine((l) => l.startsWith('{"event":"started"'), 60_000, "started line");
+  const proc = startNodeEntry("agent", CLI, ["run", "--device-file", opts.deviceFile, "--data-dir", opts.dataDir, "--config", configFile], { cwd: REPO_ROOT, env: { ...process.env, ...opts.env }, echo: false });
+  const line = await proc.waitForLine((l) => l.startsWith('{"event":"started"'), 60_000, "the started line").catch(async (err: unknown) => {
+    await proc.stop();
+    throw err;
+  });
   const started = JSON.parse(line) as StartedEvent;
-  return { proc, started, stop: () => proc.stop(10_000), kill9: () => proc.kill9() };
+  return {
+    proc,
+    started,
+    stop: async () => codeOrSignal(await proc.stop(10_000)),
+    kill9: async () => {
+      signalProcess(proc, "SIGKILL");
+      return codeOrSignal(await proc.exitStatus);
+    },
+  };
 }

@@ -80,7 +80,7 @@ export async function startAgentStack(deviceId: string, secret = `${deviceId}-se
       await observer.until(() => stack.results(id).length >= count, () => `${count} results of ${id}\n${stack.agentLog()}`, timeoutMs);
       return stack.results(id);
     },
-    agentLog: (lines = 30) => (stack.agent ? stack.agent.proc.lines.slice(-lines).join("\n") : "(no agent)"),
+    agentLog: (lines = 30) => (stack.agent ? stack.agent.proc.output().trimEnd().split("\n").slice(-lines).join("\n") : "(no agent)"),
     async stop() {
       await stack.agent?.stop();
       await observer.close();

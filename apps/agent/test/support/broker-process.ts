@@ -1,5 +1,6 @@
 import { join } from "node:path";
-import { REPO_ROOT, spawnTs, type TsChild } from "./child-process";
+import { startNodeEntry, type ManagedProcess } from "@edgelens/tooling/processes";
+import { REPO_ROOT } from "./repo-root";
 
 export interface BrokerPorts {
   mqtt: number;
@@ -12,7 +13,7 @@ export interface BrokerProcess {
   ports: BrokerPorts;
   /** `mqtt://127.0.0.1:<port>`: the device file's brokerUrl. */
   url: string;
-  proc: TsChild;
+  proc: ManagedProcess;
   /** SIGTERM and wait. */
   stop(): Promise<void>;
   /** Starts it again on the same ports and data dir (after stop). */
@@ -21,16 +22,24 @@ export interface BrokerProcess {
 
 const MAIN = join(REPO_ROOT, "apps/broker/src/main.ts");
 
-async function launch(dataDir: string, ports: BrokerPorts, env: Record<string, string>): Promise<{ proc: TsChild; ports: BrokerPorts }> {
-  const proc = spawnTs(MAIN, [], {
-    EDGELENS_DATA_DIR: dataDir,
-    EDGELENS_MQTT_PORT: String(ports.mqtt),
-    EDGELENS_WS_PORT: String(ports.ws),
-    EDGELENS_BROKER_HTTP_PORT: String(ports.http),
-    EDGELENS_HOST: "127.0.0.1",
-    ...env,
+async function launch(dataDir: string, ports: BrokerPorts, env: Record<string, string>): Promise<{ proc: ManagedProcess; ports: BrokerPorts }> {
+  const proc = startNodeEntry("broker", MAIN, [], {
+    cwd: REPO_ROOT,
+    echo: false,
+    env: {
+      ...process.env,
+      EDGELENS_DATA_DIR: dataDir,
+      EDGELENS_MQTT_PORT: String(ports.mqtt),
+      EDGELENS_WS_PORT: String(ports.ws),
+      EDGELENS_BROKER_HTTP_PORT: String(ports.http),
+      EDGELENS_HOST: "127.0.0.1",
+      ...env,
+    },
   });
-  const line = await proc.waitForLine((l) => l.includes('"listening"'), 60_000, "listening line");
+  const line = await proc.waitForLine((l) => l.includes('"listening"'), 60_000, "the listening line").catch(async (err: unknown) => {
+    await proc.stop();
+    throw err;
+  });
   const ev = JSON.parse(line) as { mqtt: number; ws: number; http: number };
   return { proc, ports: { mqtt: ev.mqtt, ws: ev.ws, http: ev.http } };
 }
@@ -51,7 +60,7 @@ export async function startBroker(dataDir: string, env: Record<string, string> =
       return proc;
     },
     async stop() {
-      await proc.stop();
+      await proc.stop(5000);
     },
     async restart() {
       ({ proc } = await launch(dataDir, ports, env));

@@ -1,8 +1,6 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
-import { freePort } from "@edgelens/tooling/processes";
+import { childEnv, freePort, startNodeEntry, startProcess, waitForPort, type ManagedProcess } from "@edgelens/tooling/processes";
 
 /** A broker under test, in its own process so its CPU time can be read from /proc. */
 export interface BrokerUnderTest {
@@ -21,38 +19,23 @@ export function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
-}
+const stopChild = (p: ManagedProcess) => async () => {
+  await p.stop(10_000);
+};
 
 /**
- * Spawns `node [nodeArgs] --import tsx <script>` in `cwd` and reads the port from its first stdout
+ * Runs `node [nodeArgs] --import tsx <script>` in `cwd` and reads the port from its first stdout
  * line. `nodeArgs`, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles the broker.
  */
 async function startNodeBroker(name: string, cwd: string, script: string, env: Record<string, string>, portOf: (line: Record<string, number>) => number, nodeArgs: string[] = []): Promise<BrokerUnderTest> {
-  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", script], { cwd, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "inherit"] });
-  const line = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`${name} did not start within 60 s`)), 60_000);
-    child.stdout?.on("data", (c: Buffer) => {
-      out += c.toString();
-      const nl = out.indexOf("\n");
-      if (nl >= 0) {
-        clearTimeout(timer);
-        resolve(out.slice(0, nl));
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`${name} exited with ${code}`)));
-  });
-  return { name, pid: child.pid ?? 0, port: portOf(JSON.parse(line) as Record<string, number>), stop: () => stopChild(child) };
+  const p = startNodeEntry(name, script, [], { cwd, env: childEnv(env), nodeArgs, echo: false });
+  try {
+    const line = await p.waitForLine(() => true, 60_000, "its first line");
+    return { name, pid: p.child.pid ?? 0, port: portOf(JSON.parse(line) as Record<string, number>), stop: stopChild(p) };
+  } catch (err) {
+    await p.stop();
+    throw err;
+  }
 }
 
 /** Our broker: `node --import tsx src/main.ts` (not the tsx CLI, which would add a parent process). */
@@ -74,17 +57,12 @@ export async function startMosquitto(binary: string, workDir: string): Promise<B
   const port = await freePort();
   const conf = join(workDir, "mosquitto.conf");
   writeFileSync(conf, [`listener ${port} 127.0.0.1`, "allow_anonymous true", "persistence false", "max_inflight_messages 0", "max_queued_messages 0", "log_type error", "log_dest stderr", ""].join("\n"));
-  const child = spawn(binary, ["-c", conf], { stdio: ["ignore", "ignore", "inherit"] });
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = createServer();
-      s.once("error", () => resolve(true));
-      s.listen(port, "127.0.0.1", () => s.close(() => resolve(false)));
-    });
-    if (ok) break;
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error("mosquitto did not start");
-    await new Promise((r) => setTimeout(r, 50));
+  const p = startProcess("mosquitto", binary, ["-c", conf], { echo: false });
+  try {
+    await waitForPort(port, 10_000, () => p.child.exitCode === null);
+  } catch (err) {
+    await p.stop();
+    throw new Error(`mosquitto did not start: ${(err as Error).message}\n${p.output()}`);
   }
-  return { name: "mosquitto", pid: child.pid ?? 0, port, stop: () => stopChild(child) };
+  return { name: "mosquitto", pid: p.child.pid ?? 0, port, stop: stopChild(p) };
 }

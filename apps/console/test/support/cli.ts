@@ -1,7 +1,7 @@
-/** Runs the admin CLI as users do: `tsx apps/console/src/cli/main.ts <args>` in the repo root. */
+/** Runs the admin CLI (apps/console/src/cli/main.ts, one node process) in the repo root; output kept byte for byte. */
 import { spawn } from "node:child_process";
-import { repoRoot, tsxBin } from "./paths";
-import { childEnv } from "./processes";
+import { childEnv, nodeEntryArgs } from "@edgelens/tooling/processes";
+import { repoRoot } from "./paths";
 
 export interface CliResult {
   code: number | null;
@@ -11,7 +11,7 @@ export interface CliResult {
 
 export function runCli(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(tsxBin, [`${repoRoot}apps/console/src/cli/main.ts`, ...args], {
+    const child = spawn(process.execPath, nodeEntryArgs(`${repoRoot}apps/console/src/cli/main.ts`, args), {
       cwd: repoRoot,
       env: childEnv(env),
       stdio: ["ignore", "pipe", "pipe"],

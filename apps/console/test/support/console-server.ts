@@ -1,13 +1,15 @@
 /**
- * The real console: `next dev` on a free port with its own build folder (Next refuses a second
- * dev server on one folder, and other work may run one) over a test data dir.
+ * The real console: `next start` of the one production build of the current sources (built once
+ * per source state, see @edgelens/tooling/console-build) on a free port over a test data dir.
+ * Several servers share one build folder: `next start` only reads it.
  */
-import { startChild, freePort, type Child } from "./processes";
+import { ensureConsoleBuild } from "@edgelens/tooling/console-build";
+import { childEnv, freePort, startProcess, type ManagedProcess } from "@edgelens/tooling/processes";
 import { consoleRoot, nextBin } from "./paths";
 
 export interface ConsoleServer {
   url: string;
-  proc: Child;
+  proc: ManagedProcess;
   stop(): Promise<void>;
 }
 
@@ -18,16 +20,19 @@ export interface ConsoleServerOptions {
   wsPort?: number;
   adminEmail: string;
   adminPassword: string;
-  /** Build folder under .next/ (git-ignored); one per concurrently running server. */
+  /** Names the process in errors. */
   name: string;
   extraEnv?: Record<string, string>;
 }
 
 export async function startConsoleServer(o: ConsoleServerOptions): Promise<ConsoleServer> {
+  // A no-op when the run's global setup built it already; a build when run some other way.
+  const distDir = await ensureConsoleBuild();
   const port = await freePort();
-  const proc = startChild(process.execPath, [nextBin, "dev", "-H", "127.0.0.1", "-p", String(port)], {
+  const proc = startProcess(`console-${o.name}`, process.execPath, [nextBin, "start", "-H", "127.0.0.1", "-p", String(port)], {
     cwd: consoleRoot,
-    env: {
+    echo: false,
+    env: childEnv({
       NEXT_TELEMETRY_DISABLED: "1",
       EDGELENS_DATA_DIR: o.dataDir,
       EDGELENS_SECRET: o.secret,
@@ -36,15 +41,18 @@ export async function startConsoleServer(o: ConsoleServerOptions): Promise<Conso
       EDGELENS_WS_PORT: String(o.wsPort ?? 8083),
       EDGELENS_ADMIN_EMAIL: o.adminEmail,
       EDGELENS_ADMIN_PASSWORD: o.adminPassword,
-      EDGELENS_NEXT_DIST_DIR: `.next/test-${o.name}`,
+      EDGELENS_NEXT_DIST_DIR: distDir,
       ...o.extraEnv,
-    },
+    }),
   });
-  try {
-    await proc.waitForLine((l) => l.includes('"event":"console-ready"'), 120_000);
-    return { url: `http://127.0.0.1:${port}`, proc, stop: () => proc.stop() };
-  } catch (err) {
+  const stop = async () => {
     await proc.stop();
+  };
+  try {
+    await proc.waitForLine((l) => l.includes('"event":"console-ready"'), 120_000, "the console-ready line");
+    return { url: `http://127.0.0.1:${port}`, proc, stop };
+  } catch (err) {
+    await stop();
     throw err;
   }
 }

@@ -2,5 +2,4 @@ import { fileURLToPath } from "node:url";
 
 export const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
 export const consoleRoot = fileURLToPath(new URL("../../", import.meta.url));
-export const tsxBin = `${repoRoot}node_modules/.bin/tsx`;
 export const nextBin = `${consoleRoot}node_modules/next/dist/bin/next`;

@@ -16,7 +16,7 @@ export function launchBrowser(): Promise<Browser> {
 export const LAPTOP = { width: 1366, height: 860 };
 export const PHONE = { width: 390, height: 844 };
 
-/** `next dev` compiles each route on its first visit (tens of seconds on 2 cores): long navigation limits. */
+/** Generous navigation limits: two cores shared with the broker, the agent and Chromium. */
 export async function newContext(browser: Browser, viewport = LAPTOP): Promise<BrowserContext> {
   const ctx = await browser.newContext({ viewport, acceptDownloads: true, deviceScaleFactor: 1 });
   ctx.setDefaultTimeout(60_000);

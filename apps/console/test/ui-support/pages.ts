@@ -31,12 +31,16 @@ export async function goto(page: Page, base: string, path: string): Promise<void
  * with the form's own error message when the page shows one instead (no long timeout).
  */
 export async function waitForUrlOrFormError(page: Page, url: RegExp, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (url.test(new URL(page.url()).pathname)) return;
-    const alerts = await page.locator("main [role=alert]").allTextContents();
-    if (alerts.length > 0) throw new Error(`the form failed instead of navigating: ${alerts.join(" | ")}`);
-    await page.waitForTimeout(250);
-  }
-  throw new Error(`no navigation to ${url} within ${timeoutMs} ms (at ${page.url()})`);
+  const navigated = page.waitForURL((u) => url.test(u.pathname), { timeout: timeoutMs }).then(
+    () => null,
+    () => new Error(`no navigation to ${url} within ${timeoutMs} ms (at ${page.url()})`),
+  );
+  const alert = page.locator("main [role=alert]").first();
+  const failed = alert.waitFor({ state: "visible", timeout: timeoutMs }).then(
+    async () => new Error(`the form failed instead of navigating: ${(await page.locator("main [role=alert]").allTextContents()).join(" | ")}`),
+    () => null,
+  );
+  // Whichever comes first decides; the loser settles on its own timeout, never rejecting.
+  const first = await Promise.race([navigated, failed.then((err) => err ?? navigated)]);
+  if (first) throw first;
 }

@@ -1,5 +1,5 @@
 /**
- * The real stack for the UI tests: broker child process and `next dev` console over one temp
+ * The real stack for the UI tests: broker child process and `next start` console over one temp
  * data dir (the console's own test support starts both); stop() ends both and removes the dir.
  */
 import { mkdtempSync, rmSync } from "node:fs";

@@ -2,7 +2,7 @@
 
 import dynamic from "next/dynamic";
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useEffect, useState, useTransition } from "react";
 import type { ActionResult } from "../ui/action-result";
 import { Alert } from "../ui/alert";
 import { buttonClasses } from "../ui/button";
@@ -30,6 +30,10 @@ function markOf(r: Extract<ActionResult<unknown>, { ok: false }>): CompileMark {
   return { line: Number.isFinite(line) ? line : 1, column: Number.isFinite(column) ? column : 1, message };
 }
 
+// The page keys the editor by version, so the refresh after a save mounts a new one: the saved
+// message is handed over here, or it would vanish as soon as the refresh lands.
+const savedMessages = new Map<string, string>();
+
 /** Models, config and the function of one project; saving compiles and makes a new version. */
 export function ProjectEditor({ projectId, base, modelOptions, readOnly, save }: { projectId: string; base: EditableVersion | null; modelOptions: ModelOption[]; readOnly: boolean; save: SaveFn }) {
   const router = useRouter();
@@ -37,7 +41,14 @@ export function ProjectEditor({ projectId, base, modelOptions, readOnly, save }:
   const [config, setConfig] = useState<ProjectConfigValue>(base?.config ?? {});
   const [models, setModels] = useState<Record<string, string>>(base?.models ?? {});
   const [mark, setMark] = useState<CompileMark>(null);
-  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(() => {
+    const saved = savedMessages.get(projectId);
+    return saved ? { ok: true, text: saved } : null;
+  });
+  // Taken once shown (an effect, not the initializer: React may run that twice).
+  useEffect(() => {
+    savedMessages.delete(projectId);
+  }, [projectId]);
   const [pending, start] = useTransition();
   const dirty = base === null || source !== base.functionSource || JSON.stringify(config) !== JSON.stringify(base.config) || JSON.stringify(models) !== JSON.stringify(base.models);
 
@@ -47,7 +58,9 @@ export function ProjectEditor({ projectId, base, modelOptions, readOnly, save }:
       const r = await save(projectId, { functionSource: source, config, models });
       if (r.ok) {
         setMark(null);
-        setResult({ ok: true, text: `Saved as version ${r.data.version}.` });
+        const text = `Saved as version ${r.data.version}.`;
+        setResult({ ok: true, text });
+        savedMessages.set(projectId, text);
         router.refresh();
       } else {
         setMark(markOf(r));
