@@ -6,7 +6,7 @@ import { internals } from "./aedes-internals";
 /** Who is on a connection, fixed at CONNECT by the authenticate hook. */
 export type Identity =
   | { kind: "device"; deviceId: string; /** the hash it authenticated against: a change means its secret was rotated */ secretHash: string }
-  | { kind: "user"; sub: string; role: Role };
+  | { kind: "user"; sub: string; role: Role; /** the token's auth version (absent: a service token) */ ver?: number; /** token expiry, unix seconds */ exp: number };
 
 export class IdentityRegistry {
   private readonly byClient = new WeakMap<Client, Identity>();

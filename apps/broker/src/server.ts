@@ -95,7 +95,12 @@ export async function startBroker(config: BrokerConfig, options: StartOptions = 
     const watcher = new DataVersionWatcher(handle, config.pollMs, (err) => log.error(`database poll failed: ${describeError(err)}`, { code: "INTERNAL" }));
     watcher.onChange(() => revocation.run());
     watcher.onChange(() => s.rules.reload());
+    watcher.onChange(() => s.userConnections.revoke());
     cleanups.push(() => watcher.close());
+    // Tokens are checked at CONNECT; an expired one must not keep its live session.
+    const expiry = setInterval(() => s.userConnections.expire(), config.pollMs);
+    expiry.unref();
+    cleanups.push(() => clearInterval(expiry));
     const retention = new EventRetention(handle.db, paths, config.eventRetention, log, (pruned) => {
       metrics.pruned.inc({ what: "events" }, pruned.events);
       metrics.pruned.inc({ what: "snapshots" }, pruned.snapshots);

@@ -21,11 +21,14 @@ async function checkUser(s: BrokerServices, client: Client, username: string, pa
   const check = await verifyConsoleToken(password, s.secret);
   if (!check.ok) return refuse(BAD_USERNAME_OR_PASSWORD, check.reason === "expired" ? "expired-token" : "bad-token", `console token ${check.reason}`);
   if (check.claims.sub !== sub) return refuse(BAD_USERNAME_OR_PASSWORD, "bad-token", "token subject does not match the username");
+  const held = s.users.check(check.claims);
+  if (!held.ok) return refuse(BAD_USERNAME_OR_PASSWORD, held.reason, `console token no longer holds: ${held.reason}`);
   const claimedDevice = deviceOfClientId(client.id);
   if (claimedDevice && s.directory.find(claimedDevice)) {
     return refuse(IDENTIFIER_REJECTED, "client-id", `client id '${client.id}' belongs to device '${claimedDevice}'`);
   }
-  return { ok: true, identity: { kind: "user", sub, role: check.claims.role } };
+  const { role, ver, exp } = check.claims;
+  return { ok: true, identity: { kind: "user", sub, role, exp, ...(ver !== undefined ? { ver } : {}) } };
 }
 
 async function checkDevice(s: BrokerServices, client: Client, deviceId: string, secret: string): Promise<Verdict> {
