@@ -8,6 +8,7 @@ import { DeviceDirectory } from "./db/device-directory";
 import { PresenceStore } from "./db/presence-store";
 import { TelemetryWriter } from "./db/telemetry-writer";
 import { FailureLimiter } from "./auth/failure-limiter";
+import { SubscriptionLimit } from "./limits/subscription-limit";
 import { UserConnections } from "./auth/user-connections";
 import { UserDirectory } from "./auth/user-directory";
 import { IdentityRegistry } from "./identity";
@@ -95,6 +96,7 @@ export function buildServices(
     identities: new IdentityRegistry(),
     directory: new DeviceDirectory(db),
     failures: new FailureLimiter(config.limits.authFailuresPerMinute),
+    subscriptionLimit: new SubscriptionLimit(config.limits.maxSubscriptionsPerClient),
     users,
     userConnections: new UserConnections(users, log, metrics),
     connections: new DeviceConnections(),

@@ -44,6 +44,8 @@ export const BrokerKeysSchema = z
      * where docs/production.md puts the proxy.
      */
     EDGELENS_BROKER_TRUSTED_PROXIES: z.string().default("127.0.0.1,::1,::ffff:127.0.0.1"),
+    /** Subscriptions one client may hold; a filter past it gets SUBACK 0x80. */
+    EDGELENS_BROKER_MAX_SUBSCRIPTIONS_PER_CLIENT: positiveInt(1000, 1_000_000),
     /** How often the broker looks for changes the console made (devices, rules). */
     EDGELENS_BROKER_POLL_MS: positiveInt(1000, 60_000),
     /** At most one devices.telemetry write per device per this interval. */
@@ -66,6 +68,7 @@ export interface BrokerLimits {
   authFailuresPerMinute: number;
   /** WebSocket peers whose X-Forwarded-For names the client. */
   trustedProxies: ReadonlySet<string>;
+  maxSubscriptionsPerClient: number;
 }
 
 export interface BrokerConfig {
@@ -120,6 +123,7 @@ export function parseBrokerConfig(source: Record<string, string | undefined>): B
       maxInflight: b.EDGELENS_BROKER_MAX_INFLIGHT,
       maxClientBacklogBytes: b.EDGELENS_BROKER_MAX_CLIENT_BACKLOG_BYTES,
       authFailuresPerMinute: b.EDGELENS_BROKER_AUTH_FAILURES_PER_MINUTE,
+      maxSubscriptionsPerClient: b.EDGELENS_BROKER_MAX_SUBSCRIPTIONS_PER_CLIENT,
       trustedProxies: new Set(b.EDGELENS_BROKER_TRUSTED_PROXIES.split(",").map((a) => a.trim()).filter(Boolean)),
     },
     pollMs: b.EDGELENS_BROKER_POLL_MS,
