@@ -44,6 +44,8 @@ export const BrokerKeysSchema = z
      * where docs/production.md puts the proxy.
      */
     EDGELENS_BROKER_TRUSTED_PROXIES: z.string().default("127.0.0.1,::1,::ffff:127.0.0.1"),
+    /** Bytes (topic + payload) queued for one offline persistent session before new messages for it are dropped. */
+    EDGELENS_BROKER_MAX_SESSION_QUEUE_BYTES: positiveInt(16 * 1024 * 1024, 1024 * 1024 * 1024),
     /** Subscriptions one client may hold; a filter past it gets SUBACK 0x80. */
     EDGELENS_BROKER_MAX_SUBSCRIPTIONS_PER_CLIENT: positiveInt(1000, 1_000_000),
     /** How often the broker looks for changes the console made (devices, rules). */
@@ -69,6 +71,7 @@ export interface BrokerLimits {
   /** WebSocket peers whose X-Forwarded-For names the client. */
   trustedProxies: ReadonlySet<string>;
   maxSubscriptionsPerClient: number;
+  maxSessionQueueBytes: number;
 }
 
 export interface BrokerConfig {
@@ -124,6 +127,7 @@ export function parseBrokerConfig(source: Record<string, string | undefined>): B
       maxClientBacklogBytes: b.EDGELENS_BROKER_MAX_CLIENT_BACKLOG_BYTES,
       authFailuresPerMinute: b.EDGELENS_BROKER_AUTH_FAILURES_PER_MINUTE,
       maxSubscriptionsPerClient: b.EDGELENS_BROKER_MAX_SUBSCRIPTIONS_PER_CLIENT,
+      maxSessionQueueBytes: b.EDGELENS_BROKER_MAX_SESSION_QUEUE_BYTES,
       trustedProxies: new Set(b.EDGELENS_BROKER_TRUSTED_PROXIES.split(",").map((a) => a.trim()).filter(Boolean)),
     },
     pollMs: b.EDGELENS_BROKER_POLL_MS,

@@ -21,6 +21,7 @@ import { onClientReady } from "./hooks/client-ready";
 import { createPublished } from "./hooks/published";
 import { startHttpApi } from "./http-api";
 import { guardPacketSize } from "./limits/packet-size-guard";
+import { limitSessionQueues } from "./limits/session-queue-limit";
 import { createLogger, describeError, type Logger } from "./log";
 import { createBrokerMetrics } from "./metrics";
 import { openPersistence } from "./persistence";
@@ -69,6 +70,10 @@ export async function startBroker(config: BrokerConfig, options: StartOptions = 
     let publishNow: BrokerPublish = () => Promise.reject(new Error("broker not started"));
     const built = buildServices(config, handle, secret, log, metrics, (...a) => publishNow(...a), options);
     const s = built.services;
+    limitSessionQueues(persistence.persistence, config.limits.maxSessionQueueBytes, (clientId, queuedBytes) => {
+      metrics.limitHits.inc({ limit: "session-queue" });
+      s.rateLimitedLog(`session-queue:${clientId}`, "warn", "message dropped for an offline session: its queue is full", { code: "TOO_LARGE", clientId, queuedBytes });
+    });
     cleanups.push(() => built.events.close(), () => built.counters.close(), () => s.telemetry.close(), () => built.snapshots.close());
     const aedes = await Aedes.createBroker({
       persistence: persistence.persistence,

@@ -1,8 +1,8 @@
-import type { MqttClient } from "mqtt";
+import mqtt, { type MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { topics } from "@edgelens/shared/topics";
 import { startFixture, type Fixture } from "./support/fixture";
-import { Inbox, inferPayload, metricValue } from "./support/messages";
+import { Inbox, inferPayload, metricValue, waitFor } from "./support/messages";
 
 /** Issue 13 item 11: per-client limits on subscriptions and on what a device may retain. */
 describe("per-client limits", () => {
@@ -10,7 +10,7 @@ describe("per-client limits", () => {
   let camSecret: string;
 
   beforeAll(async () => {
-    f = await startFixture({ EDGELENS_BROKER_MAX_SUBSCRIPTIONS_PER_CLIENT: "5" });
+    f = await startFixture({ EDGELENS_BROKER_MAX_SUBSCRIPTIONS_PER_CLIENT: "5", EDGELENS_BROKER_MAX_SESSION_QUEUE_BYTES: "2000" });
     camSecret = await f.addDevice("cam-l");
   });
   afterAll(() => f.close());
@@ -52,5 +52,27 @@ describe("per-client limits", () => {
     await inbox.next(topics.infer("cam-l"), (m) => m.payload.toString().includes('"seq":99'));
     expect(inbox.all.filter((m) => m.retain).map((m) => m.topic)).toEqual([topics.status("cam-l")]);
     expect(await metricValue(f.broker.httpPort, "edgelens_broker_limit_hits_total", 'limit="retain"')).toBe(22);
+  });
+
+  it("bounds the bytes queued for an offline persistent session", async () => {
+    const creds = await f.token("viewer", "sleeper");
+    const sleeper = await f.connect({ clientId: "sleeper", clean: false, ...creds });
+    await sleeper.subscribeAsync("q/#", { qos: 1 });
+    await sleeper.endAsync();
+    const admin = await f.admin();
+    // 3 x (3 + 500) bytes fit in 2000; the other 7 are dropped.
+    for (let i = 0; i < 10; i++) await admin.publishAsync("q/x", Buffer.alloc(500, i), { qos: 1 });
+    // Listening before CONNECT: the queued messages arrive right after CONNACK.
+    const back = mqtt.connect(f.url, { clientId: "sleeper", clean: false, ...creds, manualConnect: true, reconnectPeriod: 0, protocolVersion: 4 });
+    const inbox = new Inbox(back);
+    back.connect();
+    await new Promise<void>((resolve) => back.once("connect", () => resolve()));
+    await waitFor(() => inbox.all.filter((m) => m.topic === "q/x").length >= 3, "the 3 queued messages");
+    // aedes flushes the queue beside live traffic: a marker published now arrives after it.
+    await admin.publishAsync("q/marker", "m", { qos: 1 });
+    await inbox.next("q/marker");
+    expect(inbox.all.filter((m) => m.topic === "q/x").length).toBe(3);
+    expect(await metricValue(f.broker.httpPort, "edgelens_broker_limit_hits_total", 'limit="session-queue"')).toBe(7);
+    await back.endAsync();
   });
 });
