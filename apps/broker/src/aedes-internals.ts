@@ -19,6 +19,8 @@ export interface ClientInternals {
   /** Set when the client sent DISCONNECT: aedes then drops the will. */
   _disconnected?: boolean;
   req?: IncomingMessage;
+  /** The client's stored subscriptions by filter (aedes/lib/handlers/subscribe.js). */
+  subscriptions?: Record<string, unknown>;
   /** Stops reading the socket: packets already read still finish (aedes/lib/client.js nextBatch). */
   pause?: () => void;
 }

@@ -8,6 +8,9 @@ import { DeviceDirectory } from "./db/device-directory";
 import { PresenceStore } from "./db/presence-store";
 import { TelemetryWriter } from "./db/telemetry-writer";
 import { FailureLimiter } from "./auth/failure-limiter";
+import { SubscriptionLimit } from "./limits/subscription-limit";
+import { UserConnections } from "./auth/user-connections";
+import { UserDirectory } from "./auth/user-directory";
 import { IdentityRegistry } from "./identity";
 import { createRateLimitedLog, type Logger } from "./log";
 import type { BrokerMetrics } from "./metrics";
@@ -82,6 +85,7 @@ export function buildServices(
     counters,
     createAction: (c) => createRuleAction(c, { publish: rulePublish, events, webhooks, requestSnapshot, ...(options.webhookBackoffMs !== undefined ? { webhookBackoffMs: options.webhookBackoffMs } : {}) }),
   });
+  const users = new UserDirectory(db);
   const services: BrokerServices = {
     db,
     secret,
@@ -92,6 +96,9 @@ export function buildServices(
     identities: new IdentityRegistry(),
     directory: new DeviceDirectory(db),
     failures: new FailureLimiter(config.limits.authFailuresPerMinute),
+    subscriptionLimit: new SubscriptionLimit(config.limits.maxSubscriptionsPerClient),
+    users,
+    userConnections: new UserConnections(users, log, metrics),
     connections: new DeviceConnections(),
     presence,
     telemetry: new TelemetryWriter(db, config.telemetryIntervalMs, log),

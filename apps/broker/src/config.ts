@@ -22,8 +22,18 @@ export const BrokerKeysSchema = z
     EDGELENS_BROKER_MAX_INFLIGHT: positiveInt(100, 65535),
     /** Bytes a client may leave unread before the broker drops it (a slow or frozen subscriber). */
     EDGELENS_BROKER_MAX_CLIENT_BACKLOG_BYTES: positiveInt(16 * 1024 * 1024, 1024 * 1024 * 1024),
-    /** Failed logins per client IP per minute before that IP is refused without checking. */
+    /** Failed logins per (username, client IP) per minute before that pair is refused without checking. */
     EDGELENS_BROKER_AUTH_FAILURES_PER_MINUTE: positiveInt(20, 100_000),
+    /**
+     * Comma-separated addresses of reverse proxies in front of the WebSocket listener: from
+     * them, the client address is taken from X-Forwarded-For. The default trusts loopback,
+     * where docs/production.md puts the proxy.
+     */
+    EDGELENS_BROKER_TRUSTED_PROXIES: z.string().default("127.0.0.1,::1,::ffff:127.0.0.1"),
+    /** Bytes (topic + payload) queued for one offline persistent session before new messages for it are dropped. */
+    EDGELENS_BROKER_MAX_SESSION_QUEUE_BYTES: positiveInt(16 * 1024 * 1024, 1024 * 1024 * 1024),
+    /** Subscriptions one client may hold; a filter past it gets SUBACK 0x80. */
+    EDGELENS_BROKER_MAX_SUBSCRIPTIONS_PER_CLIENT: positiveInt(1000, 1_000_000),
     /** How often the broker looks for changes the console made (devices, rules). */
     EDGELENS_BROKER_POLL_MS: positiveInt(1000, 60_000),
     /** At most one devices.telemetry write per device per this interval. */
@@ -43,6 +53,10 @@ export interface BrokerLimits {
   maxInflight: number;
   maxClientBacklogBytes: number;
   authFailuresPerMinute: number;
+  /** WebSocket peers whose X-Forwarded-For names the client. */
+  trustedProxies: ReadonlySet<string>;
+  maxSubscriptionsPerClient: number;
+  maxSessionQueueBytes: number;
 }
 
 export interface BrokerConfig {
@@ -98,6 +112,9 @@ export function parseBrokerConfig(source: Record<string, string | undefined>): B
       maxInflight: e.EDGELENS_BROKER_MAX_INFLIGHT,
       maxClientBacklogBytes: e.EDGELENS_BROKER_MAX_CLIENT_BACKLOG_BYTES,
       authFailuresPerMinute: e.EDGELENS_BROKER_AUTH_FAILURES_PER_MINUTE,
+      maxSubscriptionsPerClient: e.EDGELENS_BROKER_MAX_SUBSCRIPTIONS_PER_CLIENT,
+      maxSessionQueueBytes: e.EDGELENS_BROKER_MAX_SESSION_QUEUE_BYTES,
+      trustedProxies: new Set(e.EDGELENS_BROKER_TRUSTED_PROXIES.split(",").map((a) => a.trim()).filter(Boolean)),
     },
     pollMs: e.EDGELENS_BROKER_POLL_MS,
     telemetryIntervalMs: e.EDGELENS_BROKER_TELEMETRY_INTERVAL_MS,

@@ -6,7 +6,7 @@ import { internals } from "./aedes-internals";
 /** Who is on a connection, fixed at CONNECT by the authenticate hook. */
 export type Identity =
   | { kind: "device"; deviceId: string; /** the hash it authenticated against: a change means its secret was rotated */ secretHash: string }
-  | { kind: "user"; sub: string; role: Role };
+  | { kind: "user"; sub: string; role: Role; /** the token's auth version (absent: a service token) */ ver?: number; /** token expiry, unix seconds */ exp: number };
 
 export class IdentityRegistry {
   private readonly byClient = new WeakMap<Client, Identity>();
@@ -20,11 +20,19 @@ export class IdentityRegistry {
   }
 }
 
-/** The peer address: the socket's for TCP/TLS, the HTTP request's for WebSocket. */
-export function clientIp(client: Client): string {
-  const fromReq = internals(client).req?.socket?.remoteAddress;
-  const fromConn = (client.conn as Partial<Socket>).remoteAddress;
-  return fromReq ?? fromConn ?? "unknown";
+/**
+ * The client's address: the socket's for TCP/TLS, the HTTP request's for WebSocket. When the
+ * WebSocket peer is a trusted reverse proxy (EDGELENS_BROKER_TRUSTED_PROXIES), the address is
+ * the rightmost X-Forwarded-For entry that is not itself a trusted proxy: the one the proxy saw.
+ */
+export function clientIp(client: Client, trustedProxies: ReadonlySet<string> = new Set()): string {
+  const req = internals(client).req;
+  const peer = req?.socket?.remoteAddress ?? (client.conn as Partial<Socket>).remoteAddress ?? "unknown";
+  if (!req || !trustedProxies.has(peer)) return peer;
+  const header = req.headers["x-forwarded-for"];
+  const hops = (Array.isArray(header) ? header.join(",") : (header ?? "")).split(",").map((h) => h.trim()).filter(Boolean);
+  for (let i = hops.length - 1; i >= 0; i--) if (!trustedProxies.has(hops[i]!)) return hops[i]!;
+  return peer;
 }
 
 /**

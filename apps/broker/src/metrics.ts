@@ -16,6 +16,8 @@ export interface BrokerMetrics {
   payloadInvalid: Counter<"kind">;
   authFailures: Counter<"reason">;
   clientsDropped: Counter<"reason">;
+  /** Requests refused or trimmed by a per-client limit: subscriptions, retain. */
+  limitHits: Counter<"limit">;
   ruleExecutions: Counter<"rule">;
   ruleFailures: Counter<"rule">;
   /** `store` snapshot requests by outcome: stored, expired, dropped (too many waiting), failed. */
@@ -59,6 +61,7 @@ export function createBrokerMetrics(): BrokerMetrics {
     payloadInvalid: new Counter({ name: "edgelens_broker_payload_invalid_total", help: "malformed payloads dropped, by topic kind", labelNames: ["kind"], registers }),
     authFailures: new Counter({ name: "edgelens_broker_auth_failures_total", help: "refused CONNECTs by reason", labelNames: ["reason"], registers }),
     clientsDropped: new Counter({ name: "edgelens_broker_clients_dropped_total", help: "connections closed by the broker by reason", labelNames: ["reason"], registers }),
+    limitHits: new Counter({ name: "edgelens_broker_limit_hits_total", help: "requests refused or trimmed by a per-client limit, by limit", labelNames: ["limit"], registers }),
     ruleExecutions: new Counter({ name: "edgelens_broker_rule_executions_total", help: "rule matches (WHERE held)", labelNames: ["rule"], registers }),
     ruleFailures: new Counter({ name: "edgelens_broker_rule_failures_total", help: "rule evaluation or action failures", labelNames: ["rule"], registers }),
     snapshotRequests: new Counter({

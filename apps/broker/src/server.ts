@@ -21,6 +21,7 @@ import { onClientReady } from "./hooks/client-ready";
 import { createPublished } from "./hooks/published";
 import { startHttpApi } from "./http-api";
 import { guardPacketSize } from "./limits/packet-size-guard";
+import { limitSessionQueues } from "./limits/session-queue-limit";
 import { createLogger, describeError, type Logger } from "./log";
 import { createBrokerMetrics } from "./metrics";
 import { openPersistence } from "./persistence";
@@ -69,6 +70,10 @@ export async function startBroker(config: BrokerConfig, options: StartOptions = 
     let publishNow: BrokerPublish = () => Promise.reject(new Error("broker not started"));
     const built = buildServices(config, handle, secret, log, metrics, (...a) => publishNow(...a), options);
     const s = built.services;
+    limitSessionQueues(persistence.persistence, config.limits.maxSessionQueueBytes, (clientId, queuedBytes) => {
+      metrics.limitHits.inc({ limit: "session-queue" });
+      s.rateLimitedLog(`session-queue:${clientId}`, "warn", "message dropped for an offline session: its queue is full", { code: "TOO_LARGE", clientId, queuedBytes });
+    });
     cleanups.push(() => built.events.close(), () => built.counters.close(), () => s.telemetry.close(), () => built.snapshots.close());
     const aedes = await Aedes.createBroker({
       persistence: persistence.persistence,
@@ -95,7 +100,12 @@ export async function startBroker(config: BrokerConfig, options: StartOptions = 
     const watcher = new DataVersionWatcher(handle, config.pollMs, (err) => log.error(`database poll failed: ${describeError(err)}`, { code: "INTERNAL" }));
     watcher.onChange(() => revocation.run());
     watcher.onChange(() => s.rules.reload());
+    watcher.onChange(() => s.userConnections.revoke());
     cleanups.push(() => watcher.close());
+    // Tokens are checked at CONNECT; an expired one must not keep its live session.
+    const expiry = setInterval(() => s.userConnections.expire(), config.pollMs);
+    expiry.unref();
+    cleanups.push(() => clearInterval(expiry));
     const retention = new EventRetention(handle.db, paths, config.eventRetention, log, (pruned) => {
       metrics.pruned.inc({ what: "events" }, pruned.events);
       metrics.pruned.inc({ what: "snapshots" }, pruned.snapshots);

@@ -5,6 +5,9 @@ import type { DeviceDirectory } from "./db/device-directory";
 import type { PresenceStore } from "./db/presence-store";
 import type { TelemetryWriter } from "./db/telemetry-writer";
 import type { FailureLimiter } from "./auth/failure-limiter";
+import type { SubscriptionLimit } from "./limits/subscription-limit";
+import type { UserConnections } from "./auth/user-connections";
+import type { UserDirectory } from "./auth/user-directory";
 import type { IdentityRegistry } from "./identity";
 import type { Logger, RateLimitedLog } from "./log";
 import type { BrokerMetrics } from "./metrics";
@@ -25,6 +28,10 @@ export interface BrokerServices {
   identities: IdentityRegistry;
   directory: DeviceDirectory;
   failures: FailureLimiter;
+  subscriptionLimit: SubscriptionLimit;
+  users: UserDirectory;
+  /** Live user connections, closed when their token expires or is revoked. */
+  userConnections: UserConnections;
   connections: DeviceConnections;
   presence: PresenceStore;
   telemetry: TelemetryWriter;

@@ -31,10 +31,12 @@ describe("console auth: sessions, API tokens, roles, MQTT tokens", () => {
   });
 
   it("keeps the session in an httpOnly cookie and signs out", async () => {
+    // Its own user: signing out ends every session of that user, the fixture's admin included.
+    expect((await f.admin.post("/api/v1/users", { email: "leaver@test.local", password: "leaver-password", role: "admin" })).status).toBe(201);
     const c = new ApiClient(f.server.url);
-    const res = await c.post("/api/v1/session", { email: ADMIN_EMAIL, password: "admin-password-1" });
+    const res = await c.post("/api/v1/session", { email: "leaver@test.local", password: "leaver-password" });
     expect(res.headers.get("set-cookie")).toMatch(/edgelens_session=.*HttpOnly/i);
-    expect((await c.get("/api/v1/session")).body).toMatchObject({ user: { email: ADMIN_EMAIL, role: "admin" } });
+    expect((await c.get("/api/v1/session")).body).toMatchObject({ user: { email: "leaver@test.local", role: "admin" } });
     await c.delete("/api/v1/session");
     expect((await c.get("/api/v1/session")).status).toBe(401);
   });

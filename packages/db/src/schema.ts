@@ -16,6 +16,11 @@ export const users = sqliteTable("users", {
   name: text("name"),
   passwordHash: text("password_hash").notNull(),
   role: text("role", { enum: ["admin", "viewer"] }).notNull(),
+  /**
+   * Bumped by sign-out, a password or role change: session cookies and MQTT tokens carry the
+   * value they were issued under and stop working once it moves on.
+   */
+  authVersion: integer("auth_version", { mode: "number" }).notNull().default(0),
   createdAt: createdAt(),
 });
 

@@ -27,6 +27,12 @@ export type DeviceTopicKind = DeviceTopic["kind"];
 
 const SIMPLE_KINDS = ["infer", "status", "telemetry", "shadow/desired", "shadow/reported", "stream/request", "logs", "commands"] as const;
 
+/**
+ * The device topics the contract retains (docs/design.md "Topics"): one message each per device.
+ * The broker clears the retain flag anywhere else, so a device cannot pile up retained messages.
+ */
+export const RETAINED_TOPIC_KINDS: ReadonlySet<DeviceTopicKind> = new Set(["status", "shadow/desired", "shadow/reported"]);
+
 export function deviceTopicPrefix(deviceId: string): string {
   return `${PREFIX}${deviceId}/`;
 }

@@ -1,5 +1,6 @@
 import type { AuthenticateError, Client } from "aedes";
 import { DeviceIdSchema, USER_USERNAME_PREFIX, verifyConsoleToken } from "@edgelens/shared";
+import { failureKey } from "../auth/failure-limiter";
 import { clientIp, deviceOfClientId, type Identity } from "../identity";
 import type { BrokerServices } from "../services";
 
@@ -21,11 +22,14 @@ async function checkUser(s: BrokerServices, client: Client, username: string, pa
   const check = await verifyConsoleToken(password, s.secret);
   if (!check.ok) return refuse(BAD_USERNAME_OR_PASSWORD, check.reason === "expired" ? "expired-token" : "bad-token", `console token ${check.reason}`);
   if (check.claims.sub !== sub) return refuse(BAD_USERNAME_OR_PASSWORD, "bad-token", "token subject does not match the username");
+  const held = s.users.check(check.claims);
+  if (!held.ok) return refuse(BAD_USERNAME_OR_PASSWORD, held.reason, `console token no longer holds: ${held.reason}`);
   const claimedDevice = deviceOfClientId(client.id);
   if (claimedDevice && s.directory.find(claimedDevice)) {
     return refuse(IDENTIFIER_REJECTED, "client-id", `client id '${client.id}' belongs to device '${claimedDevice}'`);
   }
-  return { ok: true, identity: { kind: "user", sub, role: check.claims.role } };
+  const { role, ver, exp } = check.claims;
+  return { ok: true, identity: { kind: "user", sub, role, exp, ...(ver !== undefined ? { ver } : {}) } };
 }
 
 async function checkDevice(s: BrokerServices, client: Client, deviceId: string, secret: string): Promise<Verdict> {
@@ -42,18 +46,20 @@ async function checkDevice(s: BrokerServices, client: Client, deviceId: string, 
 /**
  * Devices: username = device id, password = secret (scrypt hash in the devices table). Users and
  * the browser: username `user:<sub>`, password = a console token signed with the shared secret.
- * Anything else gets a refused CONNACK, a rate-limited log line and a strike for its IP.
+ * Anything else gets a refused CONNACK, a rate-limited log line and a strike for its
+ * (username, IP).
  */
 export function createAuthenticate(s: BrokerServices) {
   return function authenticate(client: Client, username: string | undefined, password: Buffer | undefined, done: Done): void {
-    const ip = clientIp(client);
+    const ip = clientIp(client, s.limits.trustedProxies);
+    const key = failureKey(username, ip);
     const finish = (verdict: Verdict) => {
       if (verdict.ok) {
         s.identities.set(client, verdict.identity);
         done(null, true);
         return;
       }
-      if (verdict.reason !== "rate-limited" && verdict.reason !== "internal") s.failures.fail(ip);
+      if (verdict.reason !== "rate-limited" && verdict.reason !== "internal") s.failures.fail(key);
       s.metrics.authFailures.inc({ reason: verdict.reason });
       s.rateLimitedLog(`auth:${ip}:${verdict.reason}`, "warn", `connection refused: ${verdict.detail}`, {
         code: verdict.returnCode === IDENTIFIER_REJECTED ? "FORBIDDEN" : "UNAUTHORIZED",
@@ -64,7 +70,7 @@ export function createAuthenticate(s: BrokerServices) {
       });
       done(Object.assign(new Error(verdict.detail), { returnCode: verdict.returnCode }) as AuthenticateError, false);
     };
-    if (s.failures.blocked(ip)) return finish(refuse(NOT_AUTHORIZED, "rate-limited", `too many failed logins from ${ip}`));
+    if (s.failures.blocked(key)) return finish(refuse(NOT_AUTHORIZED, "rate-limited", `too many failed logins as ${username ?? "(none)"} from ${ip}`));
     if (!username || !password || password.length === 0) return finish(refuse(BAD_USERNAME_OR_PASSWORD, "no-credentials", "username and password are required"));
     const secret = password.toString("utf8");
     const verdict = username.startsWith(USER_USERNAME_PREFIX) ? checkUser(s, client, username, secret) : checkDevice(s, client, username, secret);

@@ -1,5 +1,5 @@
 import type { Client, PublishPacket } from "aedes";
-import { userCanPublish } from "@edgelens/shared/topics";
+import { RETAINED_TOPIC_KINDS, userCanPublish } from "@edgelens/shared/topics";
 import { EdgelensError } from "@edgelens/shared/errors";
 import { dropPacket } from "../drop";
 import { deviceOfClientId, type Identity } from "../identity";
@@ -69,6 +69,18 @@ export function createAuthorizePublish(s: BrokerServices) {
       return callback(null);
     }
     if (check.value !== undefined) s.payloads.remember(payload, check.value);
+    // Retained only where the contract retains: elsewhere every new subscriber would receive an
+    // unbounded pile (one device left 3,000 retained deployments/<id>). An empty retained
+    // payload still goes through: it clears what an older broker kept.
+    if (packet.retain && check.topic && payload.length > 0 && !RETAINED_TOPIC_KINDS.has(check.topic.kind)) {
+      packet.retain = false;
+      s.metrics.limitHits.inc({ limit: "retain" });
+      s.rateLimitedLog(`retain:${check.topic.deviceId}:${check.topic.kind}`, "warn", `retain flag cleared on ${packet.topic}: the contract does not retain ${check.topic.kind}`, {
+        code: "FORBIDDEN",
+        deviceId: check.topic.deviceId,
+        topic: packet.topic,
+      });
+    }
     const pendingStatus = check.topic?.kind === "status" ? s.status.pending(check.topic.deviceId) : undefined;
     if (pendingStatus) {
       pendingStatus.then(() => callback(null), () => callback(null));

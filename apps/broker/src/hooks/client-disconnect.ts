@@ -12,7 +12,10 @@ export function onClientDisconnect(s: BrokerServices, client: Client): void {
   const identity = s.identities.get(client);
   if (!identity) return;
   s.metrics.connections.dec({ kind: identity.kind });
-  if (identity.kind !== "device") return;
+  if (identity.kind !== "device") {
+    s.userConnections.remove(client);
+    return;
+  }
   const last = s.connections.remove(identity.deviceId, client);
   if (!last) return;
   const kicked = s.kicked.has(client);

@@ -10,6 +10,7 @@ export function onClientReady(s: BrokerServices, client: Client): void {
   s.metrics.connections.inc({ kind: identity.kind });
   if (internals(client).will) s.withWill.add(client);
   if (identity.kind !== "device") {
+    s.userConnections.add(client, identity);
     s.log.debug("user connected", { user: identity.sub, role: identity.role, clientId: client.id });
     return;
   }

@@ -9,6 +9,12 @@ export const ConsoleTokenClaimsSchema = z.object({
   role: RoleSchema,
   iat: z.number().int().nonnegative(),
   exp: z.number().int().positive(),
+  /**
+   * The user's `auth_version` when the token was signed. The broker refuses (and disconnects)
+   * a token whose user is gone or whose version or role moved on. Absent only on the console's
+   * own service tokens, whose subject is not a user.
+   */
+  ver: z.number().int().nonnegative().optional(),
 });
 export type ConsoleTokenClaims = z.infer<typeof ConsoleTokenClaimsSchema>;
 

@@ -1,6 +1,7 @@
 /**
- * Console sessions: an iron-session sealed cookie holding the user id. The user is re-read on
- * every request so a deleted user or a changed role takes effect at once.
+ * Console sessions: an iron-session sealed cookie holding the user id and the user's auth version
+ * at sign-in. The user is re-read on every request, so a deleted user, a changed role, a changed
+ * password or a sign-out (each bumps the version) ends every saved cookie at once.
  */
 import { createHmac } from "node:crypto";
 import { getIronSession, type SessionOptions } from "iron-session";
@@ -9,13 +10,15 @@ import { redirect } from "next/navigation";
 import { EdgelensError, type Role } from "@edgelens/shared";
 import type { ServiceContext } from "../context";
 import { getContext } from "../get-context";
-import { authenticateUser, getUser, type UserView } from "../services/users";
+import { authenticateUser, findUserAuth, revokeUserSessions, type UserView } from "../services/users";
 import { PATH_HEADER } from "./path-header";
 
 export type SessionUser = Pick<UserView, "id" | "email" | "name" | "role">;
 
 interface SessionData {
   userId?: string;
+  /** users.auth_version at sign-in. */
+  ver?: number;
 }
 
 export const SESSION_COOKIE = "edgelens_session";
@@ -47,12 +50,10 @@ export async function getSessionUser(): Promise<SessionUser | null> {
   const ctx = await getContext();
   const s = await session(ctx);
   if (!s.userId) return null;
-  try {
-    return toSessionUser(getUser(ctx, s.userId));
-  } catch {
-    // The user was deleted: the cookie no longer means anyone.
-    return null;
-  }
+  const found = findUserAuth(ctx, s.userId);
+  // Deleted, or signed out / password or role changed since: the cookie no longer means anyone.
+  if (!found || found.authVersion !== s.ver) return null;
+  return toSessionUser(found.user);
 }
 
 /** For server actions and route handlers: throws UNAUTHORIZED / FORBIDDEN. */
@@ -81,11 +82,16 @@ export async function signIn(email: string, password: string): Promise<SessionUs
   if (!user) return null;
   const s = await session(ctx);
   s.userId = user.id;
+  s.ver = findUserAuth(ctx, user.id)?.authVersion ?? 0;
   await s.save();
   return toSessionUser(user);
 }
 
 export async function signOut(): Promise<void> {
   const ctx = await getContext();
-  (await session(ctx)).destroy();
+  const s = await session(ctx);
+  // Destroying the cookie alone would leave a saved copy of it valid: the version moves on.
+  const found = s.userId ? findUserAuth(ctx, s.userId) : null;
+  if (s.userId && found && found.authVersion === s.ver) revokeUserSessions(ctx, s.userId);
+  s.destroy();
 }

@@ -1,6 +1,7 @@
 /** Short-lived MQTT credentials for a user's browser (MQTT over WebSocket to the broker). */
-import { signConsoleToken, USER_USERNAME_PREFIX, type Role } from "@edgelens/shared";
+import { EdgelensError, signConsoleToken, USER_USERNAME_PREFIX, type Role } from "@edgelens/shared";
 import type { ServiceContext } from "../context";
+import { findUserAuth } from "./users";
 
 export interface MqttCredentials {
   username: string;
@@ -25,9 +26,15 @@ export function browserWsUrl(ctx: ServiceContext, requestHost?: string | null): 
 }
 
 export async function issueMqttToken(ctx: ServiceContext, req: MqttTokenRequest): Promise<MqttCredentials> {
-  const ttl = Math.max(30, Math.min(req.ttlSec ?? ctx.config.mqttTokenTtlSec, 7 * 24 * 3600));
+  // EDGELENS_MQTT_TOKEN_TTL is the default and the cap: a caller may ask for less, never more.
+  const ttl = Math.max(30, Math.min(req.ttlSec ?? ctx.config.mqttTokenTtlSec, ctx.config.mqttTokenTtlSec));
+  const found = findUserAuth(ctx, req.user.id);
+  if (!found) throw new EdgelensError("UNAUTHORIZED", "the user no longer exists", { userId: req.user.id });
   const iat = Math.floor(Date.now() / 1000);
-  const password = await signConsoleToken({ sub: req.user.id, role: req.user.role, iat, exp: iat + ttl }, ctx.secret);
+  // `ver` lets the broker refuse and disconnect the token once the user signs out, changes
+  // password or role, or is deleted.
+  const claims = { sub: req.user.id, role: found.user.role, ver: found.authVersion, iat, exp: iat + ttl };
+  const password = await signConsoleToken(claims, ctx.secret);
   return {
     username: `${USER_USERNAME_PREFIX}${req.user.id}`,
     password,

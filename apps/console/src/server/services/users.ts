@@ -1,5 +1,5 @@
 /** Console users: email + scrypt password, role admin or viewer. */
-import { asc, count, eq } from "drizzle-orm";
+import { asc, count, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { hashSecret, users, verifySecret } from "@edgelens/db";
 import { EdgelensError, RoleSchema, type Role } from "@edgelens/shared";
@@ -65,6 +65,22 @@ export function getUser(ctx: ServiceContext, id: string): UserView {
   return view(row(ctx, id));
 }
 
+/**
+ * The user with the auth version that session cookies and MQTT tokens are issued under; null
+ * when the user is gone. A cookie or token of an older version no longer signs anyone in.
+ */
+export function findUserAuth(ctx: ServiceContext, id: string): { user: UserView; authVersion: number } | null {
+  const found = ctx.db.select().from(users).where(eq(users.id, id)).get();
+  return found ? { user: view(found), authVersion: found.authVersion } : null;
+}
+
+const nextAuthVersion = sql`${users.authVersion} + 1`;
+
+/** Signs the user out everywhere: every session cookie and MQTT token issued so far stops working. */
+export function revokeUserSessions(ctx: ServiceContext, id: string): void {
+  ctx.db.update(users).set({ authVersion: nextAuthVersion }).where(eq(users.id, id)).run();
+}
+
 function adminCount(ctx: ServiceContext): number {
   return ctx.db.select({ n: count() }).from(users).where(eq(users.role, "admin")).get()?.n ?? 0;
 }
@@ -74,7 +90,9 @@ export function updateUserRole(ctx: ServiceContext, id: string, role: Role): Use
   if (current.role === "admin" && role !== "admin" && adminCount(ctx) <= 1) {
     throw new EdgelensError("CONFLICT", `${current.email} is the last admin; make another user admin first`, { userId: id });
   }
-  return view(ctx.db.update(users).set({ role: RoleSchema.parse(role) }).where(eq(users.id, id)).returning().get()!);
+  if (current.role === role) return view(current);
+  // Sessions and MQTT tokens carry the role they were issued with: a change revokes them.
+  return view(ctx.db.update(users).set({ role: RoleSchema.parse(role), authVersion: nextAuthVersion }).where(eq(users.id, id)).returning().get()!);
 }
 
 export function deleteUser(ctx: ServiceContext, id: string): void {
@@ -87,5 +105,9 @@ export function deleteUser(ctx: ServiceContext, id: string): void {
 
 export async function changePassword(ctx: ServiceContext, id: string, password: string): Promise<void> {
   row(ctx, id);
-  ctx.db.update(users).set({ passwordHash: await hashSecret(PasswordSchema.parse(password)) }).where(eq(users.id, id)).run();
+  ctx.db
+    .update(users)
+    .set({ passwordHash: await hashSecret(PasswordSchema.parse(password)), authVersion: nextAuthVersion })
+    .where(eq(users.id, id))
+    .run();
 }
