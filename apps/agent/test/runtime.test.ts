@@ -66,6 +66,15 @@ describe("project runtime (worker thread)", () => {
     expect(handle.restarts).toBe(0);
   });
 
+  it("stops a function that keeps ArrayBuffers past its limit (memory outside the V8 heap)", async () => {
+    const handle = await load("const keep = []; export default { infer() { keep.push(new ArrayBuffer(256 * 1024 * 1024)); return { counts: { held: keep.length } }; } };");
+    expect((await handle.process(frame(0))).output?.counts).toEqual({ held: 1 });
+    await expect(handle.process(frame(1))).rejects.toMatchObject({ code: "FUNCTION_FAILED", message: expect.stringContaining("over its 512 MB limit") });
+    // The worker is gone and comes back empty: the held buffers went with it.
+    await expect.poll(() => handle.restarts, { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
+    expect((await handle.process(frame(2))).output?.counts).toEqual({ held: 1 });
+  });
+
   it("refuses an invalid result with the field that is wrong", async () => {
     const handle = await load("export default { infer() { return { detections: [{ label: 'x', classId: 0, score: 0.5, box: [0, 0, 1] }] }; } };");
     await expect(handle.process(frame(0))).rejects.toMatchObject({ code: "FUNCTION_FAILED", message: expect.stringContaining("detections.0.box") });

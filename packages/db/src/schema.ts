@@ -125,7 +125,7 @@ export const projectVersions = sqliteTable(
   (t) => [primaryKey({ columns: [t.projectId, t.version] })],
 );
 
-export const deploymentStates = ["queued", "downloading", "verifying", "loading", "running", "failed", "rolled-back", "removed"] as const;
+export const deploymentStates = ["queued", "downloading", "verifying", "loading", "running", "degraded", "failed", "rolled-back", "removed"] as const;
 
 export const deployments = sqliteTable(
   "deployments",

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { decodeDesiredState, decodeStreamRequest } from "@edgelens/shared/schemas";
+import type { EdgelensError } from "@edgelens/shared/errors";
 import { topics } from "@edgelens/shared/topics";
 import { ArtifactCache } from "../deploy/artifact-cache";
 import { ArtifactDownloader } from "../deploy/artifact-downloader";
@@ -81,8 +82,11 @@ export async function startDaemon(config: DaemonConfig, options: DaemonOptions =
     const kick = (): void => drainer.kick();
     const results = new ResultPublisher(device.deviceId, spool, kick);
 
+    // Set once the manager exists: the supervisor reports a degraded project to it.
+    let onDegraded: (deploymentId: string, err: EdgelensError) => void = () => undefined;
     const supervisor = new ProjectSupervisor({
       log,
+      onDegraded: (spec, err) => onDegraded(spec.deploymentId, err),
       firstFrameTimeoutMs: config.deploy.firstFrameTimeoutMs,
       jpegQuality: config.stream.jpegQuality,
       ffmpegPath: config.ffmpegPath,
@@ -114,6 +118,7 @@ export async function startDaemon(config: DaemonConfig, options: DaemonOptions =
       agentVersion: AGENT_VERSION,
       cacheMaxBytes: config.download.cacheMaxBytes,
     });
+    onDegraded = (id, err) => manager.degrade(id, err);
 
     const telemetry = new TelemetryReporter(link, link, {
       deviceId: device.deviceId,

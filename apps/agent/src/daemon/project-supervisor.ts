@@ -10,6 +10,7 @@ import type { Logger } from "../telemetry/logger";
 import { describeError } from "../telemetry/logger";
 import type { PipelineFigures } from "../telemetry/telemetry-reporter";
 import type { ResultMeta } from "./result-publisher";
+import { ErrorWindow } from "./error-window";
 import { JpegTap } from "./jpeg-tap";
 import { ProjectRun, sourceKeyOf } from "./project-run";
 import { awaitFirstResult, trialOnFrames } from "./project-trial";
@@ -27,6 +28,10 @@ export interface SupervisorOptions {
   /** The source of projects whose config names none (the device's camera). */
   defaultSource?: string;
   onResult(result: { output: FunctionOutput; meta: ResultMeta }): void;
+  /** Error rate of the running project: over its last `window` frames, at least `maxRate` failed. */
+  degradeAfter?: { window: number; maxRate: number };
+  /** Once per deployment, when its error rate crosses `degradeAfter`, with the last error. */
+  onDegraded?(spec: ProjectSpec, error: EdgelensError): void;
 }
 
 /**
@@ -39,9 +44,14 @@ export class ProjectSupervisor implements ProjectHost, FrameTap {
   private retiredDropped = 0;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly tap: JpegTap;
+  private readonly health: ErrorWindow;
+  /** The deployment already reported degraded (once each). */
+  private degradedId: string | null = null;
 
   constructor(private readonly options: SupervisorOptions) {
     this.tap = new JpegTap((stream) => this.frameOf(stream), options.jpegQuality);
+    const d = options.degradeAfter ?? { window: 20, maxRate: 0.5 };
+    this.health = new ErrorWindow(d.window, d.maxRate);
   }
 
   current(): ProjectSpec | null {
@@ -106,6 +116,7 @@ export class ProjectSupervisor implements ProjectHost, FrameTap {
       try {
         if (options.awaitFirstFrame) this.emitResult(spec, await trialOnFrames(cur, handle, this.trialLimits()));
         await cur.swap(spec, handle);
+        this.health.reset();
       } catch (err) {
         await handle.dispose().catch((e: unknown) => log.warn(`unloading the failed candidate: ${describeError(e)}`));
         throw err;
@@ -119,10 +130,10 @@ export class ProjectSupervisor implements ProjectHost, FrameTap {
       await run.swap(spec, await this.load(spec, log));
       const loadedAt = performance.now();
       if (options.awaitFirstFrame) {
-        await awaitFirstResult(run, this.trialLimits(), () => (this.active = run));
+        await awaitFirstResult(run, this.trialLimits(), () => this.activate(run));
         log.info(`first frame processed ${Math.round(performance.now() - loadedAt)} ms after loading (${run.framesFromSource} frames from the source so far)`);
       } else {
-        this.active = run;
+        this.activate(run);
       }
     } catch (err) {
       await run.stop().catch((e: unknown) => log.warn(`stopping the failed candidate: ${describeError(e)}`));
@@ -164,14 +175,30 @@ export class ProjectSupervisor implements ProjectHost, FrameTap {
     });
     const run = new ProjectRun(key, source, spec, this.options.log);
     run.pipeline.on("result", (r) => {
-      if (this.active === run) this.emitResult(run.takeProducer(r.frame.seq), r);
-      else run.takeProducer(r.frame.seq);
+      if (this.active === run) {
+        this.health.record(false);
+        this.emitResult(run.takeProducer(r.frame.seq), r);
+      } else run.takeProducer(r.frame.seq);
     });
-    run.pipeline.on("frame-error", (f) =>
-      this.options.log.warn(`frame ${f.frame.seq} failed: ${f.error.message}`, { code: f.error.code, projectId: run.spec.projectId, deploymentId: run.spec.deploymentId }),
-    );
+    run.pipeline.on("frame-error", (f) => {
+      this.options.log.warn(`frame ${f.frame.seq} failed: ${f.error.message}`, { code: f.error.code, projectId: run.spec.projectId, deploymentId: run.spec.deploymentId });
+      if (this.active === run && this.health.record(true)) this.degrade(run.spec, f.error);
+    });
     run.start();
     return run;
+  }
+
+  private activate(run: ProjectRun): void {
+    this.active = run;
+    this.health.reset();
+  }
+
+  private degrade(spec: ProjectSpec, error: EdgelensError): void {
+    if (this.degradedId === spec.deploymentId) return;
+    this.degradedId = spec.deploymentId;
+    const { size, maxRate } = this.health;
+    this.options.log.error(`project ${spec.projectId} fails on at least ${Math.round(maxRate * 100)}% of its last ${size} frames: ${error.message}`, { code: error.code, projectId: spec.projectId, deploymentId: spec.deploymentId });
+    this.options.onDegraded?.(spec, error);
   }
 
   private emitResult(spec: ProjectSpec, r: PipelineResult): void {

@@ -40,8 +40,27 @@ export class ArtifactDownloader {
     private readonly options: DownloaderOptions,
   ) {}
 
+  /**
+   * The artifact's absolute URL, which must be on the console origin the device was registered
+   * with: the bearer carries the device secret, and `shadow/desired` is not trusted to say where
+   * it may go (a leaked admin MQTT token could otherwise point it at any server).
+   */
   resolveUrl(url: string): string {
-    return new URL(url, this.creds.consoleUrl).toString();
+    const console = new URL(this.creds.consoleUrl);
+    let resolved: URL;
+    try {
+      resolved = new URL(url, console);
+    } catch {
+      throw new EdgelensError("FORBIDDEN", `artifact url ${JSON.stringify(url)} is not a URL`, { deviceId: this.creds.deviceId });
+    }
+    if (resolved.origin !== console.origin) {
+      throw new EdgelensError(
+        "FORBIDDEN",
+        `refused artifact url ${resolved.origin}: the device sends its credentials only to its console ${console.origin}`,
+        { deviceId: this.creds.deviceId },
+      );
+    }
+    return resolved.toString();
   }
 
   /** Whether the verified file is already cached (then nothing is downloaded). */
@@ -88,6 +107,7 @@ export class ArtifactDownloader {
   }
 
   private async downloadOnce(artifact: Artifact, opts: FetchOneOptions): Promise<void> {
+    const url = this.resolveUrl(artifact.url);
     let have = await this.cache.partialSize(artifact.sha256);
     if (have > artifact.size) {
       await this.cache.discardPartial(artifact.sha256);
@@ -101,11 +121,11 @@ export class ArtifactDownloader {
       clearTimeout(timer);
       timer = setTimeout(() => stall.abort(new Error(`no data for ${this.options.stallTimeoutMs} ms`)), this.options.stallTimeoutMs);
     };
-    const url = this.resolveUrl(artifact.url);
     try {
       const headers: Record<string, string> = { authorization: `Bearer ${this.creds.deviceId}:${this.creds.secret}` };
       if (have > 0) headers.range = `bytes=${have}-`;
-      const res = await fetch(url, { headers, signal });
+      // A redirect would carry the bearer to wherever the console (or whoever answers) says.
+      const res = await fetch(url, { headers, signal, redirect: "error" });
       if (res.status === 416) {
         await res.body?.cancel();
         await this.cache.discardPartial(artifact.sha256);

@@ -12,7 +12,7 @@ export const DeployMemorySchema = z.object({
   /** The one before it, so an artifact it shares stays in the cache. */
   previous: DesiredStateSchema.nullable(),
   /** Last deployment handled, whatever its outcome: a retained desired state is not redone. */
-  lastHandled: z.object({ deploymentId: IdSchema, outcome: z.enum(["running", "failed", "removed"]) }).nullable(),
+  lastHandled: z.object({ deploymentId: IdSchema, outcome: z.enum(["running", "degraded", "failed", "removed"]) }).nullable(),
   lastError: z.object({ deploymentId: IdSchema.optional(), code: z.string(), message: z.string(), ts: TimestampSchema }).nullable(),
 });
 export type DeployMemory = z.infer<typeof DeployMemorySchema>;

@@ -180,6 +180,17 @@ export class DeploymentManager {
     await this.pruneCache(log);
   }
 
+  /**
+   * The running deployment fails on too many frames (see the supervisor's error window): it keeps
+   * running (there may be nothing better to run), reported `degraded` with the last error.
+   */
+  degrade(deploymentId: string, err: EdgelensError): void {
+    if (this.memory.current?.deploymentId !== deploymentId || this.memory.lastHandled?.outcome === "degraded") return;
+    this.save({ ...this.memory, lastHandled: { deploymentId, outcome: "degraded" }, lastError: errorRecord(deploymentId, err) });
+    this.deps.reporter.progress(progress(deploymentId, "degraded", { reason: err.message, code: err.code }));
+    this.deps.reporter.reported(this.state());
+  }
+
   private fail(desired: DesiredState, err: EdgelensError): void {
     const id = desired.deploymentId;
     this.deps.log.error(`deployment ${id} failed: ${err.message}`, { code: err.code, deploymentId: id, projectId: desired.project?.id });

@@ -46,13 +46,13 @@ export function progress(deploymentId: string, state: DeploymentState, extra: { 
 
 /**
  * `shadow/reported`: deploymentId and project name what runs now (null: nothing); `state` is
- * `running`, `removed` after an explicit removal, `failed` when the last deployment failed and
+ * `running` (`degraded` once its error rate crossed the limit), `removed` after an explicit removal, `failed` when the last deployment failed and
  * nothing runs, else `idle`; lastError keeps the last failure even while an older project runs.
  */
 export function reportedState(memory: DeployMemory, agentVersion: string, now = Date.now()): ReportedState {
   const cur = memory.current;
   let state: ReportedState["state"] = "idle";
-  if (cur) state = "running";
+  if (cur) state = memory.lastHandled?.deploymentId === cur.deploymentId && memory.lastHandled.outcome === "degraded" ? "degraded" : "running";
   else if (memory.lastHandled?.outcome === "removed") state = "removed";
   else if (memory.lastHandled?.outcome === "failed") state = "failed";
   return {

@@ -21,6 +21,8 @@ export interface LoadProjectOptions {
   /** Loading models and running setup (default 120 s). */
   loadTimeoutMs?: number;
   maxHeapMb?: number;
+  /** ArrayBuffers the function may hold after a frame; more ends the worker (default 512 MB). */
+  maxArrayBufferMb?: number;
   /** The worker script (default: launch-worker.ts's defaultWorkerUrl). */
   workerUrl?: URL;
 }
@@ -79,6 +81,7 @@ export interface ProjectHandle {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_MAX_ARRAY_BUFFER_MB = 512;
 const DEFAULT_LOAD_TIMEOUT_MS = 120_000;
 
 /** A frame the worker can read without a copy: its bytes in a SharedArrayBuffer. */
@@ -115,7 +118,7 @@ class WorkerProjectHandle extends EventEmitter<ProjectHandleEvents> implements P
     super();
     const config = options.config ?? {};
     const threads = options.threads ?? config.threads;
-    this.init = { type: "init", projectId: options.projectId, models: options.models, config, ...(threads ? { threads } : {}) };
+    this.init = { type: "init", projectId: options.projectId, models: options.models, config, maxArrayBufferMb: options.maxArrayBufferMb ?? DEFAULT_MAX_ARRAY_BUFFER_MB, ...(threads ? { threads } : {}) };
     if (options.code !== undefined) this.init.code = options.code;
     else if (options.codePath !== undefined) this.init.codePath = options.codePath;
     else throw new EdgelensError("FUNCTION_FAILED", "loadProject needs the function's code or codePath", { projectId: options.projectId });

@@ -14,6 +14,8 @@ export interface InitMessage {
   models: Record<string, string>;
   config: ProjectConfig;
   threads?: number;
+  /** ArrayBuffer memory (outside the V8 heap, which maxHeapMb bounds) the worker may hold. */
+  maxArrayBufferMb?: number;
 }
 
 export interface FrameMessage {

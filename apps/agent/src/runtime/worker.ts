@@ -18,6 +18,7 @@ if (!port) throw new Error("runtime/worker.ts runs only as a worker_thread (see 
 process.setSourceMapsEnabled(true);
 
 let instance: ProjectInstance | undefined;
+let maxArrayBufferBytes = Infinity;
 const runners: ModelRunner[] = [];
 
 function post(message: WorkerMessage): void {
@@ -42,6 +43,7 @@ async function openModel(name: string, path: string, threads: number | undefined
 
 async function init(message: InitMessage): Promise<void> {
   const started = performance.now();
+  if (message.maxArrayBufferMb) maxArrayBufferBytes = message.maxArrayBufferMb * 1024 * 1024;
   let stage: ErrorCode = "FUNCTION_FAILED";
   try {
     const source = message.code !== undefined ? { code: message.code } : { path: message.codePath ?? "" };
@@ -77,10 +79,29 @@ async function processFrame(message: FrameMessage): Promise<void> {
   }
   try {
     const outcome = await instance.infer(message.frame);
+    if (overMemory(message.id)) return;
     post({ type: "result", id: message.id, outcome });
   } catch (error) {
+    if (overMemory(message.id)) return;
     post({ type: "frame-error", id: message.id, error: toWireError(error, "FUNCTION_FAILED") });
   }
+}
+
+/**
+ * resourceLimits bound only the V8 heap: ArrayBuffers a function keeps (in this worker's isolate)
+ * are checked after every frame, and a function over its bound loses its worker (the host
+ * restarts it; the frame fails, so a trial rolls back and a running deployment degrades).
+ */
+function overMemory(id: number): boolean {
+  const held = process.memoryUsage().arrayBuffers;
+  if (held <= maxArrayBufferBytes) return false;
+  const mb = (n: number): number => Math.round(n / 1024 / 1024);
+  const message = `the function holds ${mb(held)} MB of ArrayBuffers, over its ${mb(maxArrayBufferBytes)} MB limit: its worker is stopped`;
+  post({ type: "frame-error", id, error: { code: "FUNCTION_FAILED", message, context: { arrayBufferMb: mb(held) } } });
+  instance = undefined;
+  // After the message above is on its way: exit() ends only this worker thread.
+  setImmediate(() => process.exit(1));
+  return true;
 }
 
 port.on("message", (message: HostMessage) => {

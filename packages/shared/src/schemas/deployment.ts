@@ -48,6 +48,8 @@ export const DeploymentStateSchema = z.enum([
   "verifying",
   "loading",
   "running",
+  // Running, but failing on too many frames since its trial (the last error in shadow/reported).
+  "degraded",
   "failed",
   "rolled-back",
   "removed",

@@ -19,7 +19,7 @@ export function DeploymentTimeline({ events, state, reason }: { events: Timeline
     else folded.push(e);
   }
   const reached = new Set(folded.map((e) => e.state));
-  const pending = STEPS.filter((s) => !reached.has(s) && !["failed", "rolled-back", "removed"].includes(state) && STEPS.indexOf(s) > STEPS.indexOf(state));
+  const pending = STEPS.filter((s) => !reached.has(s) && !["degraded", "failed", "rolled-back", "removed"].includes(state) && STEPS.indexOf(s) > STEPS.indexOf(state));
 
   return (
     <ol className="relative space-y-4 border-l border-slate-200 pl-5" data-testid="deployment-timeline">

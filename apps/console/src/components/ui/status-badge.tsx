@@ -22,6 +22,7 @@ const statusTones: Record<string, BadgeTone> = {
   verifying: "sky",
   loading: "sky",
   running: "green",
+  degraded: "amber",
   failed: "red",
   "rolled-back": "amber",
   removed: "slate",

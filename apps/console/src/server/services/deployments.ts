@@ -46,7 +46,7 @@ export interface DeploymentEventView {
 
 export type DeploymentDetail = DeploymentView & { events: DeploymentEventView[]; desired: DesiredState | null };
 
-export const TERMINAL_STATES: ReadonlySet<DeploymentState> = new Set(["running", "failed", "rolled-back", "removed"]);
+export const TERMINAL_STATES: ReadonlySet<DeploymentState> = new Set(["running", "degraded", "failed", "rolled-back", "removed"]);
 
 const DeviceIdsSchema = z.array(z.string().min(1)).min(1, "deviceIds: name at least one device").max(1000);
 

@@ -17,6 +17,7 @@ const STATE_FILTERS: Array<{ label: string; state?: DeploymentState }> = [
   { label: "Downloading", state: "downloading" },
   { label: "Failed", state: "failed" },
   { label: "Rolled back", state: "rolled-back" },
+  { label: "Degraded", state: "degraded" },
 ];
 
 export default async function DeploymentsPage({ searchParams }: { searchParams: Promise<{ state?: string; deviceId?: string; projectId?: string }> }) {

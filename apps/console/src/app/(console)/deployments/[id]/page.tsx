@@ -11,7 +11,7 @@ import { getContext } from "@/server/get-context";
 import { getDeployment } from "@/server/services/deployments";
 import { loadOrNotFound } from "../../../_shared/load";
 
-const FINAL = new Set(["running", "failed", "rolled-back", "removed"]);
+const FINAL = new Set(["running", "degraded", "failed", "rolled-back", "removed"]);
 
 export default async function DeploymentPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;

@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { startAgentStack, type AgentStack } from "./support/agent-stack";
+import { buildDesiredState } from "./support/desired-state";
+import { peopleCounter, vtestSource } from "./support/projects";
+
+/** Passes its trial (the first frame), then throws on every frame. */
+const THROWS_AFTER_TRIAL_SOURCE = `
+import { defineProject } from "@edgelens/vision/project";
+let n = 0;
+export default defineProject({
+  infer(frame) {
+    n += 1;
+    if (n > 1) throw new Error("infer broke after the trial on purpose");
+    return { counts: { frames: n } };
+  },
+});
+`;
+
+/**
+ * Attacks on a real agent (real broker, real agent process) by whoever can write its
+ * `shadow/desired` (an admin's MQTT token, see docs/production.md "Security").
+ */
+describe("agent security", () => {
+  let stack: AgentStack;
+  let thief: Server;
+  let thiefUrl = "";
+  const stolen: string[] = [];
+
+  beforeAll(async () => {
+    thief = createServer((req, res) => {
+      stolen.push(req.headers.authorization ?? "(none)");
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => thief.listen(0, "127.0.0.1", resolve));
+    thiefUrl = `http://127.0.0.1:${(thief.address() as AddressInfo).port}`;
+    stack = await startAgentStack("cam-sec-1");
+    await stack.startAgent();
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    await new Promise((resolve) => thief?.close(resolve));
+  });
+
+  it("refuses an artifact url off its console origin and never sends its secret there", async () => {
+    const good = await peopleCounter(stack.artifacts, "dep-steal");
+    const hostile = { ...good, function: { ...good.function!, url: `${thiefUrl}/api/artifacts/${good.function!.sha256}` } };
+    await stack.deploy(hostile);
+    const failed = await stack.waitForState("dep-steal", "failed");
+    expect(failed.code).toBe("FORBIDDEN");
+    expect(failed.reason).toContain(thiefUrl);
+    expect(failed.reason).toContain("only to its console");
+    expect(stolen).toEqual([]);
+  });
+
+  it("reports a project that fails on most frames after its trial as degraded, with the last error", async () => {
+    const desired = await buildDesiredState(stack.artifacts, {
+      deploymentId: "dep-throws",
+      projectId: "throws-after-trial",
+      functionSource: THROWS_AFTER_TRIAL_SOURCE,
+      models: {},
+      config: { source: vtestSource(), fps: 10 },
+    });
+    await stack.deploy(desired);
+    await stack.waitForState("dep-throws", "running");
+    const degraded = await stack.waitForState("dep-throws", "degraded");
+    expect(degraded.code).toBe("FUNCTION_FAILED");
+    expect(degraded.reason).toContain("infer broke after the trial on purpose");
+    await stack.observer.until(
+      () => stack.reported().some((r) => r.deploymentId === "dep-throws" && r.state === "degraded" && r.lastError?.message.includes("infer broke") === true),
+      () => `reported degraded; reported: ${JSON.stringify(stack.reported())}\n${stack.agentLog(40)}`,
+    );
+  });
+});
