@@ -7,6 +7,7 @@ import { requireRequestUser } from "../auth/request-auth";
 import type { SessionUser } from "../auth/session";
 import { getContext, type ServiceContext } from "../context";
 import { errorBody, httpStatusOf, toEdgelensError } from "./errors";
+import { guardStateChange } from "./request-guard";
 
 export interface HandlerArgs<P> {
   req: Request;
@@ -44,6 +45,7 @@ export function route<P = Record<string, never>>(role: Role, fn: (args: HandlerA
   return async (req: Request, context: RouteContext<P>): Promise<Response> => {
     try {
       const ctx = await getContext();
+      guardStateChange(req, ctx.config.consoleUrl);
       const user = await requireRequestUser(ctx, req, role);
       return await fn({ req, ctx, user, params: await context.params });
     } catch (err) {
@@ -57,6 +59,7 @@ export function publicRoute<P = Record<string, never>>(fn: (args: PublicHandlerA
   return async (req: Request, context: RouteContext<P>): Promise<Response> => {
     try {
       const ctx = await getContext();
+      guardStateChange(req, ctx.config.consoleUrl);
       return await fn({ req, ctx, params: await context.params });
     } catch (err) {
       return errorResponse(err);

@@ -6,6 +6,7 @@ import { EdgelensError, RuleActionSchema, RuleDefinitionSchema, type RuleActionC
 import { compileRule, testRule as runRuleTest, type RuleTestResult } from "@edgelens/shared/rules";
 import type { ServiceContext } from "../context";
 import { newId } from "../ids";
+import { maskAction, restoreMaskedErrorAction, restoreMaskedHeaders } from "./rule-secrets";
 
 export type { RuleTestResult };
 
@@ -51,8 +52,8 @@ function view(row: RuleRow): RuleView {
     id: row.id,
     name: row.name,
     sql: row.sql,
-    actions: row.actions as RuleActionConfig[],
-    errorAction: (row.errorAction as RuleActionConfig | null) ?? null,
+    actions: (row.actions as RuleActionConfig[]).map(maskAction),
+    errorAction: row.errorAction ? maskAction(row.errorAction as RuleActionConfig) : null,
     enabled: row.enabled,
     executions: row.executions,
     errors: row.errors,
@@ -99,8 +100,13 @@ export function createRule(ctx: ServiceContext, input: z.input<typeof RuleDefini
 }
 
 export function updateRule(ctx: ServiceContext, id: string, input: z.input<typeof RuleUpdateSchema>): RuleView {
-  const patch = RuleUpdateSchema.parse(input);
-  findRule(ctx, id);
+  const parsed = RuleUpdateSchema.parse(input);
+  const stored = findRule(ctx, id);
+  const patch = {
+    ...parsed,
+    ...(parsed.actions ? { actions: restoreMaskedHeaders(parsed.actions, stored.actions as RuleActionConfig[]) } : {}),
+    ...(parsed.errorAction !== undefined ? { errorAction: restoreMaskedErrorAction(parsed.errorAction, (stored.errorAction as RuleActionConfig | null) ?? null) } : {}),
+  };
   if (patch.sql !== undefined) checkRuleSql(patch.sql);
   if (patch.name !== undefined && nameTaken(ctx, patch.name, id)) throw new EdgelensError("CONFLICT", `a rule named ${patch.name} exists`, { ruleId: id });
   // The broker counts executions against the rule as it is; a changed rule starts afresh.
