@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
 import { EdgelensError } from "@edgelens/shared/errors";
+import { PasswordSchema } from "./server/auth/password-policy";
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalText = z.string().min(1).optional();
@@ -28,7 +29,7 @@ const ConsoleEnvSchema = z
       .optional(),
     EDGELENS_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
     EDGELENS_ADMIN_EMAIL: z.email().default("admin@edgelens.local"),
-    EDGELENS_ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
+    EDGELENS_ADMIN_PASSWORD: PasswordSchema.optional(),
     EDGELENS_MAX_UPLOAD_MB: z.coerce.number().int().positive().max(65_536).default(1024),
     EDGELENS_MQTT_TOKEN_TTL: z.coerce.number().int().min(30).max(7 * 24 * 3600).default(3600),
     EDGELENS_COOKIE_SECURE: z.enum(["0", "1", "auto"]).default("auto"),

@@ -37,7 +37,8 @@ export function errorResponse(err: unknown): Response {
   const status = httpStatusOf(e.code);
   // Expected failures go to the caller; anything unexpected is logged here as well.
   if (status >= 500) console.error(`edgelens console: ${e.code}: ${e.message}`, e.cause ?? "");
-  return json(errorBody(e), status);
+  const retryAfter: Record<string, string> = e.code === "RATE_LIMITED" && typeof e.context.retryAfterSec === "number" ? { "retry-after": String(e.context.retryAfterSec) } : {};
+  return json(errorBody(e), status, retryAfter);
 }
 
 /** A handler for signed-in callers; `role: "admin"` for anything that changes state. */
