@@ -80,7 +80,7 @@ export function buildServices(
     payloads,
     lineage,
     counters,
-    createAction: (c) => createRuleAction(c, { publish: rulePublish, events, webhooks, requestSnapshot, ...(options.webhookBackoffMs !== undefined ? { webhookBackoffMs: options.webhookBackoffMs } : {}) }),
+    createAction: (c) => createRuleAction(c, { publish: rulePublish, events, webhooks, webhookAllow: config.webhookAllow, requestSnapshot, ...(options.webhookBackoffMs !== undefined ? { webhookBackoffMs: options.webhookBackoffMs } : {}) }),
   });
   const services: BrokerServices = {
     db,

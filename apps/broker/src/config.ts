@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EdgelensError, formatZodError } from "@edgelens/shared";
+import { EdgelensError, formatZodError, parseWebhookAllow, type WebhookAllowList } from "@edgelens/shared";
 
 /**
  * The broker's configuration (docs/design.md "Configuration"), parsed from an environment-shaped
@@ -21,6 +21,8 @@ const SharedKeysSchema = z.object({
   EDGELENS_TLS_KEY: z.string().min(1).optional(),
   EDGELENS_WS_PORT: port(8083),
   EDGELENS_SECRET: z.string().min(16, "EDGELENS_SECRET must be at least 16 characters").optional(),
+  /** Hosts and CIDRs webhooks may reach inside the refused ranges (shared with the console). */
+  EDGELENS_WEBHOOK_ALLOW: z.string().optional(),
 });
 
 export const BrokerKeysSchema = z
@@ -78,6 +80,7 @@ export interface BrokerConfig {
   /** null: that limit is off. */
   eventRetention: { maxAgeMs: number | null; maxRows: number | null };
   logLevel: LogLevel;
+  webhookAllow: WebhookAllowList;
 }
 
 const BROKER_PREFIX = "EDGELENS_BROKER_";
@@ -120,5 +123,6 @@ export function parseBrokerConfig(source: Record<string, string | undefined>): B
       maxRows: b.EDGELENS_BROKER_EVENTS_MAX_ROWS === 0 ? null : b.EDGELENS_BROKER_EVENTS_MAX_ROWS,
     },
     logLevel: b.EDGELENS_BROKER_LOG_LEVEL,
+    webhookAllow: parseWebhookAllow(s.EDGELENS_WEBHOOK_ALLOW),
   };
 }
