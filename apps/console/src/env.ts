@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
 import { EdgelensError } from "@edgelens/shared/errors";
+import { parseWebhookAllow, type WebhookAllowList } from "@edgelens/shared";
 import { PasswordSchema } from "./server/auth/password-policy";
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -32,6 +33,8 @@ const ConsoleEnvSchema = z
     EDGELENS_ADMIN_PASSWORD: PasswordSchema.optional(),
     EDGELENS_MAX_UPLOAD_MB: z.coerce.number().int().positive().max(65_536).default(1024),
     EDGELENS_MQTT_TOKEN_TTL: z.coerce.number().int().min(30).max(7 * 24 * 3600).default(3600),
+    /** Hosts/CIDRs webhooks may reach inside the refused ranges (shared with the broker). */
+    EDGELENS_WEBHOOK_ALLOW: z.string().optional(),
     EDGELENS_COOKIE_SECURE: z.enum(["0", "1", "auto"]).default("auto"),
     /** Next's build folder (default .next); tests give each server its own. */
     EDGELENS_NEXT_DIST_DIR: z.string().regex(/^[A-Za-z0-9._/-]+$/, "must be a relative folder name").optional(),
@@ -59,6 +62,7 @@ export interface ConsoleConfig {
   maxUploadBytes: number;
   mqttTokenTtlSec: number;
   cookieSecure: boolean;
+  webhookAllow: WebhookAllowList;
   nextDistDir: string | undefined;
 }
 
@@ -107,6 +111,7 @@ export function loadConsoleConfig(env: Record<string, string | undefined> = proc
     maxUploadBytes: e.EDGELENS_MAX_UPLOAD_MB * 1024 * 1024,
     mqttTokenTtlSec: e.EDGELENS_MQTT_TOKEN_TTL,
     cookieSecure: e.EDGELENS_COOKIE_SECURE === "auto" ? consoleUrl.startsWith("https:") : e.EDGELENS_COOKIE_SECURE === "1",
+    webhookAllow: parseWebhookAllow(e.EDGELENS_WEBHOOK_ALLOW),
     nextDistDir: e.EDGELENS_NEXT_DIST_DIR,
   };
 }
