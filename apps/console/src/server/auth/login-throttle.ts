@@ -1,6 +1,6 @@
 /**
  * Sign-in throttling, per account (the email tried) and per client address. A few failures are
- * free; after that each further failure doubles the wait before the next attempt is even
+ * free; the last of them starts a wait of 1 s and each further failure doubles it before the next attempt is even
  * checked (1 s, 2 s, 4 s ... up to 15 min), so a correct password during the wait is refused
  * too. A success clears the account's count. State lives in this process's memory: a restart
  * forgets it, and several console processes would each count on their own (docs/production.md).
@@ -45,7 +45,8 @@ export class LoginThrottle {
     const s = this.current(key) ?? { failures: 0, lastFailure: now, lockedUntil: 0 };
     s.failures += 1;
     s.lastFailure = now;
-    const over = s.failures - this.policy.freeFailures;
+    // The last free failure starts the first wait: attempt freeFailures + 1 already waits.
+    const over = s.failures - this.policy.freeFailures + 1;
     if (over > 0) s.lockedUntil = now + Math.min(this.policy.baseDelayMs * 2 ** (over - 1), this.policy.maxDelayMs);
     this.strikes.delete(key);
     this.strikes.set(key, s);
