@@ -1,9 +1,10 @@
 /**
  * Sign-in throttling, per account (the email tried) and per client address. A few failures are
- * free; the last of them starts a wait of 1 s and each further failure doubles it before the next attempt is even
- * checked (1 s, 2 s, 4 s ... up to 15 min), so a correct password during the wait is refused
- * too. A success clears the account's count. State lives in this process's memory: a restart
- * forgets it, and several console processes would each count on their own (docs/production.md).
+ * free; the last of them starts a wait (1 s, doubling with each further failure, up to 15 min)
+ * during which an attempt is refused before its password is even checked, so the right
+ * password is refused too. A success clears the account's count. State lives in this process's
+ * memory: a restart forgets it, and several console processes would each count on their own
+ * (docs/production.md "Security").
  */
 import { EdgelensError } from "@edgelens/shared";
 
