@@ -132,19 +132,28 @@ describe("security hardening (issue 13)", () => {
   });
 
   it("login: an unknown email costs as much as a known one", async () => {
+    const known = { email: "timing@test.local", password: "timing-long-password-1" };
+    expect((await f.admin.post("/api/v1/users", { ...known, role: "viewer" })).status).toBe(201);
+    // Its own address, so these failures do not count against the other tests' one.
+    const from = { "x-forwarded-for": "198.51.100.7" };
     const time = async (email: string) => {
       const start = performance.now();
-      expect((await f.anonymous.post("/api/v1/session", { email, password: "not-the-password" })).status).toBe(401);
+      expect((await f.anonymous.post("/api/v1/session", { email, password: "not-the-password" }, from)).status).toBe(401);
       return performance.now() - start;
     };
-    const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const known: number[] = [];
-    const unknown: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      known.push(await time("admin@test.local"));
-      unknown.push(await time(`nobody-${i}@test.local`));
+    await time(known.email);
+    await time("warm-up@test.local");
+    const knownMs: number[] = [];
+    const unknownMs: number[] = [];
+    // 1 + 4 failures: the account's wait starts only after the last of them.
+    for (let i = 0; i < 4; i++) {
+      knownMs.push(await time(known.email));
+      unknownMs.push(await time(`nobody-${i}@test.local`));
     }
-    expect(median(unknown), `known ${known.map(Math.round).join(",")} ms, unknown ${unknown.map(Math.round).join(",")} ms`).toBeGreaterThan(median(known) * 0.5);
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[2]!;
+    const numbers = `known ${knownMs.map(Math.round).join(",")} ms, unknown ${unknownMs.map(Math.round).join(",")} ms`;
+    console.log(`sign-in timing: ${numbers}`);
+    expect(median(unknownMs), numbers).toBeGreaterThan(median(knownMs) * 0.5);
   });
 
   it("login: throttles an account after a few failures, refusing even the right password until the wait is over", async () => {
