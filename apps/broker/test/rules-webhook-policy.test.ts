@@ -9,6 +9,7 @@ import { hostname } from "node:os";
 import { afterEach, describe, expect, it } from "vitest";
 import { EMPTY_WEBHOOK_ALLOW, parseWebhookAllow, webhookAddressAllowed, type WebhookAllowList } from "@edgelens/shared";
 import { topics } from "@edgelens/shared/topics";
+import { parseBrokerConfig } from "../src/config";
 import { WebhookAction } from "../src/rules/actions/webhook";
 import { WorkQueue } from "../src/rules/actions/work-queue";
 import type { RuleActionInput } from "../src/rules/rule-action";
@@ -93,5 +94,10 @@ describe("webhook target policy in the broker (real HTTP on loopback)", () => {
     closers.push(() => sink.close());
     await hook(sink.url, parseWebhookAllow("127.0.0.0/8")).execute(input);
     expect(sink.requests).toHaveLength(1);
+  });
+
+  it("reads EDGELENS_WEBHOOK_ALLOW once at start and names a bad entry", () => {
+    expect(parseBrokerConfig({ EDGELENS_WEBHOOK_ALLOW: "hooks.lan, 10.20.0.0/16" }).webhookAllow.cidrs).toHaveLength(1);
+    expect(() => parseBrokerConfig({ EDGELENS_WEBHOOK_ALLOW: "hooks.lan,10.0.0.0/99" })).toThrow(/EDGELENS_WEBHOOK_ALLOW: 10.0.0.0\/99/);
   });
 });
