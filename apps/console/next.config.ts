@@ -1,5 +1,6 @@
 import type { NextConfig } from "next";
 import { loadConsoleConfig } from "./src/env";
+import { API_CSP, BASE_SECURITY_HEADERS } from "./src/server/http/security-headers";
 
 // Validated here too, so that `next dev`/`next start` with a bad variable stops at once, naming it.
 const env = loadConsoleConfig();
@@ -10,6 +11,13 @@ const config: NextConfig = {
   // Native or binary-carrying packages stay as Node requires on the server.
   serverExternalPackages: ["better-sqlite3", "onnxruntime-node", "sharp", "esbuild", "protobufjs"],
   poweredByHeader: false,
+  // Pages get their nonce CSP from src/proxy.ts; everything gets the base headers.
+  async headers() {
+    return [
+      { source: "/:path*", headers: BASE_SECURITY_HEADERS },
+      { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: API_CSP }] },
+    ];
+  },
   // `pnpm dev` is how most people first run Edgelens; Next's floating dev badge sat on the
   // sidebar's "Sign out". Compile and runtime errors still open Next's overlay.
   devIndicators: false,

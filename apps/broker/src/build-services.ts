@@ -83,7 +83,7 @@ export function buildServices(
     payloads,
     lineage,
     counters,
-    createAction: (c) => createRuleAction(c, { publish: rulePublish, events, webhooks, requestSnapshot, ...(options.webhookBackoffMs !== undefined ? { webhookBackoffMs: options.webhookBackoffMs } : {}) }),
+    createAction: (c) => createRuleAction(c, { publish: rulePublish, events, webhooks, webhookAllow: config.webhookAllow, requestSnapshot, ...(options.webhookBackoffMs !== undefined ? { webhookBackoffMs: options.webhookBackoffMs } : {}) }),
   });
   const users = new UserDirectory(db);
   const services: BrokerServices = {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EdgelensError, createEnv } from "@edgelens/shared";
+import { EdgelensError, createEnv, parseWebhookAllow, type WebhookAllowList } from "@edgelens/shared";
 
 /**
  * The broker's configuration (docs/design.md "Configuration"), parsed from an environment-shaped
@@ -77,12 +77,13 @@ export interface BrokerConfig {
   /** null: that limit is off. */
   eventRetention: { maxAgeMs: number | null; maxRows: number | null };
   logLevel: LogLevel;
+  webhookAllow: WebhookAllowList;
 }
 
 /** The broker's keys; EDGELENS_BROKER_URL (how others reach it) and _HTTP_PORT are shared keys. */
 const readBrokerEnv = createEnv({
   part: "broker",
-  shared: ["EDGELENS_DATA_DIR", "EDGELENS_HOST", "EDGELENS_MQTT_PORT", "EDGELENS_MQTT_TLS_PORT", "EDGELENS_TLS_CERT", "EDGELENS_TLS_KEY", "EDGELENS_WS_PORT", "EDGELENS_BROKER_HTTP_PORT", "EDGELENS_SECRET"],
+  shared: ["EDGELENS_DATA_DIR", "EDGELENS_HOST", "EDGELENS_MQTT_PORT", "EDGELENS_MQTT_TLS_PORT", "EDGELENS_TLS_CERT", "EDGELENS_TLS_KEY", "EDGELENS_WS_PORT", "EDGELENS_BROKER_HTTP_PORT", "EDGELENS_SECRET", "EDGELENS_WEBHOOK_ALLOW"],
   own: BrokerKeysSchema.shape,
   ownPattern: /^EDGELENS_BROKER_/,
 });
@@ -123,5 +124,6 @@ export function parseBrokerConfig(source: Record<string, string | undefined>): B
       maxRows: e.EDGELENS_BROKER_EVENTS_MAX_ROWS === 0 ? null : e.EDGELENS_BROKER_EVENTS_MAX_ROWS,
     },
     logLevel: e.EDGELENS_BROKER_LOG_LEVEL,
+    webhookAllow: parseWebhookAllow(e.EDGELENS_WEBHOOK_ALLOW),
   };
 }

@@ -16,7 +16,7 @@ describe("rules engine in the broker (rules table, real messages)", () => {
 
   beforeAll(async () => {
     sink = await startHttpSink((i) => (i === 0 ? 500 : 200));
-    f = await startFixture({}, { webhookBackoffMs: 5 });
+    f = await startFixture({ EDGELENS_WEBHOOK_ALLOW: "127.0.0.1" }, { webhookBackoffMs: 5 });
     // Rules present at start: the docs/design.md example, store, webhook, a failing one with an error action.
     f.addRule("people-alert", `SELECT counts.person AS people, topic(3) AS device FROM '${filters.allOf("infer")}' WHERE counts.person > 2`, [
       { type: "republish", topic: "alerts/${device}", qos: 1 },

@@ -4,7 +4,11 @@ import { WebhookAction } from "../src/rules/actions/webhook";
 import { WorkQueue } from "../src/rules/actions/work-queue";
 import type { RuleActionInput } from "../src/rules/rule-action";
 import { startHttpSink } from "./support/http-sink";
+import { parseWebhookAllow } from "@edgelens/shared";
 import { topics } from "@edgelens/shared/topics";
+
+/** The sinks listen on loopback, which the policy refuses unless allowed (rules-webhook-policy.test.ts). */
+const LOOPBACK_ALLOWED = parseWebhookAllow("127.0.0.1");
 
 const input: RuleActionInput = {
   rule: { id: "r1", name: "people-alert" },
@@ -24,7 +28,7 @@ describe("webhook action (real HTTP on loopback)", () => {
   });
 
   const action = (url: string, extra: { retries?: number; timeoutMs?: number; headers?: Record<string, string> } = {}, queue = new WorkQueue(4, 100)) =>
-    new WebhookAction({ type: "webhook", url, retries: extra.retries ?? 2, timeoutMs: extra.timeoutMs ?? 2000, ...(extra.headers ? { headers: extra.headers } : {}) }, queue, 5);
+    new WebhookAction({ type: "webhook", url, retries: extra.retries ?? 2, timeoutMs: extra.timeoutMs ?? 2000, ...(extra.headers ? { headers: extra.headers } : {}) }, queue, LOOPBACK_ALLOWED, 5);
 
   it("POSTs the SELECT output as JSON with the rule name and configured headers", async () => {
     const sink = await startHttpSink();

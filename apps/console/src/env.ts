@@ -4,7 +4,10 @@
  */
 import { z } from "zod";
 import { resolveDataDir } from "@edgelens/db/data-dir";
+import { EdgelensError } from "@edgelens/shared/errors";
 import { createEnv } from "@edgelens/shared/env";
+import { parseWebhookAllow, type WebhookAllowList } from "@edgelens/shared";
+import { PasswordSchema } from "./server/auth/password-policy";
 
 /**
  * Any EDGELENS_* name that is neither a shared key, the console's own, nor one of these keys of
@@ -15,7 +18,7 @@ const CONSOLE_KEYS = /^EDGELENS_(?!(DEMO|BROKER_.*|AGENT_.*|REDIS.*|PG.*|POSTGRE
 
 const readConsoleEnv = createEnv({
   part: "console",
-  shared: ["EDGELENS_DATA_DIR", "EDGELENS_HOST", "EDGELENS_CONSOLE_PORT", "EDGELENS_CONSOLE_URL", "EDGELENS_MQTT_PORT", "EDGELENS_BROKER_URL", "EDGELENS_WS_PORT", "EDGELENS_SECRET", "EDGELENS_ADMIN_EMAIL", "EDGELENS_ADMIN_PASSWORD"],
+  shared: ["EDGELENS_DATA_DIR", "EDGELENS_HOST", "EDGELENS_CONSOLE_PORT", "EDGELENS_CONSOLE_URL", "EDGELENS_MQTT_PORT", "EDGELENS_BROKER_URL", "EDGELENS_WS_PORT", "EDGELENS_SECRET", "EDGELENS_ADMIN_EMAIL", "EDGELENS_ADMIN_PASSWORD", "EDGELENS_WEBHOOK_ALLOW"],
   own: {
     EDGELENS_WS_URL: z
       .string()
@@ -45,6 +48,7 @@ export interface ConsoleConfig {
   maxUploadBytes: number;
   mqttTokenTtlSec: number;
   cookieSecure: boolean;
+  webhookAllow: WebhookAllowList;
   nextDistDir: string | undefined;
 }
 
@@ -54,6 +58,12 @@ function reachableHost(host: string): string {
 
 export function loadConsoleConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): ConsoleConfig {
   const e = readConsoleEnv(env);
+  // The password rule is the console's (its common-password list is server code), so it is
+  // checked here rather than in the shared schema.
+  const password = e.EDGELENS_ADMIN_PASSWORD === undefined ? undefined : PasswordSchema.safeParse(e.EDGELENS_ADMIN_PASSWORD);
+  if (password && !password.success) {
+    throw new EdgelensError("INVALID_CONFIG", `invalid console configuration: EDGELENS_ADMIN_PASSWORD: ${password.error.issues[0]?.message ?? "refused"}`, { field: "EDGELENS_ADMIN_PASSWORD" });
+  }
   const host = reachableHost(e.EDGELENS_HOST);
   const consoleUrl = (e.EDGELENS_CONSOLE_URL ?? `http://${host}:${e.EDGELENS_CONSOLE_PORT}`).replace(/\/+$/, "");
   return {
@@ -70,6 +80,7 @@ export function loadConsoleConfig(env: Record<string, string | undefined> = proc
     maxUploadBytes: e.EDGELENS_MAX_UPLOAD_MB * 1024 * 1024,
     mqttTokenTtlSec: e.EDGELENS_MQTT_TOKEN_TTL,
     cookieSecure: e.EDGELENS_COOKIE_SECURE === "auto" ? consoleUrl.startsWith("https:") : e.EDGELENS_COOKIE_SECURE === "1",
+    webhookAllow: parseWebhookAllow(e.EDGELENS_WEBHOOK_ALLOW),
     nextDistDir: e.EDGELENS_NEXT_DIST_DIR,
   };
 }

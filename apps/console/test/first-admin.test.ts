@@ -30,8 +30,8 @@ describe("first admin: the guarded service", () => {
     expect(listUsers(t.ctx)).toEqual([]);
   });
 
-  it("validates the form: email, at least 8 characters, the same password twice", async () => {
-    await expect(createFirstAdmin(t.ctx, { email: "owner@example.com", password: "short", confirm: "short" })).rejects.toThrow(/at least 8/);
+  it("validates the form: email, at least 10 characters, the same password twice", async () => {
+    await expect(createFirstAdmin(t.ctx, { email: "owner@example.com", password: "short", confirm: "short" })).rejects.toThrow(/at least 10/);
     await expect(createFirstAdmin(t.ctx, { email: "owner@example.com", password: "long enough 1", confirm: "long enough 2" })).rejects.toThrow(/differ/);
     await expect(createFirstAdmin(t.ctx, { email: "not an email", password: "long enough 1", confirm: "long enough 1" })).rejects.toThrow(/email/i);
     expect(needsFirstAdmin(t.ctx)).toBe(true);

@@ -20,6 +20,8 @@ describe("console configuration", () => {
     expect(() => loadConsoleConfig({ EDGELENS_CONSOLE_PORT: "http" })).toThrow(/EDGELENS_CONSOLE_PORT/);
     expect(() => loadConsoleConfig({ EDGELENS_BROKER_URL: "localhost:1883" })).toThrow(/EDGELENS_BROKER_URL/);
     expect(() => loadConsoleConfig({ EDGELENS_DATADIR: "/tmp" })).toThrow(/EDGELENS_DATADIR: unknown variable/);
+    expect(() => loadConsoleConfig({ EDGELENS_WEBHOOK_ALLOW: "hooks.lan,10.0.0.0/99" })).toThrow(/EDGELENS_WEBHOOK_ALLOW: 10.0.0.0\/99/);
+    expect(() => loadConsoleConfig({ EDGELENS_ADMIN_PASSWORD: "12345678" })).toThrow(/EDGELENS_ADMIN_PASSWORD/);
   });
 
   it("ignores the other parts' variables", () => {

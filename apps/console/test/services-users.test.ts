@@ -21,7 +21,7 @@ describe("users and API tokens", () => {
     const viewer = await createUser(t.ctx, { email: "Viewer@Example.com", password: "correct horse", role: "viewer" });
     expect(viewer).toMatchObject({ email: "viewer@example.com", role: "viewer" });
     await expect(createUser(t.ctx, { email: "viewer@example.com", password: "another one" })).rejects.toMatchObject({ code: "CONFLICT" });
-    await expect(createUser(t.ctx, { email: "x@example.com", password: "short" })).rejects.toThrow(/at least 8/);
+    await expect(createUser(t.ctx, { email: "x@example.com", password: "short" })).rejects.toThrow(/at least 10/);
     expect(await authenticateUser(t.ctx, "viewer@example.com", "wrong password")).toBeNull();
     expect(await authenticateUser(t.ctx, "nobody@example.com", "correct horse")).toBeNull();
     await changePassword(t.ctx, viewer.id, "new password!");

@@ -30,6 +30,8 @@ export const SharedEnvKeys = {
   EDGELENS_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   EDGELENS_ADMIN_EMAIL: z.email().default("admin@edgelens.local"),
   EDGELENS_ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
+  /** Hosts and CIDRs webhooks may reach inside the refused private ranges (console and broker). */
+  EDGELENS_WEBHOOK_ALLOW: z.string().optional(),
   /** Folder of the test media (dog.jpg, vtest.avi, ...); default: ../shared/media. */
   EDGELENS_MEDIA_DIR: z.string().min(1).optional(),
 } as const;

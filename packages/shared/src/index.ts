@@ -3,3 +3,5 @@ export * from "./topics";
 export * from "./errors";
 export * from "./token";
 export * from "./env";
+export * from "./net/ip-address";
+export * from "./net/webhook-policy";

@@ -1,4 +1,4 @@
-import type { RuleActionConfig } from "@edgelens/shared";
+import type { RuleActionConfig, WebhookAllowList } from "@edgelens/shared";
 import type { EventWriter } from "../event-writer";
 import type { RuleAction } from "../rule-action";
 import { RepublishAction, type RulePublisher } from "./republish";
@@ -10,6 +10,8 @@ export interface ActionDeps {
   publish: RulePublisher;
   events: EventWriter;
   webhooks: WorkQueue;
+  /** Operator-allowed webhook targets inside the refused ranges (EDGELENS_WEBHOOK_ALLOW). */
+  webhookAllow: WebhookAllowList;
   requestSnapshot: SnapshotRequester;
   /** First retry delay of webhooks; doubles per retry. */
   webhookBackoffMs?: number;
@@ -21,7 +23,7 @@ export function createRuleAction(config: RuleActionConfig, deps: ActionDeps): Ru
     case "republish":
       return new RepublishAction(config, deps.publish);
     case "webhook":
-      return new WebhookAction(config, deps.webhooks, deps.webhookBackoffMs);
+      return new WebhookAction(config, deps.webhooks, deps.webhookAllow, deps.webhookBackoffMs);
     case "store":
       return new StoreAction(config, deps.events, deps.requestSnapshot);
   }

@@ -1,5 +1,5 @@
 import { unstable_rethrow } from "next/navigation";
-import { toEdgelensError } from "@/server/http/errors";
+import { publicContext, publicMessage, toEdgelensError } from "@/server/http/errors";
 
 import type { ActionResult } from "@/components/ui/action-result";
 
@@ -16,9 +16,10 @@ export async function runAction<T>(work: () => Promise<T> | T): Promise<ActionRe
   } catch (err) {
     unstable_rethrow(err);
     const e = toEdgelensError(err);
-    const context = Object.keys(e.context).length > 0 ? (JSON.parse(JSON.stringify(e.context)) as Record<string, unknown>) : undefined;
+    const shown = publicContext(e);
+    const context = shown ? (JSON.parse(JSON.stringify(shown)) as Record<string, unknown>) : undefined;
     if (e.code === "INTERNAL") console.error("[console] action failed", err);
-    return { ok: false, error: e.message, code: e.code, ...(context ? { context } : {}) };
+    return { ok: false, error: publicMessage(e), code: e.code, ...(context ? { context } : {}) };
   }
 }
 

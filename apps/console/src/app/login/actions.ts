@@ -1,7 +1,9 @@
 "use server";
 
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { EdgelensError } from "@edgelens/shared/errors";
+import { clientAddress, throttleSignIn } from "@/server/auth/login-throttle";
 import { signIn } from "@/server/auth/session";
 import { getContext } from "@/server/get-context";
 import { createFirstAdmin } from "@/server/services/first-admin";
@@ -13,7 +15,7 @@ export async function signInAction(_prev: ActionResult | null, form: FormData): 
   const password = typeof form.get("password") === "string" ? String(form.get("password")) : "";
   const result = await runAction(async () => {
     if (!email || !password) throw new EdgelensError("INVALID_PAYLOAD", "Enter your email and password.");
-    const user = await signIn(email, password);
+    const user = await throttleSignIn(email, clientAddress(await headers()), () => signIn(email, password));
     if (!user) throw new EdgelensError("UNAUTHORIZED", "Wrong email or password.");
   });
   if (!result.ok) return result;

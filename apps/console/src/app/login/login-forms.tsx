@@ -39,11 +39,11 @@ export function FirstAdminForm() {
       <Field label="Email" htmlFor="email">
         <TextInput id="email" name="email" type="email" autoComplete="username" required autoFocus />
       </Field>
-      <Field label="Password" htmlFor="password" hint="At least 8 characters.">
-        <TextInput id="password" name="password" type="password" autoComplete="new-password" minLength={8} required />
+      <Field label="Password" htmlFor="password" hint="At least 10 characters, not a common password.">
+        <TextInput id="password" name="password" type="password" autoComplete="new-password" minLength={10} required />
       </Field>
       <Field label="Repeat password" htmlFor="confirm">
-        <TextInput id="confirm" name="confirm" type="password" autoComplete="new-password" minLength={8} required />
+        <TextInput id="confirm" name="confirm" type="password" autoComplete="new-password" minLength={10} required />
       </Field>
       {state && !state.ok ? <Alert tone="error">{state.error}</Alert> : null}
       <button type="submit" className={buttonClasses("primary", "w-full py-2")} disabled={pending}>

@@ -8,7 +8,7 @@ export function userCommands(program: Command): void {
     .command("create")
     .description("create a console user")
     .requiredOption("--email <email>", "login email")
-    .requiredOption("--password <password>", "password, at least 8 characters")
+    .requiredOption("--password <password>", "password, at least 10 characters and not a common one")
     .option("--role <role>", "admin or viewer", "viewer")
     .option("--name <name>", "display name")
     .action(async (opts: { email: string; password: string; role: string; name?: string }) => {

@@ -44,7 +44,29 @@ export interface ErrorBody {
   error: { code: ErrorCode; message: string; context?: Record<string, unknown> };
 }
 
+/** A file path on the server (two or more segments, not an /api URL path), as it appears in a message. */
+const SERVER_PATH = /(^|[\s'"(=:])\/(?!api\/)[\w.@+-]+(?:\/[\w.@+-]+)+/g;
+
+/**
+ * The message a caller may see: unexpected errors say only that they happened (the log has the
+ * rest), and no message reveals where the server keeps its files.
+ */
+export function publicMessage(err: EdgelensError): string {
+  if (err.code === "INTERNAL") return "internal error; the console's log has the details";
+  return redactPaths(err.message);
+}
+
+function redactPaths(text: string): string {
+  return text.replace(SERVER_PATH, "$1<server path>");
+}
+
+/** The error's context with file paths in its text values redacted too. */
+export function publicContext(err: EdgelensError): Record<string, unknown> | undefined {
+  if (Object.keys(err.context).length === 0) return undefined;
+  return Object.fromEntries(Object.entries(err.context).map(([k, v]) => [k, typeof v === "string" ? redactPaths(v) : v]));
+}
+
 export function errorBody(err: EdgelensError): ErrorBody {
-  const context = Object.keys(err.context).length > 0 ? err.context : undefined;
-  return { error: { code: err.code, message: err.message, ...(context ? { context } : {}) } };
+  const context = publicContext(err);
+  return { error: { code: err.code, message: publicMessage(err), ...(context ? { context } : {}) } };
 }

@@ -33,7 +33,7 @@ export const DevicePageView = z
   .strict();
 
 const OPERATIONS: Operation[] = [
-  { method: "post", path: "/session", summary: "Sign in (sets the session cookie)", role: "public", body: Req.LoginSchema, response: wrap("user", Res.SessionUserView) },
+  { method: "post", path: "/session", summary: "Sign in (sets the session cookie); 429 with Retry-After while the account or address is throttled", role: "public", body: Req.LoginSchema, response: wrap("user", Res.SessionUserView) },
   { method: "get", path: "/session", summary: "The signed-in user", role: "viewer", response: wrap("user", Res.SessionUserView) },
   { method: "delete", path: "/session", summary: "Sign out", role: "public", status: 204 },
   { method: "get", path: "/mqtt-token", summary: "Short-lived MQTT credentials for the browser", role: "viewer", query: Req.MqttTokenQuerySchema, response: Res.MqttCredentialsView },

@@ -8,6 +8,7 @@ import type { SessionUser } from "../auth/session";
 import type { ServiceContext } from "../context";
 import { getContext } from "../get-context";
 import { errorBody, httpStatusOf, toEdgelensError } from "./errors";
+import { guardStateChange } from "./request-guard";
 
 export interface HandlerArgs<P> {
   req: Request;
@@ -37,7 +38,8 @@ export function errorResponse(err: unknown): Response {
   const status = httpStatusOf(e.code);
   // Expected failures go to the caller; anything unexpected is logged here as well.
   if (status >= 500) console.error(`edgelens console: ${e.code}: ${e.message}`, e.cause ?? "");
-  return json(errorBody(e), status);
+  const retryAfter: Record<string, string> = e.code === "RATE_LIMITED" && typeof e.context.retryAfterSec === "number" ? { "retry-after": String(e.context.retryAfterSec) } : {};
+  return json(errorBody(e), status, retryAfter);
 }
 
 /** A handler for signed-in callers; `role: "admin"` for anything that changes state. */
@@ -45,6 +47,7 @@ export function route<P = Record<string, never>>(role: Role, fn: (args: HandlerA
   return async (req: Request, context: RouteContext<P>): Promise<Response> => {
     try {
       const ctx = await getContext();
+      guardStateChange(req, ctx.config.consoleUrl);
       const user = await requireRequestUser(ctx, req, role);
       return await fn({ req, ctx, user, params: await context.params });
     } catch (err) {
@@ -58,6 +61,7 @@ export function publicRoute<P = Record<string, never>>(fn: (args: PublicHandlerA
   return async (req: Request, context: RouteContext<P>): Promise<Response> => {
     try {
       const ctx = await getContext();
+      guardStateChange(req, ctx.config.consoleUrl);
       return await fn({ req, ctx, params: await context.params });
     } catch (err) {
       return errorResponse(err);

@@ -2,10 +2,11 @@
 import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { rules } from "@edgelens/db";
-import { EdgelensError, RuleActionSchema, RuleDefinitionSchema, type RuleActionConfig, type RuleDefinition } from "@edgelens/shared";
+import { EdgelensError, RuleActionSchema, RuleDefinitionSchema, webhookUrlProblem, type RuleActionConfig, type RuleDefinition } from "@edgelens/shared";
 import { compileRule, testRule as runRuleTest, type RuleTestResult } from "@edgelens/shared/rules";
 import type { ServiceContext } from "../context";
 import { newId } from "../ids";
+import { maskAction, restoreMaskedErrorAction, restoreMaskedHeaders } from "./rule-secrets";
 
 export type { RuleTestResult };
 
@@ -51,8 +52,8 @@ function view(row: RuleRow): RuleView {
     id: row.id,
     name: row.name,
     sql: row.sql,
-    actions: row.actions as RuleActionConfig[],
-    errorAction: (row.errorAction as RuleActionConfig | null) ?? null,
+    actions: (row.actions as RuleActionConfig[]).map(maskAction),
+    errorAction: row.errorAction ? maskAction(row.errorAction as RuleActionConfig) : null,
     enabled: row.enabled,
     executions: row.executions,
     errors: row.errors,
@@ -86,9 +87,23 @@ export function checkRuleSql(sql: string): void {
   compileRule(sql);
 }
 
+/**
+ * Webhook targets the broker would refuse (loopback, private, reserved, unless EDGELENS_WEBHOOK_ALLOW)
+ * are refused on save too, with the same shared check; names are resolved by the broker at each call.
+ */
+function checkWebhookTargets(ctx: ServiceContext, actions: readonly RuleActionConfig[], errorAction: RuleActionConfig | null | undefined): void {
+  const all = [...actions.map((a, i) => [`actions[${i}]`, a] as const), ...(errorAction ? [["errorAction", errorAction] as const] : [])];
+  for (const [where, action] of all) {
+    if (action.type !== "webhook") continue;
+    const problem = webhookUrlProblem(action.url, ctx.config.webhookAllow);
+    if (problem) throw new EdgelensError("INVALID_PAYLOAD", `${where}.url: ${problem}`, { url: action.url });
+  }
+}
+
 export function createRule(ctx: ServiceContext, input: z.input<typeof RuleDefinitionSchema>): RuleView {
   const def: RuleDefinition = RuleDefinitionSchema.parse(input);
   checkRuleSql(def.sql);
+  checkWebhookTargets(ctx, def.actions, def.errorAction);
   if (nameTaken(ctx, def.name)) throw new EdgelensError("CONFLICT", `a rule named ${def.name} exists`, { name: def.name });
   const row = ctx.db
     .insert(rules)
@@ -99,9 +114,15 @@ export function createRule(ctx: ServiceContext, input: z.input<typeof RuleDefini
 }
 
 export function updateRule(ctx: ServiceContext, id: string, input: z.input<typeof RuleUpdateSchema>): RuleView {
-  const patch = RuleUpdateSchema.parse(input);
-  findRule(ctx, id);
+  const parsed = RuleUpdateSchema.parse(input);
+  const stored = findRule(ctx, id);
+  const patch = {
+    ...parsed,
+    ...(parsed.actions ? { actions: restoreMaskedHeaders(parsed.actions, stored.actions as RuleActionConfig[]) } : {}),
+    ...(parsed.errorAction !== undefined ? { errorAction: restoreMaskedErrorAction(parsed.errorAction, (stored.errorAction as RuleActionConfig | null) ?? null) } : {}),
+  };
   if (patch.sql !== undefined) checkRuleSql(patch.sql);
+  checkWebhookTargets(ctx, patch.actions ?? [], patch.errorAction);
   if (patch.name !== undefined && nameTaken(ctx, patch.name, id)) throw new EdgelensError("CONFLICT", `a rule named ${patch.name} exists`, { ruleId: id });
   // The broker counts executions against the rule as it is; a changed rule starts afresh.
   const reset = patch.sql !== undefined ? { executions: 0, errors: 0, lastError: null } : {};

@@ -1,9 +1,10 @@
 /** Console users: email + scrypt password, role admin or viewer. */
 import { asc, count, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { hashSecret, users, verifySecret } from "@edgelens/db";
+import { generateSecret, hashSecret, users, verifySecret } from "@edgelens/db";
 import { EdgelensError, RoleSchema, type Role } from "@edgelens/shared";
 import type { ServiceContext } from "../context";
+import { PasswordSchema } from "../auth/password-policy";
 import { newId } from "../ids";
 
 export interface UserView {
@@ -14,7 +15,7 @@ export interface UserView {
   createdAt: number;
 }
 
-export const PasswordSchema = z.string().min(8, "password must be at least 8 characters").max(256);
+export { PasswordSchema };
 
 export const NewUserSchema = z
   .object({
@@ -51,9 +52,20 @@ export async function createUser(ctx: ServiceContext, input: NewUser): Promise<U
   return view(created);
 }
 
+/** A hash of nothing anyone knows, made once: unknown emails are checked against it. */
+let decoyHash: Promise<string> | undefined;
+
+/**
+ * An unknown email costs the same scrypt as a known one, so the answer's timing does not tell
+ * which emails have accounts.
+ */
 export async function authenticateUser(ctx: ServiceContext, email: string, password: string): Promise<UserView | null> {
   const found = ctx.db.select().from(users).where(eq(users.email, email.trim().toLowerCase())).get();
-  if (!found) return null;
+  if (!found) {
+    decoyHash ??= hashSecret(generateSecret());
+    await verifySecret(password, await decoyHash);
+    return null;
+  }
   return (await verifySecret(password, found.passwordHash)) ? view(found) : null;
 }
 

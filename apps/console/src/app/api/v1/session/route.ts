@@ -1,4 +1,5 @@
 import { EdgelensError } from "@edgelens/shared";
+import { clientAddress, throttleSignIn } from "@/server/auth/login-throttle";
 import { getSessionUser, signIn, signOut } from "@/server/auth/session";
 import { readJson } from "@/server/http/body";
 import { LoginSchema } from "@/server/http/api-schemas";
@@ -8,7 +9,7 @@ export const dynamic = "force-dynamic";
 
 export const POST = publicRoute(async ({ req }) => {
   const { email, password } = await readJson(req, LoginSchema);
-  const user = await signIn(email, password);
+  const user = await throttleSignIn(email, clientAddress(req.headers), () => signIn(email, password));
   if (!user) throw new EdgelensError("UNAUTHORIZED", "wrong email or password");
   return json({ user });
 });
