@@ -5,7 +5,7 @@ import { verifyConsoleToken } from "@edgelens/shared";
 import { startBroker, type BrokerProcess } from "./support/broker";
 import { startConsoleFixture, type ConsoleFixture } from "./support/console-fixture";
 import { ApiClient } from "./support/http-client";
-import { closeContext } from "../src/server/context";
+import { closeContext } from "../src/server/build-context";
 import { tempContext, TEST_SECRET } from "./support/temp-context";
 
 /**
