@@ -20,7 +20,9 @@ describe("a subscriber that stops reading stalls nobody", () => {
   let healthy: MqttClient;
 
   beforeAll(async () => {
-    f = await startFixture({ EDGELENS_BROKER_MAX_CLIENT_BACKLOG_BYTES: String(4 * 1024 * 1024) });
+    // The offline-session queue bound (16 MiB by default, client-limits.test.ts) is set above the
+    // 24 MiB this suite queues for one session: here the point is that a slow-consumer drop keeps it.
+    f = await startFixture({ EDGELENS_BROKER_MAX_CLIENT_BACKLOG_BYTES: String(4 * 1024 * 1024), EDGELENS_BROKER_MAX_SESSION_QUEUE_BYTES: String(32 * 1024 * 1024) });
     frozen = await f.admin({ clean: true });
     await frozen.subscribeAsync(TOPIC, { qos: 0 });
     healthy = await f.admin({ clean: true });
