@@ -5,6 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
+import { constants } from "node:os";
 import { isEdgelensError } from "@edgelens/shared/errors";
 import { loadConsoleConfig, type ConsoleConfig } from "./env";
 
@@ -33,7 +34,7 @@ function main(): void {
   const child = spawn(process.execPath, [nextBin, ...nextServeArgs(mode, config)], { stdio: "inherit" });
   // A stop reaches this wrapper (systemd, the launcher): pass it on and leave with Next's status.
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => child.kill(signal));
-  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 128 + 15 : 1)));
+  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 128 + constants.signals[signal] : 1)));
 }
 
 main();
