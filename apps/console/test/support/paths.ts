@@ -1,5 +1,2 @@
-import { fileURLToPath } from "node:url";
-
-export const repoRoot = fileURLToPath(new URL("../../../../", import.meta.url));
-export const consoleRoot = fileURLToPath(new URL("../../", import.meta.url));
-export const nextBin = `${consoleRoot}node_modules/next/dist/bin/next`;
+/** The console's folders and Next's binary: one definition, the console build's (tooling). */
+export { consoleRoot, nextBin, repoRoot } from "@edgelens/tooling/console-build";
