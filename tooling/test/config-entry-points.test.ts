@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, startProcess, stopProcesses, waitForHttp, type ManagedProcess } from "@edgelens/tooling/processes";
+import { ensureConsoleBuild } from "../src/console-build";
 import { eventually, prepareStack, repoRoot } from "./support/stack";
 
 /**
@@ -70,15 +71,16 @@ describe("configuration: every entry point listens where EDGELENS_* says", () =>
     expect((await fetch(`http://127.0.0.1:${stack.ports.brokerHttp}/healthz`)).status).toBe(200);
   }, 120_000);
 
-  it("the console's entry (serve.ts, as pnpm -s console and the launcher run it) listens on EDGELENS_HOST:EDGELENS_CONSOLE_PORT", async () => {
+  it("pnpm -s console (serve.ts, as the launcher and the systemd unit run it) listens on EDGELENS_HOST:EDGELENS_CONSOLE_PORT", async () => {
+    // `next start` on the run's one production build (built here only when no suite built it yet).
+    const distDir = await ensureConsoleBuild();
     const stack = await prepareStack("cfg-console");
     cleanups.push(stack.cleanup);
-    // `dev` is the same entry and the same arguments as `start`, without a production build.
-    const consoleProc = startProcess("console", "pnpm", ["-s", "--filter", "@edgelens/console", "dev"], { cwd: repoRoot, env: stack.env, echo: false });
+    const consoleProc = startProcess("console", "pnpm", ["-s", "console"], { cwd: repoRoot, env: { ...stack.env, EDGELENS_NEXT_DIST_DIR: distDir }, echo: false });
     running.push(consoleProc);
-    await waitForHttp(`${stack.consoleUrl}/api/health`, 240_000, () => consoleProc.child.exitCode === null);
+    await waitForHttp(`${stack.consoleUrl}/api/health`, 120_000, () => consoleProc.child.exitCode === null);
     expect(listenAddresses(stack.ports.console)).toEqual(["127.0.0.1"]);
-  }, 300_000);
+  }, 900_000);
 
   it.each([
     ["pnpm -s broker", "EDGELENS_BROKER_HTTP_PORT", "pnpm", ["-s", "broker"]],

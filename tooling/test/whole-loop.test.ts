@@ -73,7 +73,7 @@ describe("the whole loop, from nothing", () => {
     stack = await prepareStack("whole-loop");
     broker = await startBroker(stack);
     consoleProc = await startConsole(stack);
-  }, 300_000);
+  }, 900_000); // a standalone run builds the console first (the whole run builds it in the console projects' setup)
 
   afterAll(async () => {
     await sub?.close();

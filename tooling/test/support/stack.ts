@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort, startProcess, waitForHttp, type ManagedProcess } from "@edgelens/tooling/processes";
+import { ensureConsoleBuild } from "../../src/console-build";
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "../../..");
 
@@ -67,10 +68,14 @@ export async function startBroker(s: StackEnv): Promise<ManagedProcess> {
   return broker;
 }
 
+/**
+ * The console as `pnpm -s console` runs it (serve.ts: `next start` on EDGELENS_HOST and
+ * EDGELENS_CONSOLE_PORT), on the run's one production build instead of a cold `next dev`.
+ */
 export async function startConsole(s: StackEnv): Promise<ManagedProcess> {
-  const consoleDir = join(repoRoot, "apps/console");
-  const next = startProcess("console", join(consoleDir, "node_modules/.bin/next"), ["dev", "-p", String(s.ports.console), "-H", "127.0.0.1"], { cwd: consoleDir, env: s.env, echo: false });
-  await waitForHttp(`${s.consoleUrl}/api/health`, 240_000, () => next.child.exitCode === null);
+  const distDir = await ensureConsoleBuild();
+  const next = startProcess("console", process.execPath, ["--import", "tsx", "src/serve.ts", "start"], { cwd: join(repoRoot, "apps/console"), env: { ...s.env, EDGELENS_NEXT_DIST_DIR: distDir }, echo: false });
+  await waitForHttp(`${s.consoleUrl}/api/health`, 120_000, () => next.child.exitCode === null);
   return next;
 }
 
