@@ -1,9 +1,11 @@
 import { defineConfig } from "vitest/config";
 
 /**
- * The suites that run a whole stack (broker + console + agent + Chromium) each need both cores
- * for minutes; beside each other or beside the package suites they starve and time out. They run
- * after everything else, one file at a time (`sequence.groupOrder`, vitest >= 3.2).
+ * The suites that run a whole stack (broker + console + agent + Chromium) need most of both cores
+ * for a minute or more; beside the package suites they starve and time out. They run after
+ * everything else (`sequence.groupOrder`, vitest >= 3.2), two files at a time: since they start
+ * the console from the run's one production build instead of a cold `next dev` each, two of them
+ * keep both cores busy where one alone waited on video time and timers.
  */
 const WHOLE_STACK: Record<string, string[]> = {
   console: ["test/e2e-console.test.ts", "test/first-admin.test.ts"],
@@ -27,7 +29,7 @@ const project = (name: string, root: string, extra: Record<string, unknown> = {}
 });
 
 const wholeStack = (name: string, root: string, order: number, extra: Record<string, unknown> = {}) =>
-  project(`${name}-e2e`, root, { include: WHOLE_STACK[name], exclude: ["**/node_modules/**"], maxWorkers: 1, sequence: { groupOrder: order }, ...extra });
+  project(`${name}-e2e`, root, { include: WHOLE_STACK[name], exclude: ["**/node_modules/**"], maxWorkers: 2, sequence: { groupOrder: order }, ...extra });
 
 // The console suites start `next start` of one production build, made once per run (once per
 // source state: a hash of the sources names the build folder) before the first suite.
@@ -45,7 +47,9 @@ export default defineConfig({
       project("console", "apps/console", consoleBuild),
       project("tooling", "tooling"),
       wholeStack("tooling", "tooling", 1),
-      wholeStack("console", "apps/console", 2, consoleBuild),
+      // Same group as tooling-e2e: vitest runs one group's files in one pool (projects of a group
+      // must agree on maxWorkers), so the two whole-stack projects share its two lanes.
+      wholeStack("console", "apps/console", 1, consoleBuild),
     ],
   },
 });

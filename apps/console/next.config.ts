@@ -23,6 +23,7 @@ const config: NextConfig = {
   devIndicators: false,
   typedRoutes: false,
   ...(env.nextDistDir ? { distDir: env.nextDistDir } : {}),
+  typescript: { ignoreBuildErrors: env.nextSkipTypecheck },
   turbopack: {
     ignoreIssue: [{ path: "**/packages/vision/src/**", title: /Module not found/ }],
   },

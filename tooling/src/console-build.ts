@@ -72,7 +72,7 @@ async function runBuild(dist: string, log: (line: string) => void): Promise<void
   const proc = startProcess("next-build", process.execPath, [nextBin, "build"], {
     cwd: consoleRoot,
     echo: false,
-    env: childEnv({ NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", EDGELENS_NEXT_DIST_DIR: dist }),
+    env: childEnv({ NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", EDGELENS_NEXT_DIST_DIR: dist, EDGELENS_NEXT_SKIP_TYPECHECK: "1" }),
   });
   const timer = setTimeout(() => void proc.stop(), BUILD_TIMEOUT_MS);
   const { code, signal } = await proc.exitStatus;

@@ -29,6 +29,11 @@ const readConsoleEnv = createEnv({
     EDGELENS_COOKIE_SECURE: z.enum(["0", "1", "auto"]).default("auto"),
     /** Next's build folder (default .next); tests give each server its own. */
     EDGELENS_NEXT_DIST_DIR: z.string().regex(/^[A-Za-z0-9._/-]+$/, "must be a relative folder name").optional(),
+    /**
+     * 1: `next build` skips its own TypeScript pass. The test runs' build sets it: `pnpm test`
+     * type-checks the console (tsc -b) alongside, and Next's second pass cost ~30 s of CPU.
+     */
+    EDGELENS_NEXT_SKIP_TYPECHECK: z.enum(["0", "1"]).default("0"),
   },
   ownPattern: CONSOLE_KEYS,
 });
@@ -50,6 +55,7 @@ export interface ConsoleConfig {
   cookieSecure: boolean;
   webhookAllow: WebhookAllowList;
   nextDistDir: string | undefined;
+  nextSkipTypecheck: boolean;
 }
 
 function reachableHost(host: string): string {
@@ -82,6 +88,7 @@ export function loadConsoleConfig(env: Record<string, string | undefined> = proc
     cookieSecure: e.EDGELENS_COOKIE_SECURE === "auto" ? consoleUrl.startsWith("https:") : e.EDGELENS_COOKIE_SECURE === "1",
     webhookAllow: parseWebhookAllow(e.EDGELENS_WEBHOOK_ALLOW),
     nextDistDir: e.EDGELENS_NEXT_DIST_DIR,
+    nextSkipTypecheck: e.EDGELENS_NEXT_SKIP_TYPECHECK === "1",
   };
 }
 
