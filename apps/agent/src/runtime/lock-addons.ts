@@ -1,5 +1,3 @@
-import { EdgelensError } from "@edgelens/shared/errors";
-
 /**
  * Ends native addon loading in the sandbox once its own addons are loaded. The permission model
  * lets the sandbox load addons at all only with --allow-addons (onnxruntime and sharp are addons),
@@ -9,8 +7,9 @@ import { EdgelensError } from "@edgelens/shared/errors";
  * process.dlopen too).
  */
 export function lockNativeAddons(): void {
+  // Shaped as the permission model's own refusals (wire-error.ts names them).
   const refuse = (_module: unknown, filename: string): never => {
-    throw new EdgelensError("FORBIDDEN", `loading native code (${filename}) is not allowed in the function sandbox`, { filename });
+    throw Object.assign(new Error(`loading native code is not allowed in the function sandbox`), { code: "ERR_ACCESS_DENIED", permission: "NativeAddon", resource: String(filename) });
   };
   Object.defineProperty(process, "dlopen", { value: refuse, writable: false, configurable: false, enumerable: true });
 }
