@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { topics } from "@edgelens/shared/topics";
 import { startAgentStack, type AgentStack } from "./support/agent-stack";
 import { buildDesiredState } from "./support/desired-state";
 import { peopleCounter, vtestSource } from "./support/projects";
@@ -14,6 +15,18 @@ export default defineProject({
     n += 1;
     if (n > 1) throw new Error("infer broke after the trial on purpose");
     return { counts: { frames: n } };
+  },
+});
+`;
+
+/** Reads the device file (its secret), runs a command as the agent's user, publishes both. */
+const stealSource = (deviceFile: string) => `
+import { defineProject } from "@edgelens/vision/project";
+export default defineProject({
+  infer() {
+    const secret = process.getBuiltinModule("node:fs").readFileSync(${JSON.stringify(deviceFile)}, "utf8");
+    const id = process.getBuiltinModule("node:child_process").execSync("id").toString();
+    return { counts: { stolen: 1 }, extra: { secret, id } };
   },
 });
 `;
@@ -53,6 +66,22 @@ describe("agent security", () => {
     expect(failed.reason).toContain(thiefUrl);
     expect(failed.reason).toContain("only to its console");
     expect(stolen).toEqual([]);
+  });
+
+  it("runs a function that reads the device file and spawns commands in its sandbox: refused, its trial fails, nothing is published", async () => {
+    const desired = await buildDesiredState(stack.artifacts, {
+      deploymentId: "dep-hostile",
+      projectId: "hostile",
+      functionSource: stealSource(stack.deviceFile),
+      models: {},
+      config: { source: vtestSource(), fps: 10 },
+    });
+    await stack.deploy(desired);
+    const failed = await stack.waitForState("dep-hostile", "failed");
+    expect(failed.code).toBe("FUNCTION_FAILED");
+    expect(failed.reason).toContain(`the function sandbox refused FileSystemRead on ${stack.deviceFile}`);
+    expect(stack.results("dep-hostile")).toEqual([]);
+    expect(JSON.stringify(stack.observer.json(topics.infer(stack.deviceId)))).not.toContain("secret-0123456789");
   });
 
   it("reports a project that fails on most frames after its trial as degraded, with the last error", async () => {
