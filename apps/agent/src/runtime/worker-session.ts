@@ -58,7 +58,12 @@ export class WorkerSession {
       this.child.stdio[3] as Duplex,
       FROM_SANDBOX,
       (message) => (onReady && (message.type === "ready" || message.type === "failed") ? onReady(message) : this.onMessage(message, options)),
-      (error) => this.kill(new EdgelensError("FUNCTION_FAILED", `the function sandbox broke its channel: ${error.message}`, { projectId: this.projectId })),
+      (error) => {
+        // A peer that is gone (killed, crashed) is reported by the exit event, with its reason.
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === "ECONNRESET" || code === "EPIPE") return;
+        this.kill(new EdgelensError("FUNCTION_FAILED", `the function sandbox broke its channel: ${error.message}`, { projectId: this.projectId }));
+      },
     );
     if (this.child.pid !== undefined) {
       this.watchdog = new RssWatchdog(this.child.pid, options.maxRssMb, (rssMb) =>
