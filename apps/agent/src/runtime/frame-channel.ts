@@ -46,8 +46,9 @@ export class FrameChannel<In, Out> {
     prefix.writeUInt32LE(json.length, 0);
     prefix.writeUInt32LE(body?.length ?? 0, 4);
     this.socket.write(Buffer.concat([prefix, json]));
-    // Why the copy for shared memory only: a socket write takes no SharedArrayBuffer view.
-    if (body && body.length > 0) this.socket.write(body.buffer instanceof SharedArrayBuffer ? Buffer.from(body) : body);
+    // Not copied (a SharedArrayBuffer view too): the caller keeps the bytes until the answer,
+    // which comes only after the peer has read them all.
+    if (body && body.length > 0) this.socket.write(body);
   }
 
   end(): void {
