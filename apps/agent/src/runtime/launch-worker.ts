@@ -45,7 +45,7 @@ function storeOf(path: string): string {
 export function sandboxFlags(entry: string, maxHeapMb: number): string[] {
   // No --allow-fs-write (nothing can be written, so nothing can be crafted for dlopen), no
   // --allow-child-process, no --allow-worker. --allow-addons: onnxruntime and sharp are addons.
-  const reads = [...new Set(sandboxReadPaths(entry))].map((p) => `--allow-fs-read=${p}${p.endsWith(".json") ? "" : "/*"}`);
+  const reads = [...new Set(sandboxReadPaths(entry))].map((p) => `--allow-fs-read=${p}/*`);
   return ["--experimental-permission", "--allow-addons", ...reads, `--max-old-space-size=${maxHeapMb}`, "--disable-warning=ExperimentalWarning"];
 }
 
