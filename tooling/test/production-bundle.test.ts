@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readlinkSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,7 +10,7 @@ import { mediaPath } from "@edgelens/vision/media";
 /**
  * The production bundles (scripts/bundle.ts, docs/production.md) run under plain `node`, from a
  * folder outside the checkout, with no tsx anywhere: the broker migrates and listens, and the
- * agent's simulator runs a sample project in its worker thread (dist/worker.js) with the linked
+ * agent's simulator runs a sample project in its function sandbox (dist/worker.js) with the linked
  * npm packages (onnxruntime-node, sharp, esbuild) on a real photo.
  */
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -49,6 +49,9 @@ describe("production bundles", () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "edgelens-bundle-"));
+    // As in production: the agent's function sandbox runs as nobody (the tests run as root) and
+    // must be able to read the bundle (docs/production.md "Security").
+    chmodSync(dir, 0o755);
     await Promise.all([bundle("broker", join(dir, "broker")), bundle("agent", join(dir, "agent"))]);
   });
   afterAll(async () => {
@@ -83,7 +86,7 @@ describe("production bundles", () => {
     expect(await exited(child), output.join("\n")).toBe(0);
   });
 
-  it("agent: `infer` runs the object-detection template on a photo in the bundled worker", async () => {
+  it("agent: `infer` runs the object-detection template on a photo in the bundled function sandbox", async () => {
     const args = [join(dir, "agent/cli.js"), "infer", "--template", "object-detection", "--input", mediaPath("dog.jpg")];
     const { stdout, stderr } = await run(process.execPath, args, { cwd: dir, env: baseEnv, maxBuffer: 16 * 1024 * 1024 });
     const results = stdout

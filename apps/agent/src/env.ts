@@ -21,6 +21,10 @@ export const AgentEnvSchema = z.object({
     EDGELENS_AGENT_CONFIG: z.string().min(1).optional(),
     /** `run`: the source of projects whose config names none, e.g. /dev/video0. */
     EDGELENS_AGENT_DEFAULT_SOURCE: z.string().min(1).optional(),
+    /** Who project functions run as when the agent is root: a user name or uid:gid, never root. */
+    EDGELENS_AGENT_FUNCTION_USER: z.string().min(1).default("nobody"),
+    /** Resident memory (MB) of a function's sandbox process past which it is killed. */
+    EDGELENS_AGENT_FUNCTION_MAX_RSS_MB: z.coerce.number().int().min(128).max(1_048_576).default(1024),
 });
 export type AgentEnv = z.infer<typeof AgentEnvSchema>;
 

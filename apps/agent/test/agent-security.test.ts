@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { topics } from "@edgelens/shared/topics";
+import { FAST_CONFIG } from "./support/agent-process";
 import { startAgentStack, type AgentStack } from "./support/agent-stack";
 import { buildDesiredState } from "./support/desired-state";
 import { peopleCounter, vtestSource } from "./support/projects";
@@ -14,6 +16,31 @@ export default defineProject({
     n += 1;
     if (n > 1) throw new Error("infer broke after the trial on purpose");
     return { counts: { frames: n } };
+  },
+});
+`;
+
+/** Takes 256 MiB of resident memory per frame and keeps it. */
+const HOARD_SOURCE = `
+const keep: Uint8Array[] = [];
+export default {
+  infer() {
+    const block = new Uint8Array(256 * 1024 * 1024);
+    block.fill(1);
+    keep.push(block);
+    return { counts: { held: keep.length } };
+  },
+};
+`;
+
+/** Reads the device file (its secret), runs a command as the agent's user, publishes both. */
+const stealSource = (deviceFile: string) => `
+import { defineProject } from "@edgelens/vision/project";
+export default defineProject({
+  infer() {
+    const secret = process.getBuiltinModule("node:fs").readFileSync(${JSON.stringify(deviceFile)}, "utf8");
+    const id = process.getBuiltinModule("node:child_process").execSync("id").toString();
+    return { counts: { stolen: 1 }, extra: { secret, id } };
   },
 });
 `;
@@ -36,7 +63,8 @@ describe("agent security", () => {
     await new Promise<void>((resolve) => thief.listen(0, "127.0.0.1", resolve));
     thiefUrl = `http://127.0.0.1:${(thief.address() as AddressInfo).port}`;
     stack = await startAgentStack("cam-sec-1");
-    await stack.startAgent();
+    // A low memory bound for functions: the memory attack below crosses it on its first frame.
+    await stack.startAgent({ ...FAST_CONFIG, functions: { maxRssMb: 300 } });
   });
 
   afterAll(async () => {
@@ -53,6 +81,37 @@ describe("agent security", () => {
     expect(failed.reason).toContain(thiefUrl);
     expect(failed.reason).toContain("only to its console");
     expect(stolen).toEqual([]);
+  });
+
+  it("runs a function that reads the device file and spawns commands in its sandbox: refused, its trial fails, nothing is published", async () => {
+    const desired = await buildDesiredState(stack.artifacts, {
+      deploymentId: "dep-hostile",
+      projectId: "hostile",
+      functionSource: stealSource(stack.deviceFile),
+      models: {},
+      config: { source: vtestSource(), fps: 10 },
+    });
+    await stack.deploy(desired);
+    const failed = await stack.waitForState("dep-hostile", "failed");
+    expect(failed.code).toBe("FUNCTION_FAILED");
+    expect(failed.reason).toContain(`the function sandbox refused FileSystemRead on ${stack.deviceFile}`);
+    expect(stack.results("dep-hostile")).toEqual([]);
+    expect(JSON.stringify(stack.observer.json(topics.infer(stack.deviceId)))).not.toContain("secret-0123456789");
+  });
+
+  it("kills a function whose memory passes the agent's RSS bound during its trial: the deployment fails with the figure", async () => {
+    const desired = await buildDesiredState(stack.artifacts, {
+      deploymentId: "dep-hoard",
+      projectId: "hoard",
+      functionSource: HOARD_SOURCE,
+      models: {},
+      config: { source: vtestSource(), fps: 10 },
+    });
+    await stack.deploy(desired);
+    const failed = await stack.waitForState("dep-hoard", "failed");
+    expect(failed.code).toBe("FUNCTION_FAILED");
+    expect(failed.reason).toMatch(/the function used \d+ MB of memory \(RSS\), over its 300 MB limit/);
+    expect(stack.results("dep-hoard")).toEqual([]);
   });
 
   it("reports a project that fails on most frames after its trial as degraded, with the last error", async () => {

@@ -34,7 +34,7 @@ function frame(seq: number, width = 8, height = 4): Frame {
 
 const nextRestart = (h: ProjectHandle) => new Promise<ProjectRestart>((resolve) => h.once("restart", resolve));
 
-describe("project runtime (worker thread)", () => {
+describe("project runtime (function sandbox)", () => {
   it("runs a template with its real model on a real photo", async () => {
     await ensureSampleModels();
     const t = getTemplate("object-detection");
@@ -49,7 +49,7 @@ describe("project runtime (worker thread)", () => {
     expect(result.overlay.some((op) => op.kind === "box")).toBe(true);
   });
 
-  it("shares a SharedArrayBuffer frame with the worker and copies any other", async () => {
+  it("sends a frame to the sandbox whatever memory backs it, and refuses one of the wrong size", async () => {
     const handle = await load("export default { infer(f) { return { counts: { first: f.data[0], last: f.data[f.data.length - 1] } }; } };");
     const shared = new Uint8Array(new SharedArrayBuffer(8 * 4 * 3)).fill(7);
     expect((await handle.process({ ...frame(0), data: shared })).output?.counts).toEqual({ first: 7, last: 7 });

@@ -132,6 +132,29 @@ describe("edgelens-agent infer (the simulator)", () => {
     expect(run.stderr).toMatch(/frame 1 failed \[FUNCTION_FAILED\].*only one photo please/);
   });
 
+  it("runs the function in the device's sandbox: a command, a file read and a write are refused", async () => {
+    const file = join(dir, "nosy.ts");
+    writeFileSync(
+      file,
+      [
+        'const fs = process.getBuiltinModule("node:fs");',
+        "export default {",
+        "  infer(frame) {",
+        '    if (frame.seq === 0) return { counts: {}, extra: { id: process.getBuiltinModule("node:child_process").execSync("id").toString() } };',
+        '    if (frame.seq === 1) return { counts: {}, extra: { passwd: fs.readFileSync("/etc/passwd", "utf8") } };',
+        `    fs.writeFileSync(${JSON.stringify(join(dir, "nosy-was-here"))}, "x");`,
+        "  },",
+        "};",
+      ].join("\n"),
+    );
+    const run = await agent(["infer", "--function", file, "--input", photos("nosy", ["dog.jpg", "person.jpg", "messi5.jpg"])]);
+    expect(run.code).toBe(1);
+    expect(run.results).toEqual([]);
+    expect(run.stderr).toMatch(/frame 0 failed \[FUNCTION_FAILED\]: the function sandbox refused ChildProcess/);
+    expect(run.stderr).toMatch(/frame 1 failed \[FUNCTION_FAILED\]: the function sandbox refused FileSystemRead on \/etc\/passwd/);
+    expect(run.stderr).toMatch(/frame 2 failed \[FUNCTION_FAILED\]: the function sandbox refused FileSystemWrite/);
+  });
+
   it("shows a compile error at its line", async () => {
     const file = join(dir, "broken.ts");
     writeFileSync(file, "export default {\n  infer() {\n    return { counts: { a: } };\n  },\n};\n");

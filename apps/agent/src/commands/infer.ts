@@ -56,6 +56,7 @@ export function registerInferCommand(program: Command): void {
           config: project.config,
           input: flags.input,
           ffmpegPath: agentEnv().EDGELENS_AGENT_FFMPEG,
+          sandbox: { user: agentEnv().EDGELENS_AGENT_FUNCTION_USER, maxRssMb: agentEnv().EDGELENS_AGENT_FUNCTION_MAX_RSS_MB },
           ...(flags.maxFrames ? { maxFrames: flags.maxFrames } : {}),
           ...(flags.fps ? { fps: flags.fps } : {}),
           ...(flags.threads ? { threads: flags.threads } : {}),

@@ -37,6 +37,7 @@ function buildConfig(flags: RunFlags, env: AgentEnv): DaemonConfig {
     ffmpegPath: env.EDGELENS_AGENT_FFMPEG,
     defaultSource: env.EDGELENS_AGENT_DEFAULT_SOURCE,
     stream: { host: env.EDGELENS_AGENT_STREAM_HOST, port: env.EDGELENS_AGENT_STREAM_PORT },
+    functions: { user: env.EDGELENS_AGENT_FUNCTION_USER, maxRssMb: env.EDGELENS_AGENT_FUNCTION_MAX_RSS_MB },
   };
   const configPath = flags.config ?? env.EDGELENS_AGENT_CONFIG;
   const fromFile = configPath ? readConfigFile(configPath) : {};

@@ -84,6 +84,16 @@ export const DaemonConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /** The function sandbox (runtime/launch-worker.ts). */
+    functions: z
+      .object({
+        /** Who functions run as when the agent is root: a user name or uid:gid, never root. */
+        user: z.string().min(1).default("nobody"),
+        /** Resident memory of a function's sandbox process past which it is killed. */
+        maxRssMb: z.number().int().min(128).max(1_048_576).default(1024),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 export type DaemonConfig = z.infer<typeof DaemonConfigSchema>;

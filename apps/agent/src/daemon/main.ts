@@ -90,6 +90,7 @@ export async function startDaemon(config: DaemonConfig, options: DaemonOptions =
       firstFrameTimeoutMs: config.deploy.firstFrameTimeoutMs,
       jpegQuality: config.stream.jpegQuality,
       ffmpegPath: config.ffmpegPath,
+      sandbox: { user: config.functions.user, maxRssMb: config.functions.maxRssMb },
       sourceOptions: { backoff: { baseMs: config.sources.restartBaseMs, maxMs: config.sources.restartMaxMs }, stallTimeoutMs: config.sources.stallTimeoutMs },
       ...(config.defaultSource ? { defaultSource: config.defaultSource } : {}),
       onResult: (r) => {

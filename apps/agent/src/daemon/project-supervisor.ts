@@ -30,6 +30,8 @@ export interface SupervisorOptions {
   onResult(result: { output: FunctionOutput; meta: ResultMeta }): void;
   /** Error rate of the running project: over its last `window` frames, at least `maxRate` failed. */
   degradeAfter?: { window: number; maxRate: number };
+  /** The function sandbox: its user (when the agent is root) and its memory bound. */
+  sandbox?: { user: string; maxRssMb: number };
   /** Once per deployment, when its error rate crosses `degradeAfter`, with the last error. */
   onDegraded?(spec: ProjectSpec, error: EdgelensError): void;
 }
@@ -153,6 +155,7 @@ export class ProjectSupervisor implements ProjectHost, FrameTap {
       codePath: spec.functionPath,
       models: spec.modelPaths,
       config: spec.config,
+      ...(this.options.sandbox ? { sandboxUser: this.options.sandbox.user, maxRssMb: this.options.sandbox.maxRssMb } : {}),
     });
     log.info(`project ${spec.projectId} v${spec.version} loaded in ${Math.round(performance.now() - started)} ms (models: ${handle.models.map((m) => m.name).join(", ") || "none"})`);
     handle.on("log", (l) => log[l.level === "info" ? "info" : l.level === "warn" ? "warn" : "error"](`[project] ${l.message}`));

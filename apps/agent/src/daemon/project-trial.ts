@@ -49,6 +49,7 @@ export async function trialOnFrames(run: ProjectRun, handle: ProjectHandle, limi
 export function awaitFirstResult(run: ProjectRun, limits: TrialLimits, promote: () => void): Promise<void> {
   return new Promise((resolve, reject) => {
     let errorsInRow = 0;
+    let lastError: EdgelensError | undefined;
     const cleanup = (): void => {
       clearTimeout(timer);
       run.pipeline.off("result", onResult);
@@ -61,12 +62,19 @@ export function awaitFirstResult(run: ProjectRun, limits: TrialLimits, promote: 
     };
     const onError = ({ error }: { error: EdgelensError }): void => {
       errorsInRow += 1;
+      lastError = error;
       if (errorsInRow < limits.maxErrors) return;
       cleanup();
       reject(trialFailure(run.spec.projectId, limits, error));
     };
     const timer = setTimeout(() => {
       cleanup();
+      // Why: a function whose sandbox is killed on each frame (memory) fails fewer frames than
+      // maxErrors before the deadline, as each restart takes seconds; its last error says why.
+      if (lastError) {
+        reject(trialFailure(run.spec.projectId, limits, lastError));
+        return;
+      }
       if (run.framesFromSource > 0) {
         reject(new EdgelensError("FUNCTION_TIMEOUT", `the new project processed no frame within ${limits.timeoutMs} ms`, { projectId: run.spec.projectId }));
         return;

@@ -1,4 +1,4 @@
 export { loadProject } from "./project-handle";
 export type { LoadProjectOptions, ProcessResult, ProjectHandle, ProjectHandleEvents, ProjectLogLine, ProjectRestart } from "./project-handle";
-export { defaultWorkerUrl } from "./launch-worker";
+export { sandboxEntry } from "./sandbox-entry";
 export type { ModelSummary } from "./protocol";

@@ -4,6 +4,8 @@ import { EdgelensError } from "@edgelens/shared/errors";
 import type { DrawOp, Frame, LogLevel } from "@edgelens/vision/project";
 import { restartDelay } from "../sources/restarting-source";
 import type { InitMessage, ModelSummary } from "./protocol";
+import { sandboxEntry } from "./sandbox-entry";
+import { resolveSandboxIdentity, type SandboxIdentity } from "./sandbox-user";
 import { WorkerSession } from "./worker-session";
 
 export interface LoadProjectOptions {
@@ -23,7 +25,11 @@ export interface LoadProjectOptions {
   maxHeapMb?: number;
   /** ArrayBuffers the function may hold after a frame; more ends the worker (default 512 MB). */
   maxArrayBufferMb?: number;
-  /** The worker script (default: launch-worker.ts's defaultWorkerUrl). */
+  /** Resident memory of the function's sandbox process; more kills it (default 1024 MB). */
+  maxRssMb?: number;
+  /** Who the sandbox runs as when the agent is root: a user name or uid:gid (default "nobody"). */
+  sandboxUser?: string;
+  /** The sandbox's code (default: sandbox-entry.ts's sandboxEntry). */
   workerUrl?: URL;
 }
 
@@ -83,17 +89,16 @@ export interface ProjectHandle {
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_ARRAY_BUFFER_MB = 512;
 const DEFAULT_LOAD_TIMEOUT_MS = 120_000;
+const DEFAULT_MAX_RSS_MB = 1024;
+const DEFAULT_SANDBOX_USER = "nobody";
 
-/** A frame the worker can read without a copy: its bytes in a SharedArrayBuffer. */
-function shareable(frame: Frame, projectId: string): Frame {
+/** The frame's bytes cross to the sandbox as they are: they must be the RGB image they claim. */
+function checkFrame(frame: Frame, projectId: string): Frame {
   const expected = frame.width * frame.height * 3;
   if (!(frame.data instanceof Uint8Array) || frame.data.length !== expected) {
     throw new EdgelensError("INVALID_PAYLOAD", `frame ${frame.seq}: ${frame.width}x${frame.height} RGB needs ${expected} bytes, got ${frame.data?.length}`, { projectId });
   }
-  if (frame.data.buffer instanceof SharedArrayBuffer) return frame;
-  const data = new Uint8Array(new SharedArrayBuffer(expected));
-  data.set(frame.data);
-  return { ...frame, data };
+  return frame;
 }
 
 function checkOutput(value: FunctionOutput | null, projectId: string): FunctionOutput | null {
@@ -113,9 +118,11 @@ class WorkerProjectHandle extends EventEmitter<ProjectHandleEvents> implements P
   private tail: Promise<unknown> = Promise.resolve();
   private readonly init: InitMessage;
   private readonly timeoutMs: number;
+  private readonly identity: SandboxIdentity | null;
 
   constructor(private readonly options: LoadProjectOptions) {
     super();
+    this.identity = resolveSandboxIdentity(options.sandboxUser ?? DEFAULT_SANDBOX_USER);
     const config = options.config ?? {};
     const threads = options.threads ?? config.threads;
     this.init = { type: "init", projectId: options.projectId, models: options.models, config, maxArrayBufferMb: options.maxArrayBufferMb ?? DEFAULT_MAX_ARRAY_BUFFER_MB, ...(threads ? { threads } : {}) };
@@ -134,11 +141,14 @@ class WorkerProjectHandle extends EventEmitter<ProjectHandleEvents> implements P
     this.starting = (async () => {
       if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
       if (this.disposed) throw new EdgelensError("FUNCTION_FAILED", "the project was unloaded", { projectId: this.projectId });
+      const url = this.options.workerUrl ?? (await sandboxEntry());
       const session = new WorkerSession({
+        url,
         init: this.init,
         loadTimeoutMs: this.options.loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS,
+        maxRssMb: this.options.maxRssMb ?? DEFAULT_MAX_RSS_MB,
+        identity: this.identity,
         onLog: (level, message) => this.emit("log", { level, message, ts: Date.now() }),
-        ...(this.options.workerUrl ? { url: this.options.workerUrl } : {}),
         ...(this.options.maxHeapMb ? { maxHeapMb: this.options.maxHeapMb } : {}),
       });
       this.session = session;
@@ -171,9 +181,9 @@ class WorkerProjectHandle extends EventEmitter<ProjectHandleEvents> implements P
   private async processNow(frame: Frame): Promise<ProcessResult> {
     if (this.disposed) throw new EdgelensError("FUNCTION_FAILED", "the project was unloaded", { projectId: this.projectId });
     await this.ready();
-    const shared = shareable(frame, this.projectId);
+    const checked = checkFrame(frame, this.projectId);
     const started = performance.now();
-    const outcome = await this.session.process(shared, this.timeoutMs);
+    const outcome = await this.session.process(checked, this.timeoutMs);
     this.failuresInRow = 0;
     return {
       output: checkOutput(outcome.output, this.projectId),
@@ -211,7 +221,8 @@ class WorkerProjectHandle extends EventEmitter<ProjectHandleEvents> implements P
 }
 
 /**
- * Loads a project into its own worker thread: opens its models, runs setup. Rejects with
+ * Loads a project into its own function sandbox (a child process, runtime/launch-worker.ts):
+ * opens its models, runs setup. Rejects with
  * MODEL_LOAD_FAILED (a model does not open), FUNCTION_FAILED (the code does not load, or setup
  * throws) or FUNCTION_TIMEOUT (loading took longer than loadTimeoutMs).
  */

@@ -1,8 +1,11 @@
 import type { ProjectConfig } from "@edgelens/shared";
 import type { ErrorCode } from "@edgelens/shared/errors";
-import type { Frame, FrameOutcome, LogLevel } from "@edgelens/vision/project";
+import type { FrameOutcome, LogLevel } from "@edgelens/vision/project";
 
-/** Messages between the agent and its project worker (one worker per loaded project). */
+/**
+ * Messages between the agent and its function sandbox (one child process per loaded project),
+ * over runtime/frame-channel.ts. A message with bytes (a model, a frame) carries them as the body.
+ */
 
 export interface InitMessage {
   type: "init";
@@ -18,16 +21,39 @@ export interface InitMessage {
   maxArrayBufferMb?: number;
 }
 
+/**
+ * What the sandbox is sent to load: the agent reads the code and the models (the sandbox may not
+ * read the data dir), and sends each model's bytes as a `model` message before `start`.
+ */
+export interface ModelMessage {
+  type: "model";
+  name: string;
+  /** For error messages only. */
+  path: string;
+}
+
+export interface StartMessage {
+  type: "start";
+  projectId: string;
+  code: string;
+  config: ProjectConfig;
+  threads?: number;
+  maxArrayBufferMb?: number;
+}
+
+/** The frame's pixels are the message body. */
 export interface FrameMessage {
   type: "frame";
   id: number;
-  /** `data` is backed by a SharedArrayBuffer: both sides see it, nothing is copied. */
-  frame: Frame;
+  width: number;
+  height: number;
+  seq: number;
+  ts: number;
 }
 
-export type HostMessage = InitMessage | FrameMessage | { type: "dispose" };
+export type HostMessage = ModelMessage | StartMessage | FrameMessage | { type: "dispose" };
 
-/** An EdgelensError flattened for postMessage (class instances lose their prototype). */
+/** An EdgelensError flattened for the wire (class instances lose their prototype). */
 export interface WireError {
   code: ErrorCode;
   message: string;
@@ -46,4 +72,6 @@ export type WorkerMessage =
   | { type: "result"; id: number; outcome: FrameOutcome }
   | { type: "frame-error"; id: number; error: WireError }
   | { type: "log"; level: LogLevel; message: string }
+  /** User code threw outside infer (a timer, a stray promise): the sandbox exits after this. */
+  | { type: "crashed"; error: WireError }
   | { type: "disposed" };

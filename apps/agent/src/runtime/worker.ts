@@ -1,18 +1,33 @@
-import { parentPort } from "node:worker_threads";
+import { Socket } from "node:net";
 import { EdgelensError, type ErrorCode } from "@edgelens/shared/errors";
 import { createOrtModelRunner, visionHelpers, type ModelRunner } from "@edgelens/vision";
 import { createProjectInstance, loadProjectModule, type ProjectInstance } from "@edgelens/vision/project";
-import type { FrameMessage, HostMessage, InitMessage, WorkerMessage } from "./protocol";
+import { FrameChannel } from "./frame-channel";
+import type { FrameMessage, HostMessage, StartMessage, WorkerMessage } from "./protocol";
+import { lockNativeAddons } from "./lock-addons";
 import { toWireError } from "./wire-error";
 
 /**
- * The project worker: one per loaded project. It owns the project's onnxruntime sessions and its
- * function, and answers one frame at a time. Anything user code does wrong ends here or ends this
- * thread, never the agent.
+ * The function sandbox: a child process per loaded project (runtime/launch-worker.ts starts it
+ * under Node's permission model, as an unprivileged user where the agent is root). It owns the
+ * project's onnxruntime sessions and its function, and answers one frame at a time over fd 3.
+ * Anything user code does wrong ends here or ends this process, never the agent.
  */
 
-const port = parentPort;
-if (!port) throw new Error("runtime/worker.ts runs only as a worker_thread (see runtime/launch-worker.ts)");
+if (!process.permission) {
+  // Started by hand or by a changed launcher: refuse to run user code without the permission model.
+  process.stderr.write("runtime/worker.ts runs only inside the function sandbox (see runtime/launch-worker.ts)\n");
+  process.exit(70);
+}
+
+// Both native addons this process needs (onnxruntime, sharp) are loaded by the imports above.
+lockNativeAddons();
+
+// An error user code throws outside infer ends the sandbox; the agent gets the reason first.
+process.on("uncaughtException", (error) => {
+  post({ type: "crashed", error: toWireError(error, "FUNCTION_FAILED") });
+  setImmediate(() => process.exit(1));
+});
 
 // Stack traces of user code then point at the lines of its TypeScript source (inline source maps).
 process.setSourceMapsEnabled(true);
@@ -20,9 +35,18 @@ process.setSourceMapsEnabled(true);
 let instance: ProjectInstance | undefined;
 let maxArrayBufferBytes = Infinity;
 const runners: ModelRunner[] = [];
+const modelBytes = new Map<string, { path: string; bytes: Uint8Array }>();
+
+const channel = new FrameChannel<HostMessage, WorkerMessage>(
+  new Socket({ fd: 3, readable: true, writable: true }),
+  // The agent sends models (hundreds of MB at most) and frames; headers are small.
+  { maxHeaderBytes: 16 * 1024 * 1024, maxBodyBytes: 2 * 1024 * 1024 * 1024 - 1 },
+  onMessage,
+  () => process.exit(1),
+);
 
 function post(message: WorkerMessage): void {
-  port?.postMessage(message);
+  channel.send(message);
 }
 
 async function releaseModels(): Promise<void> {
@@ -30,31 +54,30 @@ async function releaseModels(): Promise<void> {
   await Promise.allSettled(all.map((r) => r.dispose()));
 }
 
-/** Any failure to open a model (missing file, not ONNX, unsupported op) is MODEL_LOAD_FAILED. */
-async function openModel(name: string, path: string, threads: number | undefined): Promise<ModelRunner> {
+/** Any failure to open a model (not ONNX, unsupported op) is MODEL_LOAD_FAILED. */
+async function openModel(name: string, path: string, bytes: Uint8Array, threads: number | undefined): Promise<ModelRunner> {
   try {
-    return await createOrtModelRunner(path, { name, ...(threads ? { threads } : {}) });
+    return await createOrtModelRunner(bytes, { name, ...(threads ? { threads } : {}) });
   } catch (error) {
-    if (error instanceof EdgelensError && error.code === "MODEL_LOAD_FAILED") throw error;
     const why = error instanceof Error ? error.message : String(error);
     throw new EdgelensError("MODEL_LOAD_FAILED", `model "${name}" (${path}) failed to load: ${why}`, { model: name, path }, { cause: error });
   }
 }
 
-async function init(message: InitMessage): Promise<void> {
+async function start(message: StartMessage): Promise<void> {
   const started = performance.now();
   if (message.maxArrayBufferMb) maxArrayBufferBytes = message.maxArrayBufferMb * 1024 * 1024;
   let stage: ErrorCode = "FUNCTION_FAILED";
   try {
-    const source = message.code !== undefined ? { code: message.code } : { path: message.codePath ?? "" };
-    const definition = await loadProjectModule(source);
+    const definition = await loadProjectModule({ code: message.code });
     stage = "MODEL_LOAD_FAILED";
     const models: Record<string, ModelRunner> = {};
-    for (const [name, path] of Object.entries(message.models)) {
-      const runner = await openModel(name, path, message.threads);
+    for (const [name, { path, bytes }] of modelBytes) {
+      const runner = await openModel(name, path, bytes, message.threads);
       runners.push(runner);
       models[name] = runner;
     }
+    modelBytes.clear();
     stage = "FUNCTION_FAILED";
     instance = await createProjectInstance({
       projectId: message.projectId,
@@ -72,13 +95,13 @@ async function init(message: InitMessage): Promise<void> {
   }
 }
 
-async function processFrame(message: FrameMessage): Promise<void> {
-  if (!instance) {
+async function processFrame(message: FrameMessage, data: Uint8Array | undefined): Promise<void> {
+  if (!instance || !data) {
     post({ type: "frame-error", id: message.id, error: { code: "FUNCTION_FAILED", message: "the project is not loaded", context: {} } });
     return;
   }
   try {
-    const outcome = await instance.infer(message.frame);
+    const outcome = await instance.infer({ data, width: message.width, height: message.height, seq: message.seq, ts: message.ts });
     if (overMemory(message.id)) return;
     post({ type: "result", id: message.id, outcome });
   } catch (error) {
@@ -88,9 +111,9 @@ async function processFrame(message: FrameMessage): Promise<void> {
 }
 
 /**
- * resourceLimits bound only the V8 heap: ArrayBuffers a function keeps (in this worker's isolate)
- * are checked after every frame, and a function over its bound loses its worker (the host
- * restarts it; the frame fails, so a trial rolls back and a running deployment degrades).
+ * The early, friendly bound: ArrayBuffers a function keeps are checked after every frame. User
+ * code runs in this process and can defeat it; the agent's RSS watchdog (runtime/rss-watchdog.ts)
+ * is the bound it cannot.
  */
 function overMemory(id: number): boolean {
   const held = process.memoryUsage().arrayBuffers;
@@ -99,25 +122,28 @@ function overMemory(id: number): boolean {
   const message = `the function holds ${mb(held)} MB of ArrayBuffers, over its ${mb(maxArrayBufferBytes)} MB limit: its worker is stopped`;
   post({ type: "frame-error", id, error: { code: "FUNCTION_FAILED", message, context: { arrayBufferMb: mb(held) } } });
   instance = undefined;
-  // After the message above is on its way: exit() ends only this worker thread.
   setImmediate(() => process.exit(1));
   return true;
 }
 
-port.on("message", (message: HostMessage) => {
+function onMessage(message: HostMessage, body: Uint8Array | undefined): void {
   switch (message.type) {
-    case "init":
-      void init(message);
+    case "model":
+      modelBytes.set(message.name, { path: message.path, bytes: body ?? new Uint8Array() });
+      break;
+    case "start":
+      void start(message);
       break;
     case "frame":
-      void processFrame(message);
+      void processFrame(message, body);
       break;
     case "dispose":
       instance = undefined;
       void releaseModels().then(() => {
         post({ type: "disposed" });
-        port.close();
+        channel.end();
+        setImmediate(() => process.exit(0));
       });
       break;
   }
-});
+}

@@ -25,6 +25,8 @@ export interface SimulationOptions {
   /** Annotated frames: a .jpg file (rewritten per frame) or a directory (frame-<seq>.jpg). */
   out?: string;
   ffmpegPath?: string;
+  /** The function sandbox, as the daemon runs it: its user (when root) and its memory bound. */
+  sandbox?: { user: string; maxRssMb: number };
   onResult(result: InferenceResult): void;
   /** Human-readable progress and the project's log, one line each. */
   onLog(line: string): void;
@@ -63,6 +65,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     models: options.models,
     config: { ...config, source: options.input },
     ...(options.threads ? { threads: options.threads } : {}),
+    ...(options.sandbox ? { sandboxUser: options.sandbox.user, maxRssMb: options.sandbox.maxRssMb } : {}),
   });
   project.on("log", (line) => options.onLog(`[${options.projectId}] ${line.level}: ${line.message}`));
   project.on("restart", (r) => options.onLog(`project restarted (${r.reason}): ${r.error.message}`));
