@@ -209,20 +209,27 @@ export async function checkPhone(browser: Browser, base: string, projectId: stri
  */
 export async function checkZones(page: Page, base: string, projectId: string, expectSnapshot: boolean): Promise<void> {
   await goto(page, base, `/projects/${projectId}`);
+  // The code editor renders in the browser only: once it shows, the page is hydrated and takes clicks.
+  await page.locator("[data-testid=function-editor] .cm-content").waitFor({ timeout: 60_000 });
   const area = page.getByTestId("zone-area");
-  await area.waitFor();
+  await area.scrollIntoViewIfNeeded();
   if (expectSnapshot) await expect.poll(() => page.getByTestId("zone-snapshot").evaluate((img) => (img as HTMLImageElement).naturalWidth), { timeout: 30_000 }).toBeGreaterThan(0);
-  const box = (await area.boundingBox())!;
-  const to = (x: number, y: number) => [box.x + x * box.width, box.y + y * box.height] as const;
-  for (const [x, y] of [[0.1, 0.5], [0.5, 0.5], [0.5, 0.95], [0.3, 0.95]] as const) await page.mouse.click(...to(x, y));
+  // Page coordinates of a frame point, taken afresh: a screenshot scrolls the page to the top.
+  const to = async (x: number, y: number): Promise<[number, number]> => {
+    await area.scrollIntoViewIfNeeded();
+    const box = (await area.boundingBox())!;
+    return [box.x + x * box.width, box.y + y * box.height];
+  };
+  for (const [x, y] of [[0.1, 0.5], [0.5, 0.5], [0.5, 0.95], [0.3, 0.95]] as const) await page.mouse.click(...(await to(x, y)));
   const handles = page.getByTestId("zone-handle");
-  expect(await handles.count()).toBe(4);
+  await expect.poll(() => handles.count()).toBe(4);
   await page.getByTestId("zone-name").fill("door");
   const drag = async (index: number, x: number, y: number) => {
+    const target = await to(x, y);
     const h = (await handles.nth(index).boundingBox())!;
     await page.mouse.move(h.x + h.width / 2, h.y + h.height / 2);
     await page.mouse.down();
-    await page.mouse.move(...to(x, y), { steps: 5 });
+    await page.mouse.move(...target, { steps: 5 });
     await page.mouse.up();
   };
   await drag(3, 0.1, 0.95);
@@ -236,6 +243,10 @@ export async function checkZones(page: Page, base: string, projectId: string, ex
   const expected = [[0.1, 0.5], [0.5, 0.5], [0.5, 0.95], [0.1, 0.95]];
   door?.points.forEach((p, i) => p.forEach((v, k) => expect(Math.abs(v - (expected[i]?.[k] ?? -1))).toBeLessThan(0.01)));
 
+  // The saved zone comes back with the page.
+  await goto(page, base, `/projects/${projectId}`);
+  await page.locator("[data-testid=function-editor] .cm-content").waitFor({ timeout: 60_000 });
+  await expect.poll(() => page.locator('[data-testid=zone-handle][data-zone="door"]').count()).toBe(4);
   // Point 4 dragged across edge 2: a bow tie. The editor says so; saving anyway is refused.
   await drag(3, 0.6, 0.8);
   await expect.poll(() => page.getByTestId("zone-problem").textContent()).toContain('zone "door": edges 2 and 4 cross');
