@@ -83,14 +83,22 @@ describe("edgelens-agent infer (the simulator)", () => {
     expect([...readFileSync(join(out, written[0] ?? "")).subarray(0, 2)]).toEqual([0xff, 0xd8]);
   });
 
-  it("people-counter sees people in most of the first 60 frames of vtest.avi", async () => {
-    const run = await agent(["infer", "--template", "people-counter", "--input", mediaPath("vtest.avi"), "--max-frames", "60"]);
+  it("people-counter sees people in most of the first 60 frames of vtest.avi, and counts them per zone with dwell times", async () => {
+    const zones = [{ name: "left", points: [[0, 0], [0.5, 0], [0.5, 1], [0, 1]] }];
+    const run = await agent(["infer", "--template", "people-counter", "--input", mediaPath("vtest.avi"), "--max-frames", "60", "--config", JSON.stringify({ zones })]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.results.map((r) => r.seq)).toEqual([...Array(60).keys()]);
     const withPeople = run.results.filter((r) => (r.counts?.person ?? 0) >= 1).length;
     expect(withPeople).toBeGreaterThanOrEqual(48);
     expect(run.results.some((r) => r.detections?.some((d) => d.trackId !== undefined))).toBe(true);
     expect(run.results.at(-1)?.extra).toMatchObject({ crossed: expect.any(Number), inside: expect.any(Number) });
+    // Zones: every result counts the people whose feet are in the left half, and tracked ones there have a dwell time.
+    for (const r of run.results) {
+      const feetLeft = (r.detections ?? []).filter((d) => (d.box[0] + d.box[2]) / 2 <= r.frame.width / 2).length;
+      expect(r.zones?.left?.person ?? 0).toBe(feetLeft);
+    }
+    const dwells = run.results.flatMap((r) => (r.detections ?? []).map((d) => d.dwell?.left ?? 0));
+    expect(Math.max(...dwells)).toBeGreaterThan(1); // someone stayed over a second (of video time) in the left half
   });
 
   // Where the face, the keypoints and the text lines land on each photo is the templates test's
@@ -169,6 +177,7 @@ describe("edgelens-agent infer (the simulator)", () => {
     [["--template", "pose", "--input", "/nonexistent/clip.mp4"], /error \[SOURCE_FAILED\]: no such file or directory: \/nonexistent\/clip\.mp4/],
     [["--template", "pose", "--function", "f.ts", "--input", "x.jpg"], /give exactly one of --template/],
     [["--template", "pose", "--input", "x.jpg", "--max-frames", "0"], /expected a positive integer/],
+    [["--template", "people-counter", "--input", mediaPath("dog.jpg"), "--config", '{"zones":[{"name":"bow","points":[[0,0],[1,1],[1,0],[0,1]]}]}'], /error \[INVALID_CONFIG\]: config\.zones: zone "bow": edges 1 and 3 cross/],
   ])("exits non-zero with a clear message for %j", async (args, message) => {
     const run = await agent(["infer", ...args]);
     expect(run.code).not.toBe(0);

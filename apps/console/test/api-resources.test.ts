@@ -129,8 +129,22 @@ describe("REST API /api/v1 over HTTP (real console + real broker)", () => {
     const broken = await f.admin.post(`/api/v1/projects/${project.id}/versions`, { functionSource: "export default {\n  infer( {\n};\n" });
     expect(broken.status).toBe(422);
     expect(shaped(Res.ErrorResponse, broken.body).error).toMatchObject({ code: "COMPILE_FAILED", context: { line: expect.any(Number), column: expect.any(Number) } });
-    const saved = await f.admin.post(`/api/v1/projects/${project.id}/versions`, { config: { source: "/media/person.jpg", fps: 3 } });
-    expect(shaped(z.object({ version: Res.ProjectVersionView }), saved.body).version.version).toBe(2);
+    // Zones (docs/design.md "Zones"): a bad polygon is refused with 400 naming the zone, and no version is made.
+    for (const [zones, message] of [
+      [[{ name: "door", points: [[0, 0], [1, 1], [1, 0], [0, 1]] }], 'zone "door": edges 1 and 3 cross'],
+      [[{ name: "door", points: [[0, 0], [1, 1]] }], 'zone "door": a polygon needs at least 3 points'],
+    ] as const) {
+      const bad = await f.admin.post(`/api/v1/projects/${project.id}/versions`, { config: { zones } });
+      expect(bad.status).toBe(400);
+      expect(shaped(Res.ErrorResponse, bad.body).error).toMatchObject({ code: "INVALID_CONFIG", message: expect.stringContaining(message), context: { projectId: project.id, zone: "door" } });
+    }
+    const badNew = await f.admin.post("/api/v1/projects", { name: "bad zones", template: "people-counter", config: { zones: [{ name: "a", points: [[0, 0], [2, 0], [0, 1]] }] } });
+    expect(badNew.status).toBe(400);
+    expect(shaped(Res.ErrorResponse, badNew.body).error.message).toContain('zone "a": point 2 [2,0] is outside 0..1');
+    const zones = [{ name: "door", points: [[0.1, 0.5], [0.4, 0.5], [0.4, 1], [0.1, 1]] }];
+    const saved = await f.admin.post(`/api/v1/projects/${project.id}/versions`, { config: { source: "/media/person.jpg", fps: 3, zones } });
+    const savedVersion = shaped(z.object({ version: Res.ProjectVersionView }), saved.body).version;
+    expect(savedVersion).toMatchObject({ version: 2, config: { zones } });
 
     const dep = await f.admin.post("/api/v1/deployments", { projectId: project.id, deviceIds: ["cam-api"] });
     expect(dep.status).toBe(201);
@@ -138,7 +152,7 @@ describe("REST API /api/v1 over HTTP (real console + real broker)", () => {
     expect(deployment).toMatchObject({ state: "queued", projectVersion: 2, createdBy: "admin@test.local" });
     const detail = shaped(z.object({ deployment: Res.DeploymentDetail }), (await f.admin.get(`/api/v1/deployments/${deployment!.id}`)).body).deployment;
     expect(detail.events.map((e) => e.state)).toEqual(["queued"]);
-    expect(detail.desired?.config).toMatchObject({ source: "/media/person.jpg", fps: 3 });
+    expect(detail.desired?.config).toMatchObject({ source: "/media/person.jpg", fps: 3, zones });
     const removal = await f.admin.post("/api/v1/deployments", { projectId: null, deviceIds: ["cam-api"] });
     expect(shaped(z.object({ deployments: z.array(Res.DeploymentView) }), removal.body).deployments[0]?.projectId).toBeNull();
     const listed = shaped(z.object({ deployments: z.array(Res.DeploymentView) }), (await f.admin.get("/api/v1/deployments?deviceId=cam-api&limit=1")).body);

@@ -12,7 +12,7 @@ import type { ManagedProcess } from "@edgelens/tooling/processes";
 import { startAgent } from "./ui-support/agent";
 import { launchBrowser, newContext, screenshot, watchErrors } from "./ui-support/browser";
 import { readDesiredState, readDeviceFile } from "./ui-support/device-client";
-import { checkEventsAndSettings, checkModelImport, checkMqttClient, checkPhone, checkRules, checkViewer } from "./ui-support/flows";
+import { checkEventsAndSettings, checkModelImport, checkMqttClient, checkPhone, checkRules, checkViewer, checkZones } from "./ui-support/flows";
 import { goto, signIn, waitForAttribute, waitForUrlOrFormError } from "./ui-support/pages";
 import { ADMIN, startUiStack, type UiStack } from "./ui-support/stack";
 
@@ -191,6 +191,11 @@ describe("console UI end to end", () => {
 
   it("events (stored by the rule while the agent ran) with filters and CSV export; settings make a token and a viewer", async () => {
     await checkEventsAndSettings(page, base, ranLive);
+  }, 120_000);
+
+  it("draws zones on the camera's snapshot in the project page and saves them; a bow tie is refused", async () => {
+    expect(projectId, "the project step created no project").not.toBe("");
+    await checkZones(page, base, projectId, ranLive);
   }, 120_000);
 
   it("a viewer reads everything and sees no mutation buttons", async () => {

@@ -20,11 +20,14 @@ import { NORMALIZATIONS } from "./preprocess/normalization";
 import { letterboxToTensor, prepareInput, resizeImage, resizeToTensor } from "./preprocess/to-tensor";
 import { createLineCounter } from "./tracker/line-counter";
 import { createTracker } from "./tracker/iou-tracker";
+import { createZoneCounter } from "./zones/zone-counter";
+import { anchorPoint, boxInZone, pointInPolygon, validateZones, zonePixels } from "./zones/zone-geometry";
 
 export * from "./image/index";
 export * from "./preprocess/index";
 export * from "./postprocess/index";
 export * from "./tracker/index";
+export * from "./zones/index";
 export * from "./overlay/index";
 export * from "./onnx/index";
 export * from "./models/index";
@@ -58,6 +61,13 @@ export const visionHelpers = Object.freeze({
   // State across frames.
   createTracker,
   createLineCounter,
+  // Zones of the config: counts per zone and label, dwell time of tracked objects.
+  createZoneCounter,
+  validateZones,
+  pointInPolygon,
+  anchorPoint,
+  boxInZone,
+  zonePixels,
   // Drawing on an RGB frame in place.
   drawDetections,
   drawPoses,

@@ -9,6 +9,8 @@ export const DetectionSchema = z.object({
   score: z.number().min(0).max(1),
   box: BoxSchema,
   trackId: z.number().int().nonnegative().optional(),
+  /** Seconds a tracked object has been in each zone it is in now (docs/design.md "Zones"). */
+  dwell: z.record(z.string(), z.number().nonnegative()).optional(),
 });
 export type Detection = z.infer<typeof DetectionSchema>;
 
@@ -43,6 +45,8 @@ export const FunctionOutputSchema = z.object({
   texts: z.array(TextRegionSchema).optional(),
   labels: z.array(ClassLabelSchema).optional(),
   counts: z.record(z.string(), z.number()).optional(),
+  /** Per zone of the config, detections per label in it this frame: `{"door": {"person": 2}}`. */
+  zones: z.record(z.string(), z.record(z.string(), z.number().int().nonnegative())).optional(),
   extra: z.record(z.string(), z.unknown()).optional(),
 });
 export type FunctionOutput = z.infer<typeof FunctionOutputSchema>;

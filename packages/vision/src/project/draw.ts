@@ -34,6 +34,11 @@ export interface DrawApi {
   /** Keypoints whose score reaches `minScore`, joined by `edges` (pairs of indexes into `points`). */
   keypoints(points: readonly KeypointLike[], options?: StrokeStyle & { edges?: readonly (readonly [number, number])[]; minScore?: number; radius?: number }): void;
   polygon(points: readonly Point[], options?: StrokeStyle & { closed?: boolean }): void;
+  /**
+   * The config's zones (points in 0..1 of `frame`), outlined and named; with `counts` (a result's
+   * `zones`) each name shows how many detections are in it.
+   */
+  zones(zones: readonly { name: string; points: readonly Point[] }[], frame: { width: number; height: number }, options?: StrokeStyle & { counts?: Record<string, Record<string, number>> }): void;
   line(from: Point, to: Point, options?: StrokeStyle): void;
   text(at: Point, text: string, options?: { color?: string; size?: number }): void;
 }
@@ -106,6 +111,18 @@ export function createDrawRecorder(): DrawRecorder {
     },
     polygon(points, options) {
       ops.push({ kind: "polygon", points: points.map((p) => toPoint(p, "polygon point")), closed: options?.closed ?? true, ...style(options) });
+    },
+    zones(zones, frame, options) {
+      zones.forEach((zone, i) => {
+        const [r, g, b] = colorForIndex(i + 5);
+        const stroke = { color: `rgb(${r},${g},${b})`, ...options };
+        const points = zone.points.map(([x, y]) => [x * frame.width, y * frame.height] as const);
+        api.polygon(points, stroke);
+        const inside = options?.counts?.[zone.name];
+        const total = inside ? Object.values(inside).reduce((sum, n) => sum + n, 0) : undefined;
+        const first = points[0];
+        if (first) api.text([first[0] + 4, first[1] + 4], total === undefined ? zone.name : `${zone.name} ${total}`, { color: stroke.color, size: 16 });
+      });
     },
     line(from, to, options) {
       ops.push({ kind: "line", from: toPoint(from, "line start"), to: toPoint(to, "line end"), ...style(options) });

@@ -10,4 +10,5 @@ export type { FrameOutcome, LogLevel, ProjectInstance, ProjectInstanceOptions } 
 // Types a project function may want for its own state; type-only, so compiled functions stay free of imports.
 export type { Detection, FunctionOutput, Pose, TextRegion } from "@edgelens/shared";
 export type { LineCounter, Tracker } from "../tracker/index";
+export type { Zone, ZoneCounter, ZoneCounts } from "../zones/index";
 export type { TensorLike, ModelRunner } from "../onnx/model-runner";

@@ -2,6 +2,7 @@ import { FunctionOutputSchema, formatZodError, type FunctionOutput, type Project
 import { EdgelensError } from "@edgelens/shared/errors";
 import type { ModelRunner } from "../onnx/model-runner";
 import type { Frame, ProjectContext, ProjectDefinition, VisionHelpers } from "./define-project";
+import { validateZones } from "../zones/zone-geometry";
 import { createDrawRecorder, type DrawOp } from "./draw";
 
 export type LogLevel = "info" | "warn" | "error";
@@ -80,7 +81,8 @@ function createModelClock() {
 /**
  * Wires a project definition to its models and context, runs `setup`, and returns the per-frame
  * entry point that the agent's worker and the tests both use. Errors carry codes:
- * MODEL_LOAD_FAILED when a declared model is missing, FUNCTION_FAILED when user code throws or
+ * MODEL_LOAD_FAILED when a declared model is missing, INVALID_CONFIG when `config.zones` is not a
+ * list of valid polygons (naming the zone), FUNCTION_FAILED when user code throws or
  * returns something that is not a FunctionOutput.
  */
 export async function createProjectInstance(options: ProjectInstanceOptions): Promise<ProjectInstance> {
@@ -96,6 +98,13 @@ export async function createProjectInstance(options: ProjectInstanceOptions): Pr
   const clock = createModelClock();
   const models = Object.fromEntries(Object.entries(options.models).map(([name, runner]) => [name, clock.wrap(runner)]));
   const config = Object.freeze({ ...(definition.config ?? {}), ...options.config }) as ProjectConfig;
+  // Why at load: a bad polygon would otherwise fail (or count nothing) on every frame.
+  try {
+    validateZones(config.zones);
+  } catch (error) {
+    if (error instanceof EdgelensError) throw new EdgelensError(error.code, error.message, { ...error.context, projectId }, { cause: error });
+    throw error;
+  }
   const recorder = createDrawRecorder();
   let published: FunctionOutput[] | null = null;
   const ctx: ProjectContext = {

@@ -31,7 +31,7 @@ const TEMPLATES: readonly TemplateInfo[] = [
     title: "Object detection",
     description: "Boxes around the 80 COCO object classes (people, vehicles, animals, food, ...) with CenterNet, and a count per label.",
     models: { detector: "centernet" },
-    defaultConfig: { source: CAMERA, fps: 5, threshold: 0.3, iouThreshold: 0.5, classes: [] },
+    defaultConfig: { source: CAMERA, fps: 5, threshold: 0.3, iouThreshold: 0.5, classes: [], zones: [] },
   },
   {
     name: "people-counter",
@@ -46,6 +46,7 @@ const TEMPLATES: readonly TemplateInfo[] = [
         [0, 0.5],
         [1, 0.5],
       ],
+      zones: [],
     },
   },
   {

@@ -6,8 +6,8 @@ import { Field, TextInput } from "../ui/form-field";
 
 export type ProjectConfigValue = Record<string, unknown>;
 
-/** Keys with their own inputs; everything else is a function setting (thresholds and the like). */
-const FIXED = ["source", "fps"] as const;
+/** Keys with their own inputs (zones: the zone editor); everything else is a function setting (thresholds and the like). */
+const FIXED = ["source", "fps", "zones"] as const;
 
 function settingText(v: unknown): string {
   return typeof v === "string" ? v : JSON.stringify(v);

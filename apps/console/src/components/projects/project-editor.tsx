@@ -10,6 +10,7 @@ import { Card } from "../ui/card";
 import { ConfigFields, type ProjectConfigValue } from "./config-fields";
 import type { CompileMark } from "./error-line";
 import { ModelSlots, type ModelOption } from "./model-slots";
+import { editableZones, ZoneEditor, type EditorZone, type ZoneSnapshot } from "./zone-editor";
 
 // CodeMirror touches the DOM while it starts: render it in the browser only.
 const FunctionEditor = dynamic(() => import("./function-editor"), {
@@ -35,7 +36,21 @@ function markOf(r: Extract<ActionResult<unknown>, { ok: false }>): CompileMark {
 const savedMessages = new Map<string, string>();
 
 /** Models, config and the function of one project; saving compiles and makes a new version. */
-export function ProjectEditor({ projectId, base, modelOptions, readOnly, save }: { projectId: string; base: EditableVersion | null; modelOptions: ModelOption[]; readOnly: boolean; save: SaveFn }) {
+export function ProjectEditor({
+  projectId,
+  base,
+  modelOptions,
+  readOnly,
+  save,
+  snapshot,
+}: {
+  projectId: string;
+  base: EditableVersion | null;
+  modelOptions: ModelOption[];
+  readOnly: boolean;
+  save: SaveFn;
+  snapshot: ZoneSnapshot | null;
+}) {
   const router = useRouter();
   const [source, setSource] = useState(base?.functionSource ?? "");
   const [config, setConfig] = useState<ProjectConfigValue>(base?.config ?? {});
@@ -50,6 +65,10 @@ export function ProjectEditor({ projectId, base, modelOptions, readOnly, save }:
     savedMessages.delete(projectId);
   }, [projectId]);
   const [pending, start] = useTransition();
+  const setZones = (zones: EditorZone[]) => {
+    const { zones: _old, ...rest } = config;
+    setConfig(zones.length === 0 && !("zones" in config) ? rest : { ...rest, zones });
+  };
   const dirty = base === null || source !== base.functionSource || JSON.stringify(config) !== JSON.stringify(base.config) || JSON.stringify(models) !== JSON.stringify(base.models);
 
   const onSave = () =>
@@ -109,6 +128,9 @@ export function ProjectEditor({ projectId, base, modelOptions, readOnly, save }:
           <ConfigFields config={config} onChange={setConfig} readOnly={readOnly} />
         </Card>
       </div>
+      <Card title="Zones" className="xl:col-span-3">
+        <ZoneEditor zones={editableZones(config.zones)} onChange={setZones} snapshot={snapshot} readOnly={readOnly} />
+      </Card>
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { artifacts, projects, projectVersions } from "@edgelens/db";
 import { EdgelensError, IdSchema, ModelNameSchema, ProjectConfigSchema, type ProjectConfig } from "@edgelens/shared";
 import { compileProjectFunction } from "@edgelens/vision/project";
+import { validateZones } from "@edgelens/vision/zones";
 import type { ServiceContext } from "../context";
 import { isCodedError } from "../http/errors";
 import { newId } from "../ids";
@@ -130,6 +131,16 @@ async function compile(ctx: ServiceContext, source: string, projectId: string): 
   }
 }
 
+/** INVALID_CONFIG (400) naming the zone when `config.zones` is not a list of valid polygons (docs/design.md "Zones"). */
+function checkZones(config: ProjectConfig, project: string): void {
+  try {
+    validateZones(config.zones);
+  } catch (err) {
+    if (isCodedError(err)) throw new EdgelensError(err.code, err.message, { ...err.context, projectId: project }, { cause: err });
+    throw err;
+  }
+}
+
 function resolveModels(ctx: ServiceContext, refs: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(refs).map(([slot, ref]) => [slot, resolveModelRef(ctx, ref).id]));
 }
@@ -159,6 +170,7 @@ export async function createProject(ctx: ServiceContext, input: z.input<typeof N
   for (const [slot, sample] of Object.entries(template?.models ?? {})) modelRefs[slot] = (await importSampleModel(ctx, sample)).id;
   const models = { ...modelRefs, ...resolveModels(ctx, data.models ?? {}) };
   const config = ProjectConfigSchema.parse({ ...(template?.defaultConfig ?? {}), ...(data.config ?? {}) });
+  checkZones(config, data.name);
   const source = data.functionSource ?? template?.functionSource ?? BLANK_FUNCTION;
   const id = freshId(ctx, data.name);
   const { sha256 } = await compile(ctx, source, id);
@@ -177,6 +189,7 @@ export async function saveProjectVersion(ctx: ServiceContext, idOrName: string, 
   const source = data.functionSource ?? latest?.functionSource ?? BLANK_FUNCTION;
   const models = data.models ? resolveModels(ctx, data.models) : (latest?.models ?? {});
   const config = data.config ?? latest?.config ?? {};
+  checkZones(config, project.id);
   const { sha256 } = await compile(ctx, source, project.id);
   const version = ctx.handle.sqlite.transaction(() => {
     const next = (findProject(ctx, project.id).latestVersion ?? 0) + 1;

@@ -3,8 +3,8 @@
  * (content-addressed artifacts of kind `snapshot`), readable by any signed-in user.
  */
 import { stat } from "node:fs/promises";
-import { and, eq } from "drizzle-orm";
-import { artifactPath, artifacts } from "@edgelens/db";
+import { and, desc, eq, inArray, isNotNull } from "drizzle-orm";
+import { artifactPath, artifacts, deployments, events } from "@edgelens/db";
 import { EdgelensError, Sha256Schema } from "@edgelens/shared";
 import type { ServiceContext } from "../context";
 
@@ -35,4 +35,28 @@ export async function findSnapshot(ctx: ServiceContext, sha256: string): Promise
     throw err;
   });
   return { path, size: file.size };
+}
+
+export interface LatestSnapshot {
+  url: string;
+  deviceId: string;
+  ts: number;
+}
+
+/**
+ * The newest event snapshot of a device the project was deployed to: a picture of its camera to
+ * draw zones on. Null when none of them stored one yet.
+ */
+export function latestProjectSnapshot(ctx: ServiceContext, projectId: string): LatestSnapshot | null {
+  const devices = ctx.db.selectDistinct({ id: deployments.deviceId }).from(deployments).where(eq(deployments.projectId, projectId)).all().map((d) => d.id);
+  if (devices.length === 0) return null;
+  const row = ctx.db
+    .select({ sha256: events.snapshotSha256, deviceId: events.deviceId, ts: events.ts })
+    .from(events)
+    .where(and(inArray(events.deviceId, devices), isNotNull(events.snapshotSha256)))
+    .orderBy(desc(events.ts))
+    .limit(1)
+    .get();
+  if (!row?.sha256 || !row.deviceId) return null;
+  return { url: snapshotPath(row.sha256), deviceId: row.deviceId, ts: row.ts };
 }

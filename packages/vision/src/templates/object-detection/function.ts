@@ -1,4 +1,6 @@
-import { defineProject } from "@edgelens/vision/project";
+import { defineProject, type ZoneCounter } from "@edgelens/vision/project";
+
+let zoneCounter: ZoneCounter;
 
 // Object detection: CenterNet finds the 80 COCO classes (people, vehicles, animals, food, ...).
 export default defineProject({
@@ -7,6 +9,13 @@ export default defineProject({
     threshold: 0.3, // CenterNet's true detections score about 0.3-0.7
     iouThreshold: 0.5, // overlap above which a weaker box of the same class is dropped
     classes: [] as string[], // report only these labels, e.g. ["person", "car"]; empty: all
+    // Named areas, points as fractions of the frame: [{name: "door", points: [[x, y], ...]}].
+    // Results count the objects in each by label (a box is in a zone when its bottom centre is).
+    zones: [] as { name: string; points: [number, number][] }[],
+  },
+
+  setup(ctx) {
+    zoneCounter = ctx.vision.createZoneCounter({ zones: ctx.config.zones, anchor: "bottom" });
   },
 
   async infer(frame, ctx) {
@@ -22,7 +31,9 @@ export default defineProject({
     const wanted = ctx.config.classes;
     if (wanted.length > 0) detections = detections.filter((d) => wanted.includes(d.label));
 
+    const { zones } = zoneCounter.update(detections, frame);
+    ctx.draw.zones(zoneCounter.zones, frame, { counts: zones });
     ctx.draw.detections(detections);
-    return { detections, counts: ctx.vision.countLabels(detections) };
+    return { detections, counts: ctx.vision.countLabels(detections), ...(zoneCounter.zones.length > 0 ? { zones } : {}) };
   },
 });

@@ -12,6 +12,7 @@ import { getContext } from "@/server/get-context";
 import { listDeployments } from "@/server/services/deployments";
 import { getModel, listModels } from "@/server/services/models";
 import { getProject } from "@/server/services/projects";
+import { latestProjectSnapshot } from "@/server/services/snapshots";
 import { loadOrNotFound } from "../../../_shared/load";
 import { deleteProjectAction, deployProjectAction, saveProjectVersionAction, searchDeployTargetsAction } from "../actions";
 
@@ -63,6 +64,7 @@ export default async function ProjectPage({ params, searchParams }: { params: Pr
         modelOptions={modelOptions}
         readOnly={!isAdmin}
         save={saveProjectVersionAction}
+        snapshot={latestProjectSnapshot(ctx, project.id)}
       />
 
       <div className="mt-4 grid gap-4 lg:grid-cols-3 [&>*]:min-w-0">
