@@ -28,6 +28,7 @@ import { createBrokerMetrics } from "./metrics";
 import { openPersistence } from "./persistence";
 import type { BrokerServices } from "./services";
 import { openListeners } from "./transport/listeners";
+import { batchWrites } from "./transport/write-batching";
 
 /** Publishes already read finish in milliseconds; the bound is for one that never reports back. */
 const SHUTDOWN_INFLIGHT_WAIT_MS = 3000;
@@ -130,6 +131,7 @@ export async function startBroker(config: BrokerConfig, options: StartOptions = 
     cleanups.push(() => retention.close());
 
     const handleConnection = (stream: Duplex, req?: IncomingMessage) => {
+      batchWrites(stream);
       const client = aedes.handle(stream, req);
       disableCounterDedupe(client);
       if (!guardPacketSize(client, config.limits.maxPayloadBytes)) s.rateLimitedLog("packet-guard", "warn", "packet size guard unavailable: aedes internals changed", { code: "INTERNAL" });
