@@ -12,7 +12,9 @@
  * (extra node flags for our broker, e.g. "--cpu-prof"), --json <file> (the fragment that root
  * `pnpm bench` merges), --overload-seconds N (default 60; 0 skips it): an open-loop overload of
  * --overload-rate msgs/s (default 20000) from 100 devices against ours, ours without backpressure
- * and mosquitto, reporting delivered msgs/s, p50/p99 and broker RSS every 5 s.
+ * and mosquitto, reporting delivered msgs/s, p50/p99 and broker RSS every 5 s; --paced-rate N
+ * (default 5000) for --paced-seconds (default 15; 0 skips it): the same open-loop load below
+ * saturation, p50/p99 of ours against mosquitto's.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -36,10 +38,14 @@ const { values: args } = parseArgs({
     json: { type: "string" },
     "overload-seconds": { type: "string", default: "60" },
     "overload-rate": { type: "string", default: "20000" },
+    "paced-rate": { type: "string", default: "5000" },
+    "paced-seconds": { type: "string", default: "15" },
   },
 });
 const overloadSeconds = Number(args["overload-seconds"]);
 const overloadRate = Number(args["overload-rate"]);
+const pacedRate = Number(args["paced-rate"]);
+const pacedSeconds = Number(args["paced-seconds"]);
 const OVERLOAD_DEVICES = 100;
 const mosquittoBin = args.mosquitto;
 const messages = Number(args.messages);
@@ -49,7 +55,9 @@ const nodeArgs = args["node-args"].split(" ").filter(Boolean);
 for (const [flag, n] of [["--messages", messages], ["--rounds", rounds], ["--overload-rate", overloadRate], ...deviceCounts.map((d) => ["--devices", d] as const)] as const) {
   if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a positive integer (list for --devices)`);
 }
-if (!Number.isInteger(overloadSeconds) || overloadSeconds < 0) throw new Error("--overload-seconds must be a non-negative integer");
+for (const [flag, n] of [["--overload-seconds", overloadSeconds], ["--paced-seconds", pacedSeconds], ["--paced-rate", pacedRate]] as const) {
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} must be a non-negative integer`);
+}
 const PHASE_TIMEOUT_MS = 120_000;
 
 interface Row extends LoadResult {
@@ -78,6 +86,7 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), "edgelens-bench-"));
   const rows: Row[] = [];
   const overload: OverloadResult[] = [];
+  const paced: OverloadResult[] = [];
   try {
     const maxDevices = Math.max(...deviceCounts, overloadSeconds > 0 ? OVERLOAD_DEVICES : 0);
     const admin = await seedBench(join(work, "data"), maxDevices);
@@ -92,6 +101,14 @@ async function main(): Promise<void> {
           rows.push(await measure(ours, n, (i) => ({ clientId: deviceName(i), username: deviceName(i), password: BENCH_SECRET }), { clientId: `bench-admin-${n}-${round}`, ...admin }));
           rows.push(await measure(mosquitto, n, (i) => ({ clientId: deviceName(i) }), { clientId: `bench-sub-${n}-${round}` }));
           rows.push(await measure(bare, n, (i) => ({ clientId: deviceName(i) }), { clientId: `bench-bare-${n}-${round}` }));
+        }
+      }
+      if (pacedSeconds > 0 && pacedRate > 0) {
+        // Below saturation: one window over the whole run, ours and mosquitto alternating.
+        const devices = (login: (i: number) => IClientOptions) => Array.from({ length: OVERLOAD_DEVICES }, (_, i) => login(i));
+        for (let round = 0; round < rounds; round++) {
+          paced.push(await runOverload(ours, devices((i) => ({ clientId: deviceName(i), username: deviceName(i), password: BENCH_SECRET })), { clientId: `bench-admin-paced-${round}`, ...admin }, pacedRate, pacedSeconds, pacedSeconds));
+          paced.push(await runOverload(mosquitto, devices((i) => ({ clientId: deviceName(i) })), { clientId: `bench-sub-paced-${round}` }, pacedRate, pacedSeconds, pacedSeconds));
         }
       }
       if (overloadSeconds > 0) {
@@ -149,6 +166,7 @@ async function main(): Promise<void> {
       latencyMs: { p50: round(r.latencyMs.p50), p99: round(r.latencyMs.p99) },
     })),
     ratios,
+    paced,
     overload,
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -157,6 +175,10 @@ async function main(): Promise<void> {
   process.stderr.write(`${line(["broker", "devices", "received", "msgs/s", "p50 ms", "p99 ms", "cpu us/msg", "loadgen us", "connect s"])}\n`);
   for (const r of report.results) {
     process.stderr.write(`${line([r.broker, r.devices, `${r.received}/${r.sent}`, r.msgsPerSec, r.latencyMs.p50, r.latencyMs.p99, r.cpuUsPerMsg, r.loadGeneratorCpuUsPerMsg, r.connectSeconds])}\n`);
+  }
+  for (const p of paced) {
+    const w = p.windows.at(-1);
+    if (w) process.stderr.write(`paced ${p.broker}: ${p.devices} devices offering ${p.offeredPerSec} msgs/s: delivered ${w.deliveredPerSec}/s, held ${w.held}, p50 ${w.p50Ms} ms, p99 ${w.p99Ms} ms\n`);
   }
   for (const o of overload) {
     process.stderr.write(`overload ${o.broker}: ${o.devices} devices offering ${o.offeredPerSec} msgs/s (QoS 1, <= 20 unacknowledged each)\n`);
