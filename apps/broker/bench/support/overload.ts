@@ -68,8 +68,8 @@ export async function runOverload(
   await subscriber.subscribeAsync(topics.infer("+"), { qos: 1 });
 
   const ids = deviceLogins.map((o) => String(o.clientId ?? ""));
-  const inFlight = new Int32Array(devices.length);
-  const seq = new Int32Array(devices.length);
+  const inFlight = devices.map(() => 0);
+  const seq = devices.map(() => 0);
   const perTickPerDevice = (offeredPerSec * TICK_MS) / 1000 / devices.length;
   let credit = 0;
   let offered = 0;
@@ -85,13 +85,18 @@ export async function runOverload(
     for (let d = 0; d < devices.length; d++) {
       for (let k = 0; k < due; k++) {
         offered++;
-        if (inFlight[d] >= IN_FLIGHT) {
+        const waiting = inFlight[d] ?? 0;
+        if (waiting >= IN_FLIGHT) {
           held++;
           continue;
         }
-        inFlight[d]++;
-        const id = ids[d]!;
-        devices[d]!.publish(topics.infer(id), inferenceResult(id, ++seq[d], performance.now()), { qos: 1 }, () => inFlight[d]--);
+        inFlight[d] = waiting + 1;
+        const next = (seq[d] ?? 0) + 1;
+        seq[d] = next;
+        const id = ids[d] ?? "";
+        devices[d]?.publish(topics.infer(id), inferenceResult(id, next, performance.now()), { qos: 1 }, () => {
+          inFlight[d] = (inFlight[d] ?? 1) - 1;
+        });
       }
     }
   }, TICK_MS);
