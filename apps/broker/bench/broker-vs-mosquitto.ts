@@ -14,7 +14,8 @@
  * --overload-rate msgs/s (default 20000) from 100 devices against ours, ours without backpressure
  * and mosquitto, reporting delivered msgs/s, p50/p99 and broker RSS every 5 s; --paced-rate N
  * (default 5000) for --paced-seconds (default 15; 0 skips it): the same open-loop load below
- * saturation, p50/p99 of ours against mosquitto's.
+ * saturation, p50/p99 of ours against mosquitto's. --baseline <dir> also runs the broker package
+ * in <dir> (e.g. a worktree of the commit before a change) as `edgelens-baseline`, side by side.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -39,6 +40,7 @@ const { values: args } = parseArgs({
     "overload-seconds": { type: "string", default: "60" },
     "overload-rate": { type: "string", default: "20000" },
     "paced-rate": { type: "string", default: "5000" },
+    baseline: { type: "string" },
     "paced-seconds": { type: "string", default: "15" },
   },
 });
@@ -93,12 +95,15 @@ async function main(): Promise<void> {
     // Both run for the whole bench (the idle one costs nothing); runs alternate so that load
     // from other processes on the machine spreads over both.
     const ours = await startEdgelens(brokerRoot, join(work, "data"), nodeArgs);
+    const baselineAdmin = args.baseline ? await seedBench(join(work, "data-baseline"), maxDevices) : null;
+    const baseline = args.baseline ? await startEdgelens(args.baseline, join(work, "data-baseline"), nodeArgs, { name: "edgelens-baseline" }) : null;
     const mosquitto = await startMosquitto(mosquittoBin, work);
     const bare = await startBareAedes(brokerRoot);
     try {
       for (let round = 0; round < rounds; round++) {
         for (const n of deviceCounts) {
           rows.push(await measure(ours, n, (i) => ({ clientId: deviceName(i), username: deviceName(i), password: BENCH_SECRET }), { clientId: `bench-admin-${n}-${round}`, ...admin }));
+          if (baseline && baselineAdmin) rows.push(await measure(baseline, n, (i) => ({ clientId: deviceName(i), username: deviceName(i), password: BENCH_SECRET }), { clientId: `bench-admin-${n}-${round}`, ...baselineAdmin }));
           rows.push(await measure(mosquitto, n, (i) => ({ clientId: deviceName(i) }), { clientId: `bench-sub-${n}-${round}` }));
           rows.push(await measure(bare, n, (i) => ({ clientId: deviceName(i) }), { clientId: `bench-bare-${n}-${round}` }));
         }
@@ -129,6 +134,7 @@ async function main(): Promise<void> {
       }
     } finally {
       await ours.stop();
+      await baseline?.stop();
       await mosquitto.stop();
       await bare.stop();
     }
@@ -184,6 +190,11 @@ async function main(): Promise<void> {
     process.stderr.write(`overload ${o.broker}: ${o.devices} devices offering ${o.offeredPerSec} msgs/s (QoS 1, <= 20 unacknowledged each)\n`);
     process.stderr.write(`${line(["at s", "offered", "held", "delivered/s", "p50 ms", "p99 ms", "rss MiB"])}\n`);
     for (const w of o.windows) process.stderr.write(`${line([w.at, w.offered, w.held, w.deliveredPerSec, w.p50Ms, w.p99Ms, w.brokerRssMiB])}\n`);
+  }
+  for (const n of args.baseline ? deviceCounts : []) {
+    const b = median("edgelens-baseline", n);
+    const m = median("mosquitto", n);
+    if (b && m) process.stderr.write(`@${n} devices vs mosquitto: baseline throughput x${round(b.msgsPerSec / m.msgsPerSec)}, cpu/msg x${round(b.cpuUsPerMsg / m.cpuUsPerMsg)}, p50 x${round(b.latencyMs.p50 / m.latencyMs.p50)}\n`);
   }
   for (const r of ratios) {
     process.stderr.write(
