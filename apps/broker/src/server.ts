@@ -101,10 +101,11 @@ export async function startBroker(config: BrokerConfig, options: StartOptions = 
       authenticate: createAuthenticate(s),
       authorizePublish: createAuthorizePublish(s),
       authorizeSubscribe: createAuthorizeSubscribe(s),
-      authorizeForward: createAuthorizeForward(s),
+      authorizeForward: createAuthorizeForward(s, backpressure),
       published: createPublished(s, backpressure),
     });
     clients = () => connectedClients(aedes);
+    aedes.on("ack", (_packet, client) => backpressure.acked(client));
     backpressure.start();
     cleanups.push(() => new Promise<void>((resolve) => aedes.close(() => resolve())));
     s.brokerId = aedes.id;

@@ -26,8 +26,15 @@ export interface OverloadResult {
 const IN_FLIGHT = 20;
 const TICK_MS = 10;
 
+/** NaN once the process is gone: the caller then stops and reports its output. */
 function rssMiB(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, "utf8");
+  } catch {
+    return Number.NaN;
+  }
+  const match = /VmRSS:\s+(\d+) kB/.exec(status);
   return match ? Math.round(Number(match[1]) / 102.4) / 10 : Number.NaN;
 }
 
@@ -45,7 +52,7 @@ function percentile(values: number[], p: number): number {
  * recorded, so queueing without bound shows as rising p99 and RSS.
  */
 export async function runOverload(
-  broker: { name: string; pid: number; port: number },
+  broker: { name: string; pid: number; port: number; output(): string },
   deviceLogins: IClientOptions[],
   subscriberLogin: IClientOptions,
   offeredPerSec: number,
@@ -117,7 +124,9 @@ export async function runOverload(
       windowStart = now;
       offered = 0;
       held = 0;
-      if (now - start >= seconds * 1000) {
+      const gone = Number.isNaN(windows.at(-1)?.brokerRssMiB);
+      if (gone) process.stderr.write(`${broker.name} exited during the overload; its output:\n${broker.output()}\n`);
+      if (gone || now - start >= seconds * 1000) {
         clearInterval(sampler);
         resolve();
       }

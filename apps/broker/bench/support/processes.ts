@@ -8,6 +8,8 @@ export interface BrokerUnderTest {
   pid: number;
   port: number;
   stop(): Promise<void>;
+  /** The tail of what it printed (for a report when it exited early). */
+  output(): string;
 }
 
 const TICKS_PER_SECOND = 100; // getconf CLK_TCK on Linux
@@ -31,7 +33,7 @@ async function startNodeBroker(name: string, cwd: string, script: string, env: R
   const p = startNodeEntry(name, script, [], { cwd, env: childEnv(env), nodeArgs, echo: false });
   try {
     const line = await p.waitForLine(() => true, 60_000, "its first line");
-    return { name, pid: p.child.pid ?? 0, port: portOf(JSON.parse(line) as Record<string, number>), stop: stopChild(p) };
+    return { name, pid: p.child.pid ?? 0, port: portOf(JSON.parse(line) as Record<string, number>), stop: stopChild(p), output: () => p.output() };
   } catch (err) {
     await p.stop();
     throw err;
@@ -64,5 +66,5 @@ export async function startMosquitto(binary: string, workDir: string): Promise<B
     await p.stop();
     throw new Error(`mosquitto did not start: ${(err as Error).message}\n${p.output()}`);
   }
-  return { name: "mosquitto", pid: p.child.pid ?? 0, port, stop: stopChild(p) };
+  return { name: "mosquitto", pid: p.child.pid ?? 0, port, stop: stopChild(p), output: () => p.output() };
 }

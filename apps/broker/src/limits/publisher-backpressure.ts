@@ -43,13 +43,20 @@ interface Consumer {
   last: number;
   progressAt: number;
   stalled: boolean;
+  /** QoS 1/2 deliveries written and not yet acknowledged, and their mean size. */
+  unacked: number;
+  forwarded: number;
+  forwardedBytes: number;
 }
 
 /**
  * Backpressure at saturation (issue 14.2). aedes reads a publisher's next packets as soon as the
  * previous batch is handed on, and with the slow-consumer guard a delivery is done once it is in
  * the subscriber's socket buffer, so above capacity the unsent bytes for subscribers grew until
- * the 16 MiB drop. Instead, every `intervalMs` the unsent bytes of all clients are summed; above
+ * the 16 MiB drop, and before that in the kernel's socket buffers (megabytes on loopback), which
+ * `writableLength` does not show. So a client's backlog is the larger of its unsent bytes and its
+ * unacknowledged QoS 1/2 deliveries (times their mean size): those acknowledgements only come
+ * back once the client has read them. Every `intervalMs` the backlogs are summed; above
  * the high-water mark the publishers that sent at least their fair share since the last
  * measurement stop being read (their TCP windows fill, so the devices slow down), more of them
  * each interval while it stays high, and all resume under the low-water mark.
@@ -119,6 +126,28 @@ export class PublisherBackpressure {
     if (gate) gate.bytes += bytes;
   }
 
+  /** A QoS 1/2 delivery to `client` (from authorizeForward): outstanding until `acked`. */
+  forwarded(client: Client, bytes: number): void {
+    const c = this.consumer(client, Date.now());
+    c.unacked++;
+    c.forwarded++;
+    c.forwardedBytes += bytes;
+  }
+
+  acked(client: Client): void {
+    const c = this.consumers.get(client);
+    if (c && c.unacked > 0) c.unacked--;
+  }
+
+  private consumer(client: Client, now: number): Consumer {
+    let c = this.consumers.get(client);
+    if (!c) {
+      c = { last: 0, progressAt: now, stalled: false, unacked: 0, forwarded: 0, forwardedBytes: 0 };
+      this.consumers.set(client, c);
+    }
+    return c;
+  }
+
   /** Samples the backlog and pauses or resumes publishers. Public so tests can step it. */
   measure(now = Date.now()): number {
     const backlog = this.backlog(now);
@@ -142,13 +171,13 @@ export class PublisherBackpressure {
   private backlog(now: number): number {
     let total = 0;
     for (const client of this.clients()) {
-      const bytes = (client as unknown as ReadInternals).conn.writableLength ?? 0;
+      const unsent = (client as unknown as ReadInternals).conn.writableLength ?? 0;
       let c = this.consumers.get(client);
       if (!c) {
-        if (bytes === 0) continue;
-        c = { last: 0, progressAt: now, stalled: false };
-        this.consumers.set(client, c);
+        if (unsent === 0) continue;
+        c = this.consumer(client, now);
       }
+      const bytes = c.unacked > 0 ? Math.max(unsent, Math.round((c.unacked * c.forwardedBytes) / c.forwarded)) : unsent;
       if (bytes < c.last || bytes === 0) {
         c.progressAt = now;
         c.stalled = false;
