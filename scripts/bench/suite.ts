@@ -51,7 +51,7 @@ export const SUITE: BenchSpec[] = [
     about: "Edgelens broker with 10 rules, auth and ACL against mosquitto (and bare aedes), 100 and 1000 devices",
     cwd: "apps/broker",
     script: "bench/broker-vs-mosquitto.ts",
-    args: { full: [], quick: ["--messages", "3000", "--rounds", "1"] },
+    args: { full: [], quick: ["--messages", "3000", "--rounds", "1", "--overload-seconds", "0", "--paced-seconds", "5"] },
     budgetS: { full: 1200, quick: 420 },
   },
   {

@@ -32,6 +32,12 @@ export const BrokerKeysSchema = z
     EDGELENS_BROKER_TRUSTED_PROXIES: z.string().default("127.0.0.1,::1,::ffff:127.0.0.1"),
     /** Bytes (topic + payload) queued for one offline persistent session before new messages for it are dropped. */
     EDGELENS_BROKER_MAX_SESSION_QUEUE_BYTES: positiveInt(16 * 1024 * 1024, 1024 * 1024 * 1024),
+    /**
+     * Unsent bytes summed over all reading clients above which the heaviest publishers stop being
+     * read (limits/publisher-backpressure.ts); 0 turns backpressure off. Resumed under the low mark.
+     */
+    EDGELENS_BROKER_BACKPRESSURE_HIGH_BYTES: limitOrOff(1024 * 1024, 1024 * 1024 * 1024),
+    EDGELENS_BROKER_BACKPRESSURE_LOW_BYTES: positiveInt(256 * 1024, 1024 * 1024 * 1024),
     /** Subscriptions one client may hold; a filter past it gets SUBACK 0x80. */
     EDGELENS_BROKER_MAX_SUBSCRIPTIONS_PER_CLIENT: positiveInt(1000, 1_000_000),
     /** How often the broker looks for changes the console made (devices, rules). */
@@ -57,6 +63,8 @@ export interface BrokerLimits {
   trustedProxies: ReadonlySet<string>;
   maxSubscriptionsPerClient: number;
   maxSessionQueueBytes: number;
+  /** Publishers are paused above high (0: never) and resumed under low (limits/publisher-backpressure.ts). */
+  backpressure: { highWaterBytes: number; lowWaterBytes: number };
 }
 
 export interface BrokerConfig {
@@ -98,6 +106,10 @@ export function parseBrokerConfig(source: Record<string, string | undefined>): B
     const missing = e.EDGELENS_TLS_CERT ? "EDGELENS_TLS_KEY" : "EDGELENS_TLS_CERT";
     throw new EdgelensError("INVALID_CONFIG", `invalid broker configuration: ${missing}: required when the other of EDGELENS_TLS_CERT/EDGELENS_TLS_KEY is set`, { field: missing });
   }
+  if (e.EDGELENS_BROKER_BACKPRESSURE_HIGH_BYTES > 0 && e.EDGELENS_BROKER_BACKPRESSURE_LOW_BYTES >= e.EDGELENS_BROKER_BACKPRESSURE_HIGH_BYTES) {
+    const field = "EDGELENS_BROKER_BACKPRESSURE_LOW_BYTES";
+    throw new EdgelensError("INVALID_CONFIG", `invalid broker configuration: ${field}: must be below EDGELENS_BROKER_BACKPRESSURE_HIGH_BYTES`, { field });
+  }
   return {
     dataDir: e.EDGELENS_DATA_DIR,
     host: e.EDGELENS_HOST,
@@ -115,6 +127,7 @@ export function parseBrokerConfig(source: Record<string, string | undefined>): B
       authFailuresPerMinute: e.EDGELENS_BROKER_AUTH_FAILURES_PER_MINUTE,
       maxSubscriptionsPerClient: e.EDGELENS_BROKER_MAX_SUBSCRIPTIONS_PER_CLIENT,
       maxSessionQueueBytes: e.EDGELENS_BROKER_MAX_SESSION_QUEUE_BYTES,
+      backpressure: { highWaterBytes: e.EDGELENS_BROKER_BACKPRESSURE_HIGH_BYTES, lowWaterBytes: e.EDGELENS_BROKER_BACKPRESSURE_LOW_BYTES },
       trustedProxies: new Set(e.EDGELENS_BROKER_TRUSTED_PROXIES.split(",").map((a) => a.trim()).filter(Boolean)),
     },
     pollMs: e.EDGELENS_BROKER_POLL_MS,

@@ -24,6 +24,11 @@ export interface BrokerMetrics {
   snapshotRequests: Counter<"outcome">;
   /** Events and snapshot files removed by the retention limits. */
   pruned: Counter<"what">;
+  /** Publishers whose sockets are not read right now (backpressure), and how often one was paused. */
+  publishersPaused: Gauge;
+  /** Unsent bytes summed over the clients that are reading (stalled ones left out), as backpressure last measured. */
+  subscriberBacklog: Gauge;
+  backpressurePauses: Counter;
   stop(): void;
 }
 
@@ -71,6 +76,9 @@ export function createBrokerMetrics(): BrokerMetrics {
       registers,
     }),
     pruned: new Counter({ name: "edgelens_broker_pruned_total", help: "stored events and snapshot files removed by the retention limits", labelNames: ["what"], registers }),
+    publishersPaused: new Gauge({ name: "edgelens_broker_publishers_paused", help: "publishers not read right now: the unsent bytes for subscribers are above the high-water mark", registers }),
+    subscriberBacklog: new Gauge({ name: "edgelens_broker_subscriber_backlog_bytes", help: "unsent bytes of the clients that are reading (stalled ones left out), as backpressure last measured", registers }),
+    backpressurePauses: new Counter({ name: "edgelens_broker_backpressure_pauses_total", help: "publishers paused by backpressure", registers }),
     stop: () => clearInterval(timer),
   };
 }

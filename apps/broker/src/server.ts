@@ -21,12 +21,14 @@ import { onClientReady } from "./hooks/client-ready";
 import { createPublished } from "./hooks/published";
 import { startHttpApi } from "./http-api";
 import { guardPacketSize } from "./limits/packet-size-guard";
+import { PublisherBackpressure } from "./limits/publisher-backpressure";
 import { limitSessionQueues } from "./limits/session-queue-limit";
 import { createLogger, describeError, type Logger } from "./log";
 import { createBrokerMetrics } from "./metrics";
 import { openPersistence } from "./persistence";
 import type { BrokerServices } from "./services";
 import { openListeners } from "./transport/listeners";
+import { batchWrites } from "./transport/write-batching";
 
 /** Publishes already read finish in milliseconds; the bound is for one that never reports back. */
 const SHUTDOWN_INFLIGHT_WAIT_MS = 3000;
@@ -44,6 +46,8 @@ export interface RunningBroker {
 
 export interface StartOptions extends ServiceOptions {
   log?: Logger;
+  /** How long a client may drain nothing while publishers are held before it stops holding them (tests lengthen it). */
+  backpressureStallMs?: number;
 }
 
 function assertMigrated(handle: DatabaseHandle): void {
@@ -75,6 +79,17 @@ export async function startBroker(config: BrokerConfig, options: StartOptions = 
       s.rateLimitedLog(`session-queue:${clientId}`, "warn", "message dropped for an offline session: its queue is full", { code: "TOO_LARGE", clientId, queuedBytes });
     });
     cleanups.push(() => built.events.close(), () => built.counters.close(), () => s.telemetry.close(), () => built.snapshots.close());
+    let clients: () => Client[] = () => [];
+    const backpressure = new PublisherBackpressure({ ...config.limits.backpressure, ...(options.backpressureStallMs !== undefined ? { stallMs: options.backpressureStallMs } : {}) }, () => clients(), {
+      measured: (backlogBytes) => metrics.subscriberBacklog.set(backlogBytes),
+      paused: (count, backlogBytes) => {
+        metrics.backpressurePauses.inc(count);
+        metrics.publishersPaused.set(backpressure.paused);
+        s.rateLimitedLog("backpressure", "warn", "publishers paused: subscribers are behind", { code: "TOO_LARGE", paused: backpressure.paused, backlogBytes });
+      },
+      resumed: () => metrics.publishersPaused.set(0),
+    });
+    cleanups.push(() => backpressure.close());
     const aedes = await Aedes.createBroker({
       persistence: persistence.persistence,
       maxTopicLevels: config.limits.maxTopicLevels,
@@ -86,9 +101,12 @@ export async function startBroker(config: BrokerConfig, options: StartOptions = 
       authenticate: createAuthenticate(s),
       authorizePublish: createAuthorizePublish(s),
       authorizeSubscribe: createAuthorizeSubscribe(s),
-      authorizeForward: createAuthorizeForward(s),
-      published: createPublished(s),
+      authorizeForward: createAuthorizeForward(s, backpressure),
+      published: createPublished(s, backpressure),
     });
+    clients = () => connectedClients(aedes);
+    aedes.on("ack", (_packet, client) => backpressure.acked(client));
+    backpressure.start();
     cleanups.push(() => new Promise<void>((resolve) => aedes.close(() => resolve())));
     s.brokerId = aedes.id;
     publishNow = createBrokerPublish(aedes);
@@ -114,6 +132,7 @@ export async function startBroker(config: BrokerConfig, options: StartOptions = 
     cleanups.push(() => retention.close());
 
     const handleConnection = (stream: Duplex, req?: IncomingMessage) => {
+      batchWrites(stream);
       const client = aedes.handle(stream, req);
       disableCounterDedupe(client);
       if (!guardPacketSize(client, config.limits.maxPayloadBytes)) s.rateLimitedLog("packet-guard", "warn", "packet size guard unavailable: aedes internals changed", { code: "INTERNAL" });
@@ -122,6 +141,7 @@ export async function startBroker(config: BrokerConfig, options: StartOptions = 
         s.rateLimitedLog(`slow-consumer:${client.id}`, "warn", "client dropped: it stopped reading", { code: "TOO_LARGE", clientId: client.id, backlogBytes: backlog });
       });
       if (!guarded) s.rateLimitedLog("backlog-guard", "warn", "client backlog guard unavailable: aedes internals changed", { code: "INTERNAL" });
+      if (!backpressure.attach(client)) s.rateLimitedLog("backpressure-gate", "warn", "publisher backpressure unavailable: aedes internals changed", { code: "INTERNAL" });
     };
     // A WebSocket frame carries at most one MQTT packet here (mqtt.js), so it gets the same bound.
     const listeners = await openListeners(config, handleConnection, config.limits.maxPayloadBytes + 64 * 1024);

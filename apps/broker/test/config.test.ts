@@ -12,7 +12,7 @@ describe("broker config", () => {
       httpPort: 9883,
       httpHost: "127.0.0.1",
       tls: null,
-      limits: { maxPayloadBytes: 1048576, maxTopicLevels: 16, maxInflight: 100, authFailuresPerMinute: 20 },
+      limits: { maxPayloadBytes: 1048576, maxTopicLevels: 16, maxInflight: 100, authFailuresPerMinute: 20, backpressure: { highWaterBytes: 1048576, lowWaterBytes: 262144 } },
     });
     expect(parseBrokerConfig({}).secret).toBeUndefined();
   });
@@ -47,6 +47,7 @@ describe("broker config", () => {
     [{ EDGELENS_BROKER_MAX_TOPIC_LEVELS: "101" }, "EDGELENS_BROKER_MAX_TOPIC_LEVELS"],
     [{ EDGELENS_BROKER_TYPO: "1" }, "EDGELENS_BROKER_TYPO"],
     [{ EDGELENS_TLS_KEY: "/k.pem" }, "EDGELENS_TLS_CERT"],
+    [{ EDGELENS_BROKER_BACKPRESSURE_HIGH_BYTES: "1000", EDGELENS_BROKER_BACKPRESSURE_LOW_BYTES: "1000" }, "EDGELENS_BROKER_BACKPRESSURE_LOW_BYTES"],
   ])("refuses %o naming the field", (env, field) => {
     let err: unknown;
     try {

@@ -8,6 +8,8 @@ export interface BrokerUnderTest {
   pid: number;
   port: number;
   stop(): Promise<void>;
+  /** The tail of what it printed (for a report when it exited early). */
+  output(): string;
 }
 
 const TICKS_PER_SECOND = 100; // getconf CLK_TCK on Linux
@@ -31,7 +33,7 @@ async function startNodeBroker(name: string, cwd: string, script: string, env: R
   const p = startNodeEntry(name, script, [], { cwd, env: childEnv(env), nodeArgs, echo: false });
   try {
     const line = await p.waitForLine(() => true, 60_000, "its first line");
-    return { name, pid: p.child.pid ?? 0, port: portOf(JSON.parse(line) as Record<string, number>), stop: stopChild(p) };
+    return { name, pid: p.child.pid ?? 0, port: portOf(JSON.parse(line) as Record<string, number>), stop: stopChild(p), output: () => p.output() };
   } catch (err) {
     await p.stop();
     throw err;
@@ -39,9 +41,9 @@ async function startNodeBroker(name: string, cwd: string, script: string, env: R
 }
 
 /** Our broker: `node --import tsx src/main.ts` (not the tsx CLI, which would add a parent process). */
-export function startEdgelens(brokerRoot: string, dataDir: string, nodeArgs: string[] = []): Promise<BrokerUnderTest> {
-  const env = { EDGELENS_DATA_DIR: dataDir, EDGELENS_MQTT_PORT: "0", EDGELENS_WS_PORT: "0", EDGELENS_BROKER_HTTP_PORT: "0", EDGELENS_BROKER_LOG_LEVEL: "warn" };
-  return startNodeBroker("edgelens", brokerRoot, "src/main.ts", env, (l) => l.mqtt ?? 0, nodeArgs);
+export function startEdgelens(brokerRoot: string, dataDir: string, nodeArgs: string[] = [], extra: { name?: string; env?: Record<string, string> } = {}): Promise<BrokerUnderTest> {
+  const env = { EDGELENS_DATA_DIR: dataDir, EDGELENS_MQTT_PORT: "0", EDGELENS_WS_PORT: "0", EDGELENS_BROKER_HTTP_PORT: "0", EDGELENS_BROKER_LOG_LEVEL: "warn", ...extra.env };
+  return startNodeBroker(extra.name ?? "edgelens", brokerRoot, "src/main.ts", env, (l) => l.mqtt ?? 0, nodeArgs);
 }
 
 /** aedes with defaults and no hooks: separates aedes's own cost from ours. */
@@ -64,5 +66,5 @@ export async function startMosquitto(binary: string, workDir: string): Promise<B
     await p.stop();
     throw new Error(`mosquitto did not start: ${(err as Error).message}\n${p.output()}`);
   }
-  return { name: "mosquitto", pid: p.child.pid ?? 0, port, stop: stopChild(p) };
+  return { name: "mosquitto", pid: p.child.pid ?? 0, port, stop: stopChild(p), output: () => p.output() };
 }

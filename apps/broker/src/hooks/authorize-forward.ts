@@ -1,6 +1,8 @@
 import type { AedesPublishPacket, Client } from "aedes";
 import { createDuplicateFilter } from "../delivery/duplicate-filter";
+import { internals } from "../aedes-internals";
 import { isDropped } from "../drop";
+import type { PublisherBackpressure } from "../limits/publisher-backpressure";
 import type { BrokerServices } from "../services";
 import { deviceMaySubscribe } from "../validation/topic-cache";
 
@@ -9,7 +11,7 @@ import { deviceMaySubscribe } from "../validation/topic-cache";
  * restored persistent session, dropped publishes never leave the broker, and overlapping
  * subscriptions deliver one copy (see delivery/duplicate-filter.ts).
  */
-export function createAuthorizeForward(s: BrokerServices) {
+export function createAuthorizeForward(s: BrokerServices, backpressure: PublisherBackpressure) {
   const isDuplicate = createDuplicateFilter();
   return function authorizeForward(client: Client, packet: AedesPublishPacket): AedesPublishPacket | null {
     if (isDropped(packet.topic)) return null;
@@ -17,6 +19,13 @@ export function createAuthorizeForward(s: BrokerServices) {
     const identity = s.identities.get(client);
     if (identity?.kind === "device" && !deviceMaySubscribe(identity.deviceId, packet.topic)) return null;
     s.metrics.messagesOut.inc();
+    if (packet.qos > 0 && deliveredQos(client, packet) > 0) backpressure.forwarded(client, packet.payload.length);
     return packet;
   };
+}
+
+/** aedes (lib/client.js deliverQoS) downgrades to the QoS of a subscription to exactly this topic. */
+function deliveredQos(client: Client, packet: AedesPublishPacket): number {
+  const sub = internals(client).subscriptions?.[packet.topic] as { qos?: number } | undefined;
+  return sub && (sub.qos ?? 0) < packet.qos ? (sub.qos ?? 0) : packet.qos;
 }

@@ -24,7 +24,16 @@ export function createAuthorizePublish(s: BrokerServices) {
     return row ? { kind: "device", deviceId: row.id, secretHash: row.secretHash } : undefined;
   }
 
-  function deny(packet: PublishPacket, identity: Identity | undefined, reason: string, callback: Callback): void {
+  /**
+   * Accepted (even if dropped) means aedes will publish it: counted until `published` sees it.
+   * A plain function rather than a wrapper closure per message: this runs for every publish.
+   */
+  function accept(client: Client | null, decide: Callback): void {
+    if (client) s.inflight.begin();
+    decide(null);
+  }
+
+  function deny(client: Client | null, packet: PublishPacket, identity: Identity | undefined, reason: string, decide: Callback): void {
     s.metrics.publishDenied.inc({ reason });
     const who = identity?.kind === "device" ? identity.deviceId : identity ? `user:${identity.sub}` : "unknown";
     s.rateLimitedLog(`deny:${who}:${reason}`, "warn", `publish to ${packet.topic} dropped: ${reason}`, {
@@ -33,29 +42,24 @@ export function createAuthorizePublish(s: BrokerServices) {
       topic: packet.topic,
     });
     dropPacket(packet);
-    callback(null);
+    accept(client, decide);
   }
 
   return function authorizePublish(client: Client | null, packet: PublishPacket, decide: Callback): void {
-    // Accepted (even if dropped) means aedes will publish it: counted until `published` sees it.
-    const callback: Callback = (error) => {
-      if (!error && client) s.inflight.begin();
-      decide(error);
-    };
     const identity = client ? s.identities.get(client) : orphanIdentity(packet);
-    if (!identity) return deny(packet, identity, "unauthenticated", callback);
+    if (!identity) return deny(client, packet, identity, "unauthenticated", decide);
     // A will stored by an earlier broker run, for a device that has reconnected since: stale.
     const willBroker = (packet as { brokerId?: string }).brokerId;
-    if (willBroker !== undefined && willBroker !== s.brokerId && client && !client.closed) return deny(packet, identity, "stale-will", callback);
-    if (packet.topic.startsWith("$")) return deny(packet, identity, "reserved-topic", callback);
+    if (willBroker !== undefined && willBroker !== s.brokerId && client && !client.closed) return deny(client, packet, identity, "stale-will", decide);
+    if (packet.topic.startsWith("$")) return deny(client, packet, identity, "reserved-topic", decide);
     if (identity.kind === "device" ? !deviceMayPublish(identity.deviceId, packet.topic) : !userCanPublish(identity.role)) {
-      return deny(packet, identity, identity.kind === "device" ? "acl" : "viewer", callback);
+      return deny(client, packet, identity, identity.kind === "device" ? "acl" : "viewer", decide);
     }
     const payload = packet.payload as Buffer;
     if (payload.length > s.limits.maxPayloadBytes) {
       s.metrics.clientsDropped.inc({ reason: "payload-too-large" });
       const deviceId = identity.kind === "device" ? identity.deviceId : undefined;
-      return callback(new EdgelensError("TOO_LARGE", `payload of ${payload.length} bytes on ${packet.topic} exceeds ${s.limits.maxPayloadBytes}`, { deviceId }));
+      return decide(new EdgelensError("TOO_LARGE", `payload of ${payload.length} bytes on ${packet.topic} exceeds ${s.limits.maxPayloadBytes}`, { deviceId }));
     }
     const check = checkPayload(packet.topic, payload, packet.retain);
     if (!check.ok) {
@@ -66,7 +70,7 @@ export function createAuthorizePublish(s: BrokerServices) {
         topic: packet.topic,
       });
       dropPacket(packet);
-      return callback(null);
+      return accept(client, decide);
     }
     if (check.value !== undefined) s.payloads.remember(payload, check.value);
     // Retained only where the contract retains: elsewhere every new subscriber would receive an
@@ -83,9 +87,10 @@ export function createAuthorizePublish(s: BrokerServices) {
     }
     const pendingStatus = check.topic?.kind === "status" ? s.status.pending(check.topic.deviceId) : undefined;
     if (pendingStatus) {
-      pendingStatus.then(() => callback(null), () => callback(null));
+      const done = () => accept(client, decide);
+      pendingStatus.then(done, done);
       return;
     }
-    callback(null);
+    accept(client, decide);
   };
 }

@@ -1,4 +1,5 @@
 import type { AedesPublishPacket, Client } from "aedes";
+import type { PublisherBackpressure } from "../limits/publisher-backpressure";
 import type { BrokerServices } from "../services";
 import { deviceTopicOf } from "../validation/topic-cache";
 import { applyDeviceEffects } from "./device-effects";
@@ -9,10 +10,13 @@ type Callback = (error?: Error | null) => void;
  * Runs after a message was stored and handed to subscribers. Acknowledges aedes first: neither
  * database writes nor rules may slow delivery, and rule actions run asynchronously.
  */
-export function createPublished(s: BrokerServices) {
+export function createPublished(s: BrokerServices, backpressure: PublisherBackpressure) {
   return function published(packet: AedesPublishPacket, client: Client | null, callback: Callback): void {
     callback(null);
-    if (client) s.inflight.end();
+    if (client) {
+      s.inflight.end();
+      backpressure.account(client, (packet.payload as Buffer).length);
+    }
     if (packet.topic.charCodeAt(0) === 36 /* '$' */) return;
     s.metrics.messagesIn.inc();
     const payload = packet.payload as Buffer;

@@ -106,29 +106,19 @@ export class RuleEngine {
   }
 
   private runRule(rule: LoadedRule, message: RuleMessage, input: unknown, deviceId: string | null, lineage: readonly string[]): void {
-    const base: RuleActionInput = {
-      rule: { id: rule.id, name: rule.name },
-      topic: message.topic,
-      clientId: message.clientId,
-      deviceId,
-      output: {},
-      input,
-      timestamp: message.timestamp,
-      lineage: [...lineage, rule.id],
-    };
     let result;
     try {
       result = rule.compiled.evaluate({ payload: input, topic: message.topic, clientId: message.clientId, timestamp: message.timestamp });
     } catch (err) {
-      this.fail(rule, base, "evaluate", err);
+      this.fail(rule, actionInputOf(rule, message, input, deviceId, lineage, {}), "evaluate", err);
       return;
     }
     if (!result.matched) return;
     this.d.counters.execution(rule.id);
     this.d.metrics.ruleExecutions.inc({ rule: rule.name });
-    const actionInput = { ...base, output: result.output };
+    const matched = actionInputOf(rule, message, input, deviceId, lineage, result.output);
     for (const action of rule.actions) {
-      this.track(action.execute(actionInput).catch((err: unknown) => this.fail(rule, actionInput, action.type, err)));
+      this.track(action.execute(matched).catch((err: unknown) => this.fail(rule, matched, action.type, err)));
     }
   }
 
@@ -161,4 +151,18 @@ export class RuleEngine {
     this.inFlight.add(p);
     void p.finally(() => this.inFlight.delete(p));
   }
+}
+
+/** Most rules do not match most messages: an action input is built only for those that do. */
+function actionInputOf(rule: LoadedRule, message: RuleMessage, input: unknown, deviceId: string | null, lineage: readonly string[], output: Record<string, unknown>): RuleActionInput {
+  return {
+    rule: { id: rule.id, name: rule.name },
+    topic: message.topic,
+    clientId: message.clientId,
+    deviceId,
+    output,
+    input,
+    timestamp: message.timestamp,
+    lineage: [...lineage, rule.id],
+  };
 }

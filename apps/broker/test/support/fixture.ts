@@ -6,7 +6,7 @@ import { dataPaths, devices, hashSecret, loadOrCreateSecret, migrateDatabase, op
 import { signConsoleToken, type RuleActionConfig } from "@edgelens/shared";
 import { parseBrokerConfig, type BrokerConfig } from "../../src/config";
 import { createLogger } from "../../src/log";
-import { startBroker, type RunningBroker } from "../../src/server";
+import { startBroker, type RunningBroker, type StartOptions } from "../../src/server";
 
 export interface Fixture {
   dir: string;
@@ -29,7 +29,7 @@ export interface Fixture {
 export const SECRET = "test-secret-0123456789abcdef";
 
 /** A real broker on ephemeral loopback ports with a migrated SQLite file in a temp dir. */
-export async function startFixture(env: Record<string, string> = {}, options: { webhookBackoffMs?: number } = {}): Promise<Fixture> {
+export async function startFixture(env: Record<string, string> = {}, options: Omit<StartOptions, "log"> = {}): Promise<Fixture> {
   const dir = mkdtempSync(join(tmpdir(), "edgelens-broker-"));
   const config = parseBrokerConfig({
     EDGELENS_DATA_DIR: dir,
