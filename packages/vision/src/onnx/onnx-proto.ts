@@ -167,6 +167,17 @@ export function encodeOnnxModel(model: OnnxModelProto): Uint8Array {
   return ModelType.encode(ModelType.fromObject(model)).finish();
 }
 
+const GraphType = root.lookupType("onnx.GraphProto");
+
+export function encodeOnnxGraph(graph: OnnxGraphProto): Uint8Array {
+  return GraphType.encode(GraphType.fromObject(graph)).finish();
+}
+
+/** A ModelProto without its graph (fields may come in any order: the graph can follow). */
+export function encodeOnnxModelFields(model: Omit<OnnxModelProto, "graph">): Uint8Array {
+  return ModelType.encode(ModelType.fromObject(model)).finish();
+}
+
 const ValueInfoType = root.lookupType("onnx.ValueInfoProto");
 
 export function encodeValueInfo(info: OnnxValueInfoProto): Uint8Array {
