@@ -152,3 +152,27 @@ describe("PROXY protocol on the MQTT TCP and TLS listeners", () => {
     expect(parseProxyHeader(Buffer.from(`PROXY ${"x".repeat(120)}`))).toMatchObject({ kind: "invalid" });
   });
 });
+
+describe("EDGELENS_BROKER_PROXY_PROTOCOL=required", () => {
+  let f: Fixture;
+  let proxy: { server: Server; port: number };
+
+  beforeAll(async () => {
+    f = await startFixture({ EDGELENS_BROKER_PROXY_PROTOCOL: "required", EDGELENS_BROKER_TRUSTED_PROXIES: "127.0.0.1" });
+    await f.addDevice("cam-r", "secret-of-cam-r-0123456789");
+    proxy = await startProxy(() => f.broker.mqttPort, () => v2("203.0.113.20"));
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => proxy.server.close(resolve));
+    await f.close();
+  });
+
+  it("serves clients through the proxy and closes every connection without a header", async () => {
+    const viaProxy = await mqtt.connectAsync(`mqtt://127.0.0.1:${proxy.port}`, { clientId: "cam-r", username: "cam-r", password: "secret-of-cam-r-0123456789", reconnectPeriod: 0 });
+    expect(viaProxy.connected).toBe(true);
+    await viaProxy.endAsync();
+    const connect = Buffer.from("101000044d5154540402003c0004636c6931", "hex");
+    expect(await sendRaw(f.broker.mqttPort, connect)).toEqual({ closed: true, received: 0 });
+    expect(await sendRaw(f.broker.mqttPort, Buffer.concat([v1("203.0.113.21"), connect]), "127.0.0.2")).toEqual({ closed: true, received: 0 });
+  });
+});
