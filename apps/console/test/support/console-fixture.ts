@@ -18,7 +18,7 @@ export interface ConsoleFixture {
   close(): Promise<void>;
 }
 
-export async function startConsoleFixture(name: string, extra: { brokerUrl?: string; wsPort?: number; dataDir?: string; extraEnv?: Record<string, string> } = {}): Promise<ConsoleFixture> {
+export async function startConsoleFixture(name: string, extra: { brokerUrl?: string; wsPort?: number; dataDir?: string } = {}): Promise<ConsoleFixture> {
   const dataDir = extra.dataDir ?? mkdtempSync(join(tmpdir(), `edgelens-${name}-`));
   const server = await startConsoleServer({ dataDir, secret: TEST_SECRET, adminEmail: ADMIN_EMAIL, adminPassword: ADMIN_PASSWORD, name, ...extra });
   const admin = new ApiClient(server.url);
