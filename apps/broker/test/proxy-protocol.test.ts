@@ -1,11 +1,8 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { connect, createServer, type Server, type Socket } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import mqtt from "mqtt";
 import { parseProxyHeader } from "../src/transport/proxy-header";
+import { makeTestCert } from "./support/tls-cert";
 import { refusalCode, startFixture, type Fixture } from "./support/fixture";
 
 /**
@@ -64,7 +61,7 @@ function sendRaw(port: number, bytes: Buffer, localAddress = "127.0.0.1"): Promi
 
 describe("PROXY protocol on the MQTT TCP and TLS listeners", () => {
   let f: Fixture;
-  let certDir: string;
+  let removeCert: () => void;
   let ca: Buffer;
   let secret: string;
   let header = v1("203.0.113.5");
@@ -73,13 +70,10 @@ describe("PROXY protocol on the MQTT TCP and TLS listeners", () => {
   let tlsProxy: number;
 
   beforeAll(async () => {
-    certDir = mkdtempSync(join(tmpdir(), "edgelens-proxy-"));
-    const cert = join(certDir, "cert.pem");
-    const key = join(certDir, "key.pem");
-    execFileSync("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1"], {
-      stdio: "ignore",
-    });
-    ca = readFileSync(cert);
+    const certs = makeTestCert();
+    removeCert = certs.remove;
+    ca = certs.ca;
+    const { cert, key } = certs;
     f = await startFixture({
       EDGELENS_TLS_CERT: cert,
       EDGELENS_TLS_KEY: key,
@@ -99,7 +93,7 @@ describe("PROXY protocol on the MQTT TCP and TLS listeners", () => {
   afterAll(async () => {
     await Promise.all(proxies.map((p) => new Promise((resolve) => p.close(resolve))));
     await f.close();
-    rmSync(certDir, { recursive: true, force: true });
+    removeCert();
   });
 
   const guess = (url: string, i: number, extra = {}) => refusalCode(url, { clientId: "cam-a", username: "cam-a", password: `bad-${i}-0123456789`, ...extra });
