@@ -63,7 +63,8 @@ function upload(url: string, path: string, size: number, cookie: string): Promis
       res.on("data", (d: string) => (body += d));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
     });
-    req.on("error", reject);
+    // The console may answer (an error) and close before the body is all sent: wait for that answer.
+    req.on("error", (err) => setTimeout(() => reject(err), 2000).unref());
     createReadStream(path).on("error", reject).pipe(req);
   });
 }
@@ -89,7 +90,11 @@ async function measure(): Promise<Record<string, unknown>> {
   let peak = baseline;
   const sampler = setInterval(() => (peak = Math.max(peak, treeRss(server.pid))), 20);
   const started = performance.now();
-  const res = await upload(server.url, file, size, cookie).finally(() => clearInterval(sampler));
+  const res = await upload(server.url, file, size, cookie)
+    .catch((err: Error) => {
+      throw new Error(`upload: ${err.message}\n${server.output().slice(-3000)}`);
+    })
+    .finally(() => clearInterval(sampler));
   const seconds = (performance.now() - started) / 1000;
   peak = Math.max(peak, treeRss(server.pid));
   if (res.status !== 201) throw new Error(`upload: ${res.status} ${res.body}\n${server.output().slice(-3000)}`);
