@@ -70,4 +70,12 @@ export const SUITE: BenchSpec[] = [
     args: { full: [], quick: ["--requests", "5", "--warmup", "1", "--no-build", "--register", "50"] },
     budgetS: { full: 1200, quick: 600 },
   },
+  {
+    name: "console-upload-memory",
+    about: "console RSS over a streamed 1000 MiB ONNX upload; validation peak RSS, old (whole file) against new (skeleton)",
+    cwd: "apps/console",
+    script: "bench/upload-memory.ts",
+    args: { full: [], quick: ["--mib", "200", "--no-build"] },
+    budgetS: { full: 900, quick: 600 },
+  },
 ];

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { EdgelensError, createEnv, parseWebhookAllow, type WebhookAllowList } from "@edgelens/shared";
+import type { ProxyProtocolMode } from "./transport/proxy-protocol";
 
 /**
  * The broker's configuration (docs/design.md "Configuration"), parsed from an environment-shaped
@@ -30,6 +31,11 @@ export const BrokerKeysSchema = z
      * where docs/production.md puts the proxy.
      */
     EDGELENS_BROKER_TRUSTED_PROXIES: z.string().default("127.0.0.1,::1,::ffff:127.0.0.1"),
+    /**
+     * PROXY protocol (v1/v2) on the MQTT TCP and TLS listeners: `optional` takes the client
+     * address from a trusted proxy's header, `required` also refuses every other connection.
+     */
+    EDGELENS_BROKER_PROXY_PROTOCOL: z.enum(["off", "optional", "required"]).default("off"),
     /** Bytes (topic + payload) queued for one offline persistent session before new messages for it are dropped. */
     EDGELENS_BROKER_MAX_SESSION_QUEUE_BYTES: positiveInt(16 * 1024 * 1024, 1024 * 1024 * 1024),
     /**
@@ -59,7 +65,7 @@ export interface BrokerLimits {
   maxInflight: number;
   maxClientBacklogBytes: number;
   authFailuresPerMinute: number;
-  /** WebSocket peers whose X-Forwarded-For names the client. */
+  /** WebSocket peers whose X-Forwarded-For names the client, and TCP peers whose PROXY header does. */
   trustedProxies: ReadonlySet<string>;
   maxSubscriptionsPerClient: number;
   maxSessionQueueBytes: number;
@@ -77,6 +83,8 @@ export interface BrokerConfig {
   httpHost: string;
   /** TLS listener, only when both a certificate and a key file are configured. */
   tls: { port: number; certFile: string; keyFile: string } | null;
+  /** PROXY protocol on the TCP/TLS listeners, from `limits.trustedProxies` only. */
+  proxyProtocol: ProxyProtocolMode;
   /** Signs console tokens; when absent the broker uses (or creates) the data dir's secret. */
   secret?: string;
   limits: BrokerLimits;
@@ -137,6 +145,7 @@ export function parseBrokerConfig(source: Record<string, string | undefined>): B
       maxRows: e.EDGELENS_BROKER_EVENTS_MAX_ROWS === 0 ? null : e.EDGELENS_BROKER_EVENTS_MAX_ROWS,
     },
     logLevel: e.EDGELENS_BROKER_LOG_LEVEL,
+    proxyProtocol: e.EDGELENS_BROKER_PROXY_PROTOCOL,
     webhookAllow: parseWebhookAllow(e.EDGELENS_WEBHOOK_ALLOW),
   };
 }

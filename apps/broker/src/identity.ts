@@ -2,6 +2,7 @@ import type { Socket } from "node:net";
 import type { Client } from "aedes";
 import { DeviceIdSchema, type Role } from "@edgelens/shared";
 import { internals } from "./aedes-internals";
+import { proxiedAddress } from "./transport/proxy-protocol";
 
 /** Who is on a connection, fixed at CONNECT by the authenticate hook. */
 export type Identity =
@@ -24,8 +25,11 @@ export class IdentityRegistry {
  * The client's address: the socket's for TCP/TLS, the HTTP request's for WebSocket. When the
  * WebSocket peer is a trusted reverse proxy (EDGELENS_BROKER_TRUSTED_PROXIES), the address is
  * the rightmost X-Forwarded-For entry that is not itself a trusted proxy: the one the proxy saw.
+ * On TCP/TLS, a trusted proxy's PROXY protocol header names it (transport/proxy-protocol.ts).
  */
 export function clientIp(client: Client, trustedProxies: ReadonlySet<string> = new Set()): string {
+  const viaProxyProtocol = proxiedAddress(client.conn);
+  if (viaProxyProtocol) return viaProxyProtocol;
   const req = internals(client).req;
   const peer = req?.socket?.remoteAddress ?? (client.conn as Partial<Socket>).remoteAddress ?? "unknown";
   if (!req || !trustedProxies.has(peer)) return peer;

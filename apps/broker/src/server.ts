@@ -144,7 +144,9 @@ export async function startBroker(config: BrokerConfig, options: StartOptions = 
       if (!backpressure.attach(client)) s.rateLimitedLog("backpressure-gate", "warn", "publisher backpressure unavailable: aedes internals changed", { code: "INTERNAL" });
     };
     // A WebSocket frame carries at most one MQTT packet here (mqtt.js), so it gets the same bound.
-    const listeners = await openListeners(config, handleConnection, config.limits.maxPayloadBytes + 64 * 1024);
+    const listeners = await openListeners(config, handleConnection, config.limits.maxPayloadBytes + 64 * 1024, (reason, peer) => {
+      s.rateLimitedLog(`proxy-protocol:${peer}`, "warn", `connection refused: ${reason}`, { code: "FORBIDDEN", peer });
+    });
     cleanups.push(() => listeners.close());
     const startedAt = Date.now();
     const http = await startHttpApi(config.httpHost, config.httpPort, metrics, {

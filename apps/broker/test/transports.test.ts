@@ -1,33 +1,27 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import mqtt, { type MqttClient } from "mqtt";
 import { topics } from "@edgelens/shared/topics";
+import { makeTestCert } from "./support/tls-cert";
 import { startFixture, type Fixture } from "./support/fixture";
 import { Inbox, inferPayload } from "./support/messages";
 
 describe("TLS and WebSocket listeners", () => {
   let f: Fixture;
   let ca: Buffer;
-  let certDir: string;
+  let removeCert: () => void;
   const clients: MqttClient[] = [];
 
   beforeAll(async () => {
-    certDir = mkdtempSync(join(tmpdir(), "edgelens-tls-"));
-    const cert = join(certDir, "cert.pem");
-    const key = join(certDir, "key.pem");
-    execFileSync("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1"], {
-      stdio: "ignore",
-    });
-    ca = readFileSync(cert);
+    const tls = makeTestCert();
+    removeCert = tls.remove;
+    ca = tls.ca;
+    const { cert, key } = tls;
     f = await startFixture({ EDGELENS_TLS_CERT: cert, EDGELENS_TLS_KEY: key, EDGELENS_MQTT_TLS_PORT: "0" });
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.endAsync(true)));
     await f.close();
-    rmSync(certDir, { recursive: true, force: true });
+    removeCert();
   });
 
   it("a browser-style WebSocket client with a console token sees a device publishing over TLS", async () => {

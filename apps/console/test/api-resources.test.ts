@@ -1,16 +1,18 @@
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { createReadStream, existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { devices, events } from "@edgelens/db";
 import { DeviceFileSchema } from "@edgelens/shared";
 import { getSampleModel } from "@edgelens/vision/models";
+import { writeWeightsModel } from "@edgelens/vision/onnx";
 import * as Res from "../src/server/http/api-responses";
 import { DevicePageView } from "../src/server/http/openapi";
 import { loadConsoleConfig } from "../src/env";
 import { closeContext, createContext } from "../src/server/build-context";
 import { startBroker, type BrokerProcess } from "./support/broker";
 import { startConsoleFixture, type ConsoleFixture } from "./support/console-fixture";
+import { MiB, openUpload, sendUpload, sha256OfFile, waitFor, zeros } from "./support/raw-upload";
 import { TEST_SECRET, tempContext } from "./support/temp-context";
 import { filters, topics } from "@edgelens/shared/topics";
 
@@ -200,5 +202,45 @@ describe("REST API /api/v1 over HTTP (real console + real broker)", () => {
     expect(doc.paths["/devices"]).toHaveProperty("post.requestBody.content.application/json.schema.properties.id");
     const listParams = (doc.paths["/devices"]?.get as { parameters: Array<{ name: string; in: string }> }).parameters;
     expect(listParams.filter((p) => p.in === "query").map((p) => p.name)).toEqual(["q", "presence", "limit", "offset"]);
+  });
+
+  describe("streamed uploads (issue 13.12)", () => {
+    const uploadsDir = () => join(dataDir, "uploads");
+    const newUpload = async () => (await f.admin.post<{ uploadId: string }>("/api/v1/uploads")).body.uploadId;
+
+    it("imports a 64 MiB model sent as one streamed request, with the hash of its bytes", async () => {
+      const file = join(dataDir, "big-source.onnx");
+      const { size } = await writeWeightsModel(file, 16 * MiB);
+      try {
+        const res = await sendUpload(openUpload(f.server.url, f.admin.cookie, "POST", "/api/v1/models?name=big", { "content-length": String(size) }), createReadStream(file));
+        expect(res.status, JSON.stringify(res.body)).toBe(201);
+        expect(res.body.version).toMatchObject({ sha256: await sha256OfFile(file), size, inputs: [{ name: "x", type: "float32", shape: [1, 16 * MiB] }] });
+        expect(readdirSync(uploadsDir())).toEqual([]);
+      } finally {
+        rmSync(file, { force: true });
+      }
+    });
+
+    it("refuses a body whose Content-Length is over EDGELENS_MAX_UPLOAD_MB with 413 before reading it, keeping no file", async () => {
+      const id = await newUpload();
+      const res = await sendUpload(openUpload(f.server.url, f.admin.cookie, "PUT", `/api/v1/uploads/${id}/model.onnx`, { "content-length": String(1025 * MiB) }), zeros(MiB));
+      expect(res.status).toBe(413);
+      expect(res.body.error).toMatchObject({ code: "TOO_LARGE" });
+      expect(readdirSync(join(uploadsDir(), id))).toEqual([]);
+    });
+
+    it("a client that disconnects mid-upload leaves no file, partial or whole", async () => {
+      const id = await newUpload();
+      const target = join(uploadsDir(), id);
+      const req = openUpload(f.server.url, f.admin.cookie, "PUT", `/api/v1/uploads/${id}/model.onnx`, { "content-length": String(60 * MiB) });
+      req.on("error", () => undefined);
+      const chunk = Buffer.alloc(MiB);
+      for (let i = 0; i < 20; i++) if (!req.write(chunk)) await new Promise((resolve) => req.once("drain", resolve));
+      // The console has started writing: some file is there, growing.
+      await waitFor("the upload to reach the disk", () => readdirSync(target).some((name) => statSync(join(target, name)).size > 0));
+      req.destroy();
+      await waitFor("the partial upload to be removed", () => readdirSync(target).length === 0);
+      expect(existsSync(join(target, "model.onnx"))).toBe(false);
+    });
   });
 });

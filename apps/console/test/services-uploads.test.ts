@@ -38,4 +38,22 @@ describe("uploads", () => {
     await expect(saveUploadFile(t.ctx, id, "model.json", bytes(1))).rejects.toMatchObject({ code: "CONFLICT" });
     await expect(saveUploadFile(t.ctx, "upl_nope", "a.bin", bytes(1))).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
+
+  it("a body that fails or stops short of its Content-Length leaves no file, not even a .part", async () => {
+    const id = await createUpload(t.ctx);
+    let sent = 0;
+    const failing = new Readable({
+      read() {
+        sent += 65536;
+        if (sent > 300 * 1024) this.destroy(new Error("client went away"));
+        else this.push(Buffer.alloc(65536, 1));
+      },
+    });
+    await expect(saveUploadFile(t.ctx, id, "model.onnx", failing)).rejects.toThrow(/client went away/);
+    await expect(saveUploadFile(t.ctx, id, "model.onnx", bytes(300 * 1024), 800 * 1024)).rejects.toMatchObject({ code: "INVALID_PAYLOAD", message: expect.stringMatching(/cut off: 307200 of 819200/) });
+    await expect(saveUploadFile(t.ctx, id, "model.onnx", bytes(10), 2 * 1024 * 1024)).rejects.toMatchObject({ code: "TOO_LARGE" });
+    expect(readdirSync(`${t.ctx.paths.uploadsDir}/${id}`)).toEqual([]);
+    expect((await saveUploadFile(t.ctx, id, "model.onnx", bytes(1000), 1000)).size).toBe(1000);
+    expect(readdirSync(`${t.ctx.paths.uploadsDir}/${id}`)).toEqual(["model.onnx"]);
+  });
 });

@@ -21,6 +21,8 @@ export interface RunningConsole {
   /** How it was started, for the report ("next start (build …)", "next dev"). */
   mode: string;
   buildSeconds: number | null;
+  /** The `next` process (its workers are its descendants). */
+  pid: number;
   output(): string;
   stop(): Promise<void>;
 }
@@ -72,5 +74,5 @@ export async function startBenchConsole(env: ConsoleEnv, options: { dev: boolean
     dist === null
       ? "next dev (pages compiled on first hit; warm-up requests absorb it)"
       : `next start of the production build in apps/console/${dist}${buildSeconds === null ? " (of the current sources)" : `, built now in ${buildSeconds.toFixed(0)} s`}`;
-  return { url, mode, buildSeconds, output: () => proc.output(), stop };
+  return { url, mode, buildSeconds, pid: proc.child.pid ?? 0, output: () => proc.output(), stop };
 }

@@ -167,6 +167,28 @@ export function encodeOnnxModel(model: OnnxModelProto): Uint8Array {
   return ModelType.encode(ModelType.fromObject(model)).finish();
 }
 
+const GraphType = root.lookupType("onnx.GraphProto");
+
+export function encodeOnnxGraph(graph: OnnxGraphProto): Uint8Array {
+  return GraphType.encode(GraphType.fromObject(graph)).finish();
+}
+
+/** A ModelProto without its graph (fields may come in any order: the graph can follow). */
+export function encodeOnnxModelFields(model: Omit<OnnxModelProto, "graph">): Uint8Array {
+  return ModelType.encode(ModelType.fromObject(model)).finish();
+}
+
+const ValueInfoType = root.lookupType("onnx.ValueInfoProto");
+
+export function encodeValueInfo(info: OnnxValueInfoProto): Uint8Array {
+  return ValueInfoType.encode(ValueInfoType.fromObject(info)).finish();
+}
+
+/** The name of an encoded ValueInfoProto. */
+export function valueInfoName(bytes: Uint8Array): string {
+  return (ValueInfoType.decode(bytes) as unknown as { name?: string }).name ?? "";
+}
+
 /** What the inspector reads from the file header: everything but the graph's bulk. */
 export interface OnnxModelHeader {
   irVersion?: number;

@@ -20,6 +20,12 @@ export async function readJson<S extends z.ZodType>(req: Request, schema: S): Pr
   return schema.parse(data);
 }
 
+/** The request's Content-Length, when it sent a valid one (a chunked body has none). */
+export function declaredLength(req: Request): number | undefined {
+  const raw = req.headers.get("content-length");
+  return raw !== null && /^[0-9]{1,15}$/.test(raw) ? Number(raw) : undefined;
+}
+
 /** Query parameters as an object (last value wins); empty values count as absent. */
 export function readQuery<S extends z.ZodType>(req: Request, schema: S): z.output<S> {
   const params: Record<string, string> = {};

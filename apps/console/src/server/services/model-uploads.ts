@@ -42,11 +42,12 @@ export async function importFromUpload(ctx: ServiceContext, input: UploadImport)
 }
 
 /** One request carrying the .onnx bytes: streamed to disk, validated, then stored or dropped. */
-export async function importOnnxStream(ctx: ServiceContext, input: { name: string; description?: string | undefined }, body: ByteSource): Promise<ModelVersionView> {
+export async function importOnnxStream(ctx: ServiceContext, input: { name: string; description?: string | undefined }, body: ByteSource, declaredBytes?: number): Promise<ModelVersionView> {
   ModelEntityNameSchema.parse(input.name);
-  const { uploadId, file } = await saveSingleUpload(ctx, "model.onnx", body);
+  const { uploadId, file } = await saveSingleUpload(ctx, "model.onnx", body, declaredBytes);
   try {
-    return await importOnnxModel(ctx, { name: input.name, file: file.path, move: true, ...(input.description ? { description: input.description } : {}) });
+    const hashed = { sha256: file.sha256, size: file.size };
+    return await importOnnxModel(ctx, { name: input.name, file: file.path, move: true, hashed, ...(input.description ? { description: input.description } : {}) });
   } finally {
     await discardUpload(ctx, uploadId);
   }

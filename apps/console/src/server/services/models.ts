@@ -167,13 +167,15 @@ export interface OnnxImport {
   labels?: string[];
   /** Move the file into the store instead of copying (uploads). */
   move?: boolean;
+  /** Its sha256 and size when the upload computed them on the way to disk. */
+  hashed?: StoredArtifact;
 }
 
 /** Validates with onnxruntime first: a file that does not load stores nothing. */
 export async function importOnnxModel(ctx: ServiceContext, input: OnnxImport): Promise<ModelVersionView> {
   ModelEntityNameSchema.parse(input.name);
   const inspection = await inspectOnnx(input.file);
-  const stored = await storeArtifactFile(ctx, input.file, "model", input.move ?? false);
+  const stored = await storeArtifactFile(ctx, input.file, "model", input.move ?? false, input.hashed);
   const labels = input.labels ?? labelsFromMetadata(inspection.metadata);
   return recordModelVersion(ctx, { name: input.name, description: input.description, source: input.source ?? "upload", format: "onnx", labels }, stored, inspection);
 }

@@ -26,9 +26,10 @@ function record(ctx: ServiceContext, stored: StoredArtifact, kind: ArtifactKind)
   ctx.db.insert(artifacts).values({ sha256: stored.sha256, size: stored.size, kind }).onConflictDoNothing().run();
 }
 
-/** Copies (or moves, when `move`) a file into the store; the same bytes are stored once. */
-export async function storeArtifactFile(ctx: ServiceContext, src: string, kind: ArtifactKind, move = false): Promise<StoredArtifact> {
-  const stored = await hashFile(src);
+/** Copies (or moves, when `move`) a file into the store; the same bytes are stored once. `hashed`: its sha256 and size, already known. */
+export async function storeArtifactFile(ctx: ServiceContext, src: string, kind: ArtifactKind, move = false, hashed?: StoredArtifact): Promise<StoredArtifact> {
+  // An upload hashed on its way to disk need not be read again.
+  const stored = hashed ?? (await hashFile(src));
   const dest = artifactPath(ctx.paths, stored.sha256);
   if (!(await exists(dest))) {
     await mkdir(dirname(dest), { recursive: true });

@@ -36,15 +36,16 @@ export async function createUpload(ctx: ServiceContext): Promise<string> {
 }
 
 /** Streams one file of an upload to disk; the session's total stays under the upload limit. */
-export async function saveUploadFile(ctx: ServiceContext, uploadId: string, filename: string, body: ByteSource): Promise<WrittenFile> {
+export async function saveUploadFile(ctx: ServiceContext, uploadId: string, filename: string, body: ByteSource, declaredBytes?: number): Promise<WrittenFile> {
   if (!FILE_NAME.test(filename)) throw new EdgelensError("INVALID_PAYLOAD", `filename: must be a plain file name (letters, digits, . _ -): ${filename}`);
   const dir = uploadDir(ctx, uploadId);
   const present = await readdir(dir).catch(() => null);
   if (present === null) throw new EdgelensError("NOT_FOUND", `no upload ${uploadId}`, { uploadId });
   if (present.includes(filename)) throw new EdgelensError("CONFLICT", `upload ${uploadId} already has ${filename}`, { uploadId });
   let used = 0;
-  for (const name of present) used += (await stat(join(dir, name))).size;
-  return writeBounded(body, join(dir, filename), ctx.config.maxUploadBytes - used, `upload ${uploadId}`);
+  // A .part of a request still writing counts too; one gone meanwhile counts nothing.
+  for (const name of present) used += (await stat(join(dir, name)).catch(() => null))?.size ?? 0;
+  return writeBounded(body, join(dir, filename), ctx.config.maxUploadBytes - used, `upload ${uploadId}`, declaredBytes);
 }
 
 export async function discardUpload(ctx: ServiceContext, uploadId: string): Promise<void> {
@@ -52,10 +53,10 @@ export async function discardUpload(ctx: ServiceContext, uploadId: string): Prom
 }
 
 /** Writes a single-request body (raw ONNX upload) into a fresh upload folder. */
-export async function saveSingleUpload(ctx: ServiceContext, filename: string, body: ByteSource): Promise<{ uploadId: string; file: WrittenFile }> {
+export async function saveSingleUpload(ctx: ServiceContext, filename: string, body: ByteSource, declaredBytes?: number): Promise<{ uploadId: string; file: WrittenFile }> {
   const uploadId = await createUpload(ctx);
   try {
-    return { uploadId, file: await saveUploadFile(ctx, uploadId, filename, body) };
+    return { uploadId, file: await saveUploadFile(ctx, uploadId, filename, body, declaredBytes) };
   } catch (err) {
     await discardUpload(ctx, uploadId);
     throw err;

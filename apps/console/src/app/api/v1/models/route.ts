@@ -1,5 +1,5 @@
 import { EdgelensError } from "@edgelens/shared";
-import { readJson, readQuery } from "@/server/http/body";
+import { declaredLength, readJson, readQuery } from "@/server/http/body";
 import { ModelImportSchema, RawModelQuerySchema } from "@/server/http/api-schemas";
 import { json, route } from "@/server/http/route";
 import { importFromUpload, importOnnxStream } from "@/server/services/model-uploads";
@@ -20,5 +20,5 @@ export const POST = route("admin", async ({ req, ctx }) => {
   }
   const { name, description } = readQuery(req, RawModelQuerySchema);
   if (!req.body) throw new EdgelensError("INVALID_PAYLOAD", "send the .onnx file as the request body");
-  return json({ version: await importOnnxStream(ctx, { name, description }, req.body) }, 201);
+  return json({ version: await importOnnxStream(ctx, { name, description }, req.body, declaredLength(req)) }, 201);
 });
