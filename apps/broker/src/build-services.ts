@@ -3,6 +3,7 @@ import { topics } from "@edgelens/shared/topics";
 import type { BrokerPublish } from "./broker-publish";
 import type { BrokerConfig } from "./config";
 import { DeviceConnections } from "./device-connections";
+import { DurableAcks } from "./delivery/durable-ack";
 import { InflightPublishes } from "./delivery/inflight-publishes";
 import { DeviceDirectory } from "./db/device-directory";
 import { PresenceStore } from "./db/presence-store";
@@ -12,7 +13,7 @@ import { SubscriptionLimit } from "./limits/subscription-limit";
 import { UserConnections } from "./auth/user-connections";
 import { UserDirectory } from "./auth/user-directory";
 import { IdentityRegistry } from "./identity";
-import { createRateLimitedLog, type Logger } from "./log";
+import { createRateLimitedLog, describeError, type Logger } from "./log";
 import type { BrokerMetrics } from "./metrics";
 import { createRuleAction } from "./rules/actions/create-action";
 import { WorkQueue } from "./rules/actions/work-queue";
@@ -109,6 +110,11 @@ export function buildServices(
     kicked: new WeakSet(),
     withWill: new WeakSet(),
     inflight: new InflightPublishes(),
+    acks: config.durableAck
+      ? new DurableAcks((client, err) => {
+          log.error(`closing ${client.id} without acknowledging: its message could not be made durable: ${describeError(err)}`, { code: "INTERNAL", clientId: client.id });
+        })
+      : null,
     closing: false,
     brokerId: "",
   };

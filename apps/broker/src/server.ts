@@ -115,6 +115,7 @@ export async function startBroker(config: BrokerConfig, options: StartOptions = 
 
     const handleConnection = (stream: Duplex, req?: IncomingMessage) => {
       const client = aedes.handle(stream, req);
+      s.acks?.watch(client);
       disableCounterDedupe(client);
       if (!guardPacketSize(client, config.limits.maxPayloadBytes)) s.rateLimitedLog("packet-guard", "warn", "packet size guard unavailable: aedes internals changed", { code: "INTERNAL" });
       const guarded = guardClientBacklog(client, config.limits.maxClientBacklogBytes, (backlog) => {

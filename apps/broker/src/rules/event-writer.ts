@@ -5,31 +5,32 @@ import { describeError } from "../log";
 export type EventRow = typeof events.$inferInsert;
 
 /**
- * `store` writes events in batches: one transaction per interval (or per `maxBatch` rows) instead
- * of one fsync per matched message. `add` resolves with the row id once written.
+ * `store` writes events with group commit: every row added while the event loop was busy goes
+ * into one transaction, committed on the next turn (or at once past `maxBatch` rows), instead of
+ * one commit per matched message. `add` resolves with the row id once committed (WAL: a killed
+ * broker keeps it), so the PUBACKs waiting on one batch are released together (src/delivery/durable-ack.ts).
  */
 export class EventWriter {
   private queue: { row: EventRow; resolve: (id: number) => void; reject: (err: unknown) => void }[] = [];
-  private readonly timer: NodeJS.Timeout;
+  private scheduled: NodeJS.Immediate | null = null;
 
   constructor(
     private readonly db: EdgelensDb,
     private readonly log: Logger,
-    intervalMs = 200,
     private readonly maxBatch = 500,
-  ) {
-    this.timer = setInterval(() => this.flush(), intervalMs);
-    this.timer.unref();
-  }
+  ) {}
 
   add(row: EventRow): Promise<number> {
     return new Promise((resolve, reject) => {
       this.queue.push({ row, resolve, reject });
       if (this.queue.length >= this.maxBatch) this.flush();
+      else this.scheduled ??= setImmediate(() => this.flush());
     });
   }
 
   flush(): void {
+    if (this.scheduled) clearImmediate(this.scheduled);
+    this.scheduled = null;
     if (this.queue.length === 0) return;
     const batch = this.queue;
     this.queue = [];
@@ -43,7 +44,6 @@ export class EventWriter {
   }
 
   close(): void {
-    clearInterval(this.timer);
     this.flush();
   }
 }

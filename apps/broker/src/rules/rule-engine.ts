@@ -61,13 +61,18 @@ export class RuleEngine {
     return true;
   }
 
-  onMessage(message: RuleMessage): void {
-    if (this.rules.length === 0) return;
+  /**
+   * Runs the matching rules; resolves once the writes their actions must make durable before the
+   * sender's PUBACK (`store`) are committed, or returns undefined when there are none.
+   */
+  onMessage(message: RuleMessage): Promise<unknown> | undefined {
+    if (this.rules.length === 0) return undefined;
     const lineage = this.d.lineage.of(message.payload);
     if (lineage.length >= MAX_RULE_CHAIN) {
       this.d.rateLimitedLog(`chain:${message.topic}`, "warn", `rule chain of ${lineage.length} stopped at ${message.topic}`, { code: "RULE_EVAL_ERROR", rules: lineage });
-      return;
+      return undefined;
     }
+    const writes: Promise<unknown>[] = [];
     let input: unknown;
     let deviceId: string | null = null;
     let parsed = false;
@@ -78,9 +83,10 @@ export class RuleEngine {
         deviceId = deviceTopicOf(message.topic)?.deviceId ?? null;
         parsed = true;
       }
-      if (input === undefined) return;
-      this.runRule(rule, message, input, deviceId, lineage);
+      if (input === undefined) return undefined;
+      this.runRule(rule, message, input, deviceId, lineage, writes);
     }
+    return writes.length === 0 ? undefined : writes.length === 1 ? writes[0] : Promise.all(writes);
   }
 
   /** Waits (bounded) for running actions, e.g. webhooks, at shutdown. */
@@ -105,7 +111,7 @@ export class RuleEngine {
     return hit;
   }
 
-  private runRule(rule: LoadedRule, message: RuleMessage, input: unknown, deviceId: string | null, lineage: readonly string[]): void {
+  private runRule(rule: LoadedRule, message: RuleMessage, input: unknown, deviceId: string | null, lineage: readonly string[], writes: Promise<unknown>[]): void {
     const base: RuleActionInput = {
       rule: { id: rule.id, name: rule.name },
       topic: message.topic,
@@ -115,6 +121,7 @@ export class RuleEngine {
       input,
       timestamp: message.timestamp,
       lineage: [...lineage, rule.id],
+      durable: (write) => writes.push(write),
     };
     let result;
     try {
