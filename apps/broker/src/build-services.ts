@@ -23,6 +23,7 @@ import { RuleCounters } from "./rules/rule-counters";
 import { RuleEngine } from "./rules/rule-engine";
 import type { BrokerServices } from "./services";
 import { SnapshotCollector } from "./snapshots/snapshot-collector";
+import type { SnapshotRequestStore } from "./snapshots/snapshot-request-store";
 import { StatusPublisher } from "./status-publisher";
 import { ParsedPayloads } from "./validation/parsed-payloads";
 
@@ -48,6 +49,7 @@ export function buildServices(
   log: Logger,
   metrics: BrokerMetrics,
   publish: BrokerPublish,
+  snapshotRequests: SnapshotRequestStore,
   options: ServiceOptions = {},
 ): BuiltServices {
   const db = handle.db;
@@ -63,6 +65,7 @@ export function buildServices(
     return publish(topic, payload, { qos, retain: false });
   };
   const snapshots = new SnapshotCollector(dataPaths(config.dataDir), db, log, metrics, {
+    store: snapshotRequests,
     ...(options.snapshotExpiryMs !== undefined ? { expiryMs: options.snapshotExpiryMs } : {}),
   });
   const requestSnapshot = async (deviceId: string, eventId: number, ruleName: string) => {

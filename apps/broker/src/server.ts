@@ -68,7 +68,7 @@ export async function startBroker(config: BrokerConfig, options: StartOptions = 
     const metrics = createBrokerMetrics();
     cleanups.push(() => metrics.stop());
     let publishNow: BrokerPublish = () => Promise.reject(new Error("broker not started"));
-    const built = buildServices(config, handle, secret, log, metrics, (...a) => publishNow(...a), options);
+    const built = buildServices(config, handle, secret, log, metrics, (...a) => publishNow(...a), persistence.snapshotRequests, options);
     const s = built.services;
     limitSessionQueues(persistence.persistence, config.limits.maxSessionQueueBytes, (clientId, queuedBytes) => {
       metrics.limitHits.inc({ limit: "session-queue" });
@@ -96,6 +96,7 @@ export async function startBroker(config: BrokerConfig, options: StartOptions = 
     const reset = s.presence.resetAll();
     if (reset > 0) log.info("marked devices offline that a previous run left online", { devices: reset });
     s.rules.reload();
+    await built.snapshots.restore();
     const revocation = new RevocationCheck(s);
     const watcher = new DataVersionWatcher(handle, config.pollMs, (err) => log.error(`database poll failed: ${describeError(err)}`, { code: "INTERNAL" }));
     watcher.onChange(() => revocation.run());
