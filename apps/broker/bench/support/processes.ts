@@ -39,9 +39,9 @@ async function startNodeBroker(name: string, cwd: string, script: string, env: R
 }
 
 /** Our broker: `node --import tsx src/main.ts` (not the tsx CLI, which would add a parent process). */
-export function startEdgelens(brokerRoot: string, dataDir: string, nodeArgs: string[] = []): Promise<BrokerUnderTest> {
-  const env = { EDGELENS_DATA_DIR: dataDir, EDGELENS_MQTT_PORT: "0", EDGELENS_WS_PORT: "0", EDGELENS_BROKER_HTTP_PORT: "0", EDGELENS_BROKER_LOG_LEVEL: "warn" };
-  return startNodeBroker("edgelens", brokerRoot, "src/main.ts", env, (l) => l.mqtt ?? 0, nodeArgs);
+export function startEdgelens(brokerRoot: string, dataDir: string, nodeArgs: string[] = [], extraEnv: Record<string, string> = {}, name = "edgelens"): Promise<BrokerUnderTest> {
+  const env = { EDGELENS_DATA_DIR: dataDir, EDGELENS_MQTT_PORT: "0", EDGELENS_WS_PORT: "0", EDGELENS_BROKER_HTTP_PORT: "0", EDGELENS_BROKER_LOG_LEVEL: "warn", ...extraEnv };
+  return startNodeBroker(name, brokerRoot, "src/main.ts", env, (l) => l.mqtt ?? 0, nodeArgs);
 }
 
 /** aedes with defaults and no hooks: separates aedes's own cost from ours. */
