@@ -1,19 +1,18 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import mqtt, { type MqttClient } from "mqtt";
-import { dataPaths, devices, hashSecret, migrateDatabase, openDatabase, rules, type DatabaseHandle } from "@edgelens/db";
+import { dataPaths, openDatabase, rules, type DatabaseHandle } from "@edgelens/db";
 import { signConsoleToken } from "@edgelens/shared";
 import { filters, topics } from "@edgelens/shared/topics";
 import { signalProcess } from "@edgelens/tooling/processes";
-import { MqttLink } from "../../agent/src/mqtt/mqtt-link";
-import type { Publisher } from "../../agent/src/mqtt/publisher";
-import { Spool } from "../../agent/src/spool/spool";
-import { SpoolDrainer } from "../../agent/src/spool/spool-drainer";
-import { createLogger } from "../../agent/src/telemetry/logger";
-import { startBroker, type BrokerProcess } from "../../agent/test/support/broker-process";
-import { inferPayload, waitFor } from "./support/messages";
+import { MqttLink } from "../src/mqtt/mqtt-link";
+import type { Publisher } from "../src/mqtt/publisher";
+import { Spool } from "../src/spool/spool";
+import { SpoolDrainer } from "../src/spool/spool-drainer";
+import { createLogger } from "../src/telemetry/logger";
+import { startBroker, type BrokerProcess } from "./support/broker-process";
+import { seedDevice } from "./support/seed-device";
+import { makeTempDir } from "./support/temp-dir";
 
 const DEVICE = "cam-d";
 const DEVICE_SECRET = "secret-of-cam-d-0123456789";
@@ -24,6 +23,15 @@ const ACKED_BEFORE_KILL = 150;
 const TOTAL = 1200;
 
 const seqOf = (payload: Buffer | string) => (JSON.parse(payload.toString()) as { seq: number }).seq;
+const result = (seq: number) => JSON.stringify({ deviceId: DEVICE, projectId: "p", seq, ts: Date.now(), frame: { width: 640, height: 480 }, latencyMs: { total: 12, inference: 8 } });
+/** Polls `check` until true (bounded: fails the test with `what`). */
+const waitFor = (check: () => boolean, what: string, timeout: number) =>
+  vi.waitFor(
+    () => {
+      if (!check()) throw new Error(`timed out waiting for ${what}`);
+    },
+    { timeout, interval: 25 },
+  );
 
 /**
  * Issue 14.3: a broker killed with SIGKILL loses no result a device saw acknowledged. A real
@@ -33,7 +41,8 @@ const seqOf = (payload: Buffer | string) => (JSON.parse(payload.toString()) as {
  * the PUBACK before the offline queue and the 200 ms event batch were written.
  */
 describe("durable acknowledgement across broker crashes", () => {
-  let dir: string;
+  const tmp = makeTempDir("durable-ack");
+  const dir = tmp.path;
   let db: DatabaseHandle;
   let broker: BrokerProcess;
   let spool: Spool;
@@ -44,10 +53,8 @@ describe("durable acknowledgement across broker crashes", () => {
   const received: number[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "edgelens-durable-"));
+    await seedDevice(dir, DEVICE, DEVICE_SECRET);
     db = openDatabase(dataPaths(dir).dbFile);
-    migrateDatabase(db);
-    db.db.insert(devices).values({ id: DEVICE, name: DEVICE, secretHash: await hashSecret(DEVICE_SECRET) }).run();
     db.db.insert(rules).values({ id: "keep", name: "keep", sql: `SELECT seq FROM '${filters.allOf("infer")}'`, actions: [{ type: "store", snapshot: false }], updatedAt: Date.now() }).run();
     broker = await startBroker(dir, { EDGELENS_SECRET: SECRET, EDGELENS_BROKER_LOG_LEVEL: "error" });
 
@@ -78,13 +85,13 @@ describe("durable acknowledgement across broker crashes", () => {
     await broker?.stop();
     spool?.close();
     db?.close();
-    rmSync(dir, { recursive: true, force: true });
+    tmp.remove();
   });
 
   it("finds every acknowledged result in the events table and at the persistent subscriber", async () => {
     let produced = 0;
     const producer = setInterval(() => {
-      for (let i = 0; i < 20 && produced < TOTAL; i++) spool.enqueue(topics.infer(DEVICE), inferPayload(DEVICE, 1, ++produced), { qos: 1 });
+      for (let i = 0; i < 20 && produced < TOTAL; i++) spool.enqueue(topics.infer(DEVICE), result(++produced), { qos: 1 });
       drainer.kick();
       if (produced >= TOTAL) clearInterval(producer);
     }, 5);
