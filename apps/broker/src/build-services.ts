@@ -58,7 +58,8 @@ export function buildServices(
   const payloads = new ParsedPayloads();
   const lineage = new RuleLineage();
   const counters = new RuleCounters(db, log);
-  const events = new EventWriter(db, log);
+  // Durable acks wait for the commit: group commit on the next turn instead of every 200 ms.
+  const events = new EventWriter(db, log, config.durableAck ? 0 : 200);
   const webhooks = new WorkQueue(16, 10_000);
   const rulePublish = (topic: string, payload: Buffer, qos: 0 | 1, chain: readonly string[]) => {
     lineage.mark(payload, chain);

@@ -5,26 +5,32 @@ import { describeError } from "../log";
 export type EventRow = typeof events.$inferInsert;
 
 /**
- * `store` writes events with group commit: every row added while the event loop was busy goes
- * into one transaction, committed on the next turn (or at once past `maxBatch` rows), instead of
- * one commit per matched message. `add` resolves with the row id once committed (WAL: a killed
- * broker keeps it), so the PUBACKs waiting on one batch are released together (src/delivery/durable-ack.ts).
+ * `store` writes events in batches, one transaction each, instead of one commit per matched
+ * message. `add` resolves with the row id once committed (WAL: a killed broker keeps it).
+ * With `intervalMs` 0 (durable acks) it is group commit: every row added while the event loop was
+ * busy is committed on its next turn, so the PUBACKs waiting on one batch are released together
+ * (src/delivery/durable-ack.ts); otherwise a batch per interval. Past `maxBatch` rows, at once.
  */
 export class EventWriter {
   private queue: { row: EventRow; resolve: (id: number) => void; reject: (err: unknown) => void }[] = [];
   private scheduled: NodeJS.Immediate | null = null;
+  private readonly timer: NodeJS.Timeout | null;
 
   constructor(
     private readonly db: EdgelensDb,
     private readonly log: Logger,
+    private readonly intervalMs = 200,
     private readonly maxBatch = 500,
-  ) {}
+  ) {
+    this.timer = intervalMs > 0 ? setInterval(() => this.flush(), intervalMs) : null;
+    this.timer?.unref();
+  }
 
   add(row: EventRow): Promise<number> {
     return new Promise((resolve, reject) => {
       this.queue.push({ row, resolve, reject });
       if (this.queue.length >= this.maxBatch) this.flush();
-      else this.scheduled ??= setImmediate(() => this.flush());
+      else if (this.intervalMs === 0) this.scheduled ??= setImmediate(() => this.flush());
     });
   }
 
@@ -44,6 +50,7 @@ export class EventWriter {
   }
 
   close(): void {
+    if (this.timer) clearInterval(this.timer);
     this.flush();
   }
 }
