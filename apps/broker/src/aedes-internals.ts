@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import type { IncomingMessage } from "node:http";
 import type { Aedes, Client, PublishPacket } from "aedes";
 
@@ -32,4 +33,18 @@ export function internals(client: Client): ClientInternals {
 /** Connected clients by id (aedes.clients, untyped in aedes 1.2). */
 export function connectedClients(aedes: Aedes): Client[] {
   return Object.values((aedes as unknown as { clients: Record<string, Client> }).clients);
+}
+
+/** The part of mqtt-packet that aedes (lib/write.js) sends every packet through. */
+export interface PacketWriter {
+  writeToStream(packet: { cmd: string; messageId?: number }, stream: object, opts?: unknown): boolean;
+}
+
+/**
+ * The mqtt-packet module aedes itself loaded (resolved from aedes' folder, so the same instance
+ * its lib/write.js calls `writeToStream` on for each packet, looked up at call time).
+ */
+export function aedesPacketWriter(): PacketWriter {
+  const local = createRequire(import.meta.url);
+  return createRequire(local.resolve("aedes"))("mqtt-packet") as PacketWriter;
 }

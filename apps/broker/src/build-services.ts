@@ -3,6 +3,7 @@ import { topics } from "@edgelens/shared/topics";
 import type { BrokerPublish } from "./broker-publish";
 import type { BrokerConfig } from "./config";
 import { DeviceConnections } from "./device-connections";
+import { DurableAcks } from "./delivery/durable-ack";
 import { InflightPublishes } from "./delivery/inflight-publishes";
 import { DeviceDirectory } from "./db/device-directory";
 import { PresenceStore } from "./db/presence-store";
@@ -12,7 +13,7 @@ import { SubscriptionLimit } from "./limits/subscription-limit";
 import { UserConnections } from "./auth/user-connections";
 import { UserDirectory } from "./auth/user-directory";
 import { IdentityRegistry } from "./identity";
-import { createRateLimitedLog, type Logger } from "./log";
+import { createRateLimitedLog, describeError, type Logger } from "./log";
 import type { BrokerMetrics } from "./metrics";
 import { createRuleAction } from "./rules/actions/create-action";
 import { WorkQueue } from "./rules/actions/work-queue";
@@ -22,6 +23,7 @@ import { RuleCounters } from "./rules/rule-counters";
 import { RuleEngine } from "./rules/rule-engine";
 import type { BrokerServices } from "./services";
 import { SnapshotCollector } from "./snapshots/snapshot-collector";
+import type { SnapshotRequestStore } from "./snapshots/snapshot-request-store";
 import { StatusPublisher } from "./status-publisher";
 import { ParsedPayloads } from "./validation/parsed-payloads";
 
@@ -47,6 +49,7 @@ export function buildServices(
   log: Logger,
   metrics: BrokerMetrics,
   publish: BrokerPublish,
+  snapshotRequests: SnapshotRequestStore,
   options: ServiceOptions = {},
 ): BuiltServices {
   const db = handle.db;
@@ -55,13 +58,15 @@ export function buildServices(
   const payloads = new ParsedPayloads();
   const lineage = new RuleLineage();
   const counters = new RuleCounters(db, log);
-  const events = new EventWriter(db, log);
+  // Durable acks wait for the commit: group commit on the next turn instead of every 200 ms.
+  const events = new EventWriter(db, log, config.durableAck ? 0 : 200);
   const webhooks = new WorkQueue(16, 10_000);
   const rulePublish = (topic: string, payload: Buffer, qos: 0 | 1, chain: readonly string[]) => {
     lineage.mark(payload, chain);
     return publish(topic, payload, { qos, retain: false });
   };
   const snapshots = new SnapshotCollector(dataPaths(config.dataDir), db, log, metrics, {
+    store: snapshotRequests,
     ...(options.snapshotExpiryMs !== undefined ? { expiryMs: options.snapshotExpiryMs } : {}),
   });
   const requestSnapshot = async (deviceId: string, eventId: number, ruleName: string) => {
@@ -109,6 +114,11 @@ export function buildServices(
     kicked: new WeakSet(),
     withWill: new WeakSet(),
     inflight: new InflightPublishes(),
+    acks: config.durableAck
+      ? new DurableAcks((client, err) => {
+          log.error(`closing ${client.id} without acknowledging: its message could not be made durable: ${describeError(err)}`, { code: "INTERNAL", clientId: client.id });
+        })
+      : null,
     closing: false,
     brokerId: "",
   };

@@ -55,6 +55,8 @@ export const BrokerKeysSchema = z
     /** Only the newest this many stored events are kept (about 0.5 KB each with detections). */
     EDGELENS_BROKER_EVENTS_MAX_ROWS: limitOrOff(1_000_000, 1_000_000_000),
     EDGELENS_BROKER_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    /** 1: a QoS 1 PUBACK waits until the message's store events are committed (README "Delivery and restarts"); 0 for benches. */
+    EDGELENS_BROKER_DURABLE_ACK: z.enum(["0", "1"]).default("1"),
   });
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -94,6 +96,8 @@ export interface BrokerConfig {
   eventRetention: { maxAgeMs: number | null; maxRows: number | null };
   logLevel: LogLevel;
   webhookAllow: WebhookAllowList;
+  /** PUBACK only once what the message must cause is durable (src/delivery/durable-ack.ts). */
+  durableAck: boolean;
 }
 
 /** The broker's keys; EDGELENS_BROKER_URL (how others reach it) and _HTTP_PORT are shared keys. */
@@ -146,6 +150,7 @@ export function parseBrokerConfig(source: Record<string, string | undefined>): B
     },
     logLevel: e.EDGELENS_BROKER_LOG_LEVEL,
     proxyProtocol: e.EDGELENS_BROKER_PROXY_PROTOCOL,
+    durableAck: e.EDGELENS_BROKER_DURABLE_ACK === "1",
     webhookAllow: parseWebhookAllow(e.EDGELENS_WEBHOOK_ALLOW),
   };
 }

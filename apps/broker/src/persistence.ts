@@ -2,13 +2,16 @@ import { mkdirSync } from "node:fs";
 import createPersistence, { type LevelPersistence } from "aedes-persistence-level";
 import { Level } from "level";
 import { EdgelensError } from "@edgelens/shared";
+import { levelSnapshotRequests, type SnapshotRequestStore } from "./snapshots/snapshot-request-store";
 
 /**
- * Retained messages, persistent sessions' subscriptions and their queued QoS 1/2 messages, and
- * wills, in LevelDB under `dataPaths(dir).brokerDir`, so they survive a restart.
+ * Retained messages, persistent sessions' subscriptions and their queued QoS 1/2 messages,
+ * wills, and the snapshot requests still waiting, in LevelDB under `dataPaths(dir).brokerDir`,
+ * so they survive a restart.
  */
 export interface BrokerPersistence {
   persistence: LevelPersistence;
+  snapshotRequests: SnapshotRequestStore;
   close(): Promise<void>;
 }
 
@@ -25,6 +28,7 @@ export async function openPersistence(dir: string): Promise<BrokerPersistence> {
   let closed = false;
   return {
     persistence,
+    snapshotRequests: levelSnapshotRequests(db),
     close: async () => {
       if (closed) return;
       closed = true;

@@ -72,7 +72,7 @@ export async function startBroker(config: BrokerConfig, options: StartOptions = 
     const metrics = createBrokerMetrics();
     cleanups.push(() => metrics.stop());
     let publishNow: BrokerPublish = () => Promise.reject(new Error("broker not started"));
-    const built = buildServices(config, handle, secret, log, metrics, (...a) => publishNow(...a), options);
+    const built = buildServices(config, handle, secret, log, metrics, (...a) => publishNow(...a), persistence.snapshotRequests, options);
     const s = built.services;
     limitSessionQueues(persistence.persistence, config.limits.maxSessionQueueBytes, (clientId, queuedBytes) => {
       metrics.limitHits.inc({ limit: "session-queue" });
@@ -114,6 +114,7 @@ export async function startBroker(config: BrokerConfig, options: StartOptions = 
     const reset = s.presence.resetAll();
     if (reset > 0) log.info("marked devices offline that a previous run left online", { devices: reset });
     s.rules.reload();
+    await built.snapshots.restore();
     const revocation = new RevocationCheck(s);
     const watcher = new DataVersionWatcher(handle, config.pollMs, (err) => log.error(`database poll failed: ${describeError(err)}`, { code: "INTERNAL" }));
     watcher.onChange(() => revocation.run());
@@ -134,6 +135,7 @@ export async function startBroker(config: BrokerConfig, options: StartOptions = 
     const handleConnection = (stream: Duplex, req?: IncomingMessage) => {
       batchWrites(stream);
       const client = aedes.handle(stream, req);
+      s.acks?.watch(client);
       disableCounterDedupe(client);
       if (!guardPacketSize(client, config.limits.maxPayloadBytes)) s.rateLimitedLog("packet-guard", "warn", "packet size guard unavailable: aedes internals changed", { code: "INTERNAL" });
       const guarded = guardClientBacklog(client, config.limits.maxClientBacklogBytes, (backlog) => {

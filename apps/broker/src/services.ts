@@ -1,4 +1,5 @@
 import type { BrokerLimits } from "./config";
+import type { DurableAcks } from "./delivery/durable-ack";
 import type { InflightPublishes } from "./delivery/inflight-publishes";
 import type { DeviceConnections } from "./device-connections";
 import type { DeviceDirectory } from "./db/device-directory";
@@ -48,6 +49,8 @@ export interface BrokerServices {
   brokerId: string;
   /** Accepted client publishes not yet through `published`: shutdown waits for them. */
   inflight: InflightPublishes;
+  /** Holds QoS 1 PUBACKs until the message is durable; null when EDGELENS_BROKER_DURABLE_ACK=0. */
+  acks: DurableAcks | null;
   /** Set at shutdown: the broker announces every device offline itself, once. */
   closing: boolean;
 }

@@ -41,6 +41,7 @@ describe("store snapshots: the device's next frame becomes the event's picture",
   let dir: string;
   let db: DatabaseHandle;
   let broker: RunningBroker;
+  let restartBroker: (expiryMs: number) => Promise<void>;
   const logs: LogLine[] = [];
   const clients: MqttClient[] = [];
   const dog = media("dog.jpg");
@@ -78,7 +79,12 @@ describe("store snapshots: the device's next frame becomes the event's picture",
       .run();
     const config = parseBrokerConfig({ EDGELENS_DATA_DIR: dir, EDGELENS_MQTT_PORT: "0", EDGELENS_WS_PORT: "0", EDGELENS_BROKER_HTTP_PORT: "0", EDGELENS_BROKER_POLL_MS: "100", EDGELENS_SECRET: SECRET });
     const log = (level: string) => (msg: string, fields: Record<string, unknown> = {}) => logs.push({ level, msg, ...fields });
-    broker = await startBroker(config, { log: { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") }, snapshotExpiryMs: EXPIRY_MS });
+    const start = (expiryMs: number) => startBroker(config, { log: { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") }, snapshotExpiryMs: expiryMs });
+    broker = await start(EXPIRY_MS);
+    restartBroker = async (expiryMs) => {
+      await broker.close();
+      broker = await start(expiryMs);
+    };
   });
 
   afterAll(async () => {
@@ -128,5 +134,22 @@ describe("store snapshots: the device's next frame becomes the event's picture",
     await waitFor(() => logs.find((l) => l.deviceId === "cam-png" && l.code === "NOT_FOUND"), "request expired");
     expect(db.db.select().from(events).where(eq(events.id, event.id)).get()?.snapshotSha256).toBeNull();
     expect(db.db.select().from(artifacts).all()).toHaveLength(1);
+  });
+
+  it("a request still waiting when the broker restarts is answered by the device's first frame after it", async () => {
+    // Long enough for two restarts on a busy machine; the request keeps its first timestamp.
+    await restartBroker(20_000);
+    let answer: Buffer | null = null;
+    const cam = await device("cam-restart", () => answer);
+    await cam.client.publishAsync(topics.infer("cam-restart"), inferPayload("cam-restart", 1, 1), { qos: 1 });
+    const event = await eventOf("cam-restart");
+    await waitFor(() => cam.commands.includes(event.id), "snapshot command received");
+    await restartBroker(20_000);
+    const again = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.mqttPort}`, { clientId: "cam-restart", username: "cam-restart", password: "secret-of-cam-restart-0123456789", reconnectPeriod: 0, protocolVersion: 4 });
+    clients.push(again);
+    answer = person;
+    await again.publishAsync(topics.frames("cam-restart", "project"), person, { qos: 1 });
+    const linked = await waitFor(() => db.db.select().from(events).where(eq(events.id, event.id)).get()?.snapshotSha256 ?? undefined, "snapshot_sha256 set after the restart", 5000);
+    expect(linked).toBe(sha256Of(person));
   });
 });

@@ -3,8 +3,12 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statS
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import mqtt from "mqtt";
 import { artifactPath, dataPaths, openDatabase } from "@edgelens/db";
+import { signConsoleToken } from "@edgelens/shared";
+import { filters, topics } from "@edgelens/shared/topics";
 import { BackupManifestSchema, type BackupManifest } from "../src/cli/commands/backup";
+import { startBroker } from "./support/broker";
 import { runCli } from "./support/cli";
 
 /**
@@ -174,4 +178,47 @@ describe("edgelens backup and restore", () => {
     expect(result.stderr).toMatch(/CONFLICT: the backup's database is at migration level \d+ .*newer than this code's/);
     expect(existsSync(join(target, "edgelens.db"))).toBe(false);
   }, 60_000);
+
+  it("includes the broker's persistent sessions, copied while the broker runs: a restored broker delivers what was queued", async () => {
+    const secret = readFileSync(join(source, "secret"), "utf8").trim();
+    const iat = Math.floor(Date.now() / 1000);
+    const login = async (sub: string, role: "admin" | "viewer") => ({ username: `user:${sub}`, password: await signConsoleToken({ sub, role, iat, exp: iat + 600 }, secret) });
+    const session = { clientId: "backup-sub", clean: false, protocolVersion: 4 as const, reconnectPeriod: 0, ...(await login("backup-sub", "viewer")) };
+    const result = JSON.stringify({ deviceId: "cam-backup", projectId: "p", seq: 7, ts: Date.now(), frame: { width: 1, height: 1 }, latencyMs: { total: 1, inference: 1 } });
+    const out = join(root, "backup-sessions");
+    const live = await startBroker(source, secret);
+    try {
+      const sub = await mqtt.connectAsync(live.mqttUrl, session);
+      await sub.subscribeAsync(filters.allOf("infer"), { qos: 1 });
+      await sub.endAsync();
+      const admin = await mqtt.connectAsync(live.mqttUrl, { clientId: "backup-admin", protocolVersion: 4, reconnectPeriod: 0, ...(await login("backup-admin", "admin")) });
+      // Acknowledged only once queued for the offline session (durable acks).
+      await admin.publishAsync(topics.infer("cam-backup"), result, { qos: 1 });
+      await admin.endAsync();
+      const backup = await runCli(["backup", "--out", out], envFor(source));
+      expect(backup.code, backup.stderr).toBe(0);
+    } finally {
+      await live.stop();
+    }
+    expect(readManifest(out)).toMatchObject({ broker: { tries: expect.any(Number) as number }, problems: [] });
+    expect(readManifest(out).skipped).not.toContain("broker");
+    const target = join(root, "restored-sessions");
+    const restore = await runCli(["restore", "--from", out], envFor(target));
+    expect(restore.code, restore.stderr).toBe(0);
+    const restored = await startBroker(target, secret);
+    try {
+      const sub = await mqtt.connectAsync(restored.mqttUrl, session);
+      const got = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error("the queued result never came")), 10_000);
+        sub.on("message", (_topic, payload) => {
+          clearTimeout(timer);
+          resolve(payload.toString());
+        });
+      });
+      expect(JSON.parse(got)).toMatchObject({ seq: 7 });
+      await sub.endAsync(true);
+    } finally {
+      await restored.stop();
+    }
+  }, 120_000);
 });

@@ -8,6 +8,8 @@ export interface LoadResult {
   seconds: number;
   msgsPerSec: number;
   latencyMs: { p50: number; p99: number };
+  /** publish -> PUBACK at the device (what a durable acknowledgement adds to). */
+  ackLatencyMs: { p50: number; p99: number };
   connectSeconds: number;
   /** CPU of this (load generating) process per message: near 1e6/msgsPerSec means it was the bottleneck. */
   loadGeneratorCpuUsPerMsg: number;
@@ -98,9 +100,15 @@ export async function runLoad(
   window.start();
   const cpuBefore = process.cpuUsage();
   const start = performance.now();
+  const ackLatencies = new Float64Array(total);
+  let acked = 0;
   const publishers = devices.map(async (d, i) => {
     const id = deviceId(deviceLogins[i]);
-    for (let seq = 1; seq <= perDevice; seq++) await d.publishAsync(topics.infer(id), inferenceResult(id, seq, performance.now()), { qos: 1 });
+    for (let seq = 1; seq <= perDevice; seq++) {
+      const sentAt = performance.now();
+      await d.publishAsync(topics.infer(id), inferenceResult(id, seq, sentAt), { qos: 1 });
+      if (acked < total) ackLatencies[acked++] = performance.now() - sentAt;
+    }
   });
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([Promise.all(publishers).then(() => arrived(() => received, total)), new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)))]);
@@ -111,6 +119,7 @@ export async function runLoad(
 
   await Promise.all([subscriber, ...devices].map((c) => c.endAsync(true).catch(() => undefined)));
   const sorted = latencies.slice(0, Math.min(received, total)).sort();
+  const sortedAcks = ackLatencies.slice(0, acked).sort();
   return {
     devices: devices.length,
     sent: total,
@@ -118,6 +127,7 @@ export async function runLoad(
     seconds,
     msgsPerSec: received / seconds,
     latencyMs: { p50: percentile(sorted, 50), p99: percentile(sorted, 99) },
+    ackLatencyMs: { p50: percentile(sortedAcks, 50), p99: percentile(sortedAcks, 99) },
     connectSeconds,
     loadGeneratorCpuUsPerMsg: (loadCpu.user + loadCpu.system) / Math.max(1, received),
   };

@@ -2,7 +2,8 @@
  * Client publishes the broker accepted (authorizePublish said yes) that have not reached the
  * `published` hook yet. aedes writes the PUBACK of a QoS 1 publish before it stores, delivers and
  * hands it to our rules, so a broker closed in between acknowledged a result that no rule ever
- * saw (test/shutdown-in-flight.test.ts). At shutdown the broker stops reading from its clients
+ * saw (test/shutdown-in-flight.test.ts; durable acks, src/delivery/durable-ack.ts, now hold that
+ * PUBACK, and this still lets what was read finish instead of being sent again). At shutdown the broker stops reading from its clients
  * and waits for this to drain before it closes aedes.
  */
 export class InflightPublishes {

@@ -5,31 +5,38 @@ import { describeError } from "../log";
 export type EventRow = typeof events.$inferInsert;
 
 /**
- * `store` writes events in batches: one transaction per interval (or per `maxBatch` rows) instead
- * of one fsync per matched message. `add` resolves with the row id once written.
+ * `store` writes events in batches, one transaction each, instead of one commit per matched
+ * message. `add` resolves with the row id once committed (WAL: a killed broker keeps it).
+ * With `intervalMs` 0 (durable acks) it is group commit: every row added while the event loop was
+ * busy is committed on its next turn, so the PUBACKs waiting on one batch are released together
+ * (src/delivery/durable-ack.ts); otherwise a batch per interval. Past `maxBatch` rows, at once.
  */
 export class EventWriter {
   private queue: { row: EventRow; resolve: (id: number) => void; reject: (err: unknown) => void }[] = [];
-  private readonly timer: NodeJS.Timeout;
+  private scheduled: NodeJS.Immediate | null = null;
+  private readonly timer: NodeJS.Timeout | null;
 
   constructor(
     private readonly db: EdgelensDb,
     private readonly log: Logger,
-    intervalMs = 200,
+    private readonly intervalMs = 200,
     private readonly maxBatch = 500,
   ) {
-    this.timer = setInterval(() => this.flush(), intervalMs);
-    this.timer.unref();
+    this.timer = intervalMs > 0 ? setInterval(() => this.flush(), intervalMs) : null;
+    this.timer?.unref();
   }
 
   add(row: EventRow): Promise<number> {
     return new Promise((resolve, reject) => {
       this.queue.push({ row, resolve, reject });
       if (this.queue.length >= this.maxBatch) this.flush();
+      else if (this.intervalMs === 0) this.scheduled ??= setImmediate(() => this.flush());
     });
   }
 
   flush(): void {
+    if (this.scheduled) clearImmediate(this.scheduled);
+    this.scheduled = null;
     if (this.queue.length === 0) return;
     const batch = this.queue;
     this.queue = [];
@@ -43,7 +50,7 @@ export class EventWriter {
   }
 
   close(): void {
-    clearInterval(this.timer);
+    if (this.timer) clearInterval(this.timer);
     this.flush();
   }
 }

@@ -14,6 +14,11 @@ export interface RuleActionInput {
   timestamp: number;
   /** Ids of the rules that produced this message, this rule last; republish tags its output with it. */
   lineage: readonly string[];
+  /**
+   * An action whose write must be durable before the sender's PUBACK (`store`) hands that write
+   * here; the broker acknowledges once it resolves (src/delivery/durable-ack.ts).
+   */
+  durable?: (write: Promise<unknown>) => void;
 }
 
 /**

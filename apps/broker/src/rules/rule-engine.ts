@@ -61,13 +61,18 @@ export class RuleEngine {
     return true;
   }
 
-  onMessage(message: RuleMessage): void {
-    if (this.rules.length === 0) return;
+  /**
+   * Runs the matching rules; resolves once the writes their actions must make durable before the
+   * sender's PUBACK (`store`) are committed, or returns undefined when there are none.
+   */
+  onMessage(message: RuleMessage): Promise<unknown> | undefined {
+    if (this.rules.length === 0) return undefined;
     const lineage = this.d.lineage.of(message.payload);
     if (lineage.length >= MAX_RULE_CHAIN) {
       this.d.rateLimitedLog(`chain:${message.topic}`, "warn", `rule chain of ${lineage.length} stopped at ${message.topic}`, { code: "RULE_EVAL_ERROR", rules: lineage });
-      return;
+      return undefined;
     }
+    const writes: Promise<unknown>[] = [];
     let input: unknown;
     let deviceId: string | null = null;
     let parsed = false;
@@ -78,9 +83,10 @@ export class RuleEngine {
         deviceId = deviceTopicOf(message.topic)?.deviceId ?? null;
         parsed = true;
       }
-      if (input === undefined) return;
-      this.runRule(rule, message, input, deviceId, lineage);
+      if (input === undefined) return undefined;
+      this.runRule(rule, message, input, deviceId, lineage, writes);
     }
+    return writes.length === 0 ? undefined : writes.length === 1 ? writes[0] : Promise.all(writes);
   }
 
   /** Waits (bounded) for running actions, e.g. webhooks, at shutdown. */
@@ -105,18 +111,18 @@ export class RuleEngine {
     return hit;
   }
 
-  private runRule(rule: LoadedRule, message: RuleMessage, input: unknown, deviceId: string | null, lineage: readonly string[]): void {
+  private runRule(rule: LoadedRule, message: RuleMessage, input: unknown, deviceId: string | null, lineage: readonly string[], writes: Promise<unknown>[]): void {
     let result;
     try {
       result = rule.compiled.evaluate({ payload: input, topic: message.topic, clientId: message.clientId, timestamp: message.timestamp });
     } catch (err) {
-      this.fail(rule, actionInputOf(rule, message, input, deviceId, lineage, {}), "evaluate", err);
+      this.fail(rule, actionInputOf(rule, message, input, deviceId, lineage, {}, writes), "evaluate", err);
       return;
     }
     if (!result.matched) return;
     this.d.counters.execution(rule.id);
     this.d.metrics.ruleExecutions.inc({ rule: rule.name });
-    const matched = actionInputOf(rule, message, input, deviceId, lineage, result.output);
+    const matched = actionInputOf(rule, message, input, deviceId, lineage, result.output, writes);
     for (const action of rule.actions) {
       this.track(action.execute(matched).catch((err: unknown) => this.fail(rule, matched, action.type, err)));
     }
@@ -154,7 +160,7 @@ export class RuleEngine {
 }
 
 /** Most rules do not match most messages: an action input is built only for those that do. */
-function actionInputOf(rule: LoadedRule, message: RuleMessage, input: unknown, deviceId: string | null, lineage: readonly string[], output: Record<string, unknown>): RuleActionInput {
+function actionInputOf(rule: LoadedRule, message: RuleMessage, input: unknown, deviceId: string | null, lineage: readonly string[], output: Record<string, unknown>, writes: Promise<unknown>[]): RuleActionInput {
   return {
     rule: { id: rule.id, name: rule.name },
     topic: message.topic,
@@ -164,5 +170,6 @@ function actionInputOf(rule: LoadedRule, message: RuleMessage, input: unknown, d
     input,
     timestamp: message.timestamp,
     lineage: [...lineage, rule.id],
+    durable: (write) => writes.push(write),
   };
 }

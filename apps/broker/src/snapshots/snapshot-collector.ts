@@ -2,6 +2,7 @@ import type { DataPaths, EdgelensDb } from "@edgelens/db";
 import type { Logger } from "../log";
 import { describeError } from "../log";
 import type { BrokerMetrics } from "../metrics";
+import type { SnapshotRequestStore, WaitingRequest } from "./snapshot-request-store";
 import { linkSnapshot, writeArtifactFile } from "./snapshot-store";
 
 export interface SnapshotCollectorOptions {
@@ -9,12 +10,11 @@ export interface SnapshotCollectorOptions {
   expiryMs?: number;
   /** Event ids that may wait for one device; the oldest is given up beyond that (default 32). */
   maxPerDevice?: number;
+  /** Keeps the waiting requests across a restart (the broker's LevelDB); none: memory only. */
+  store?: SnapshotRequestStore;
 }
 
-interface Waiting {
-  eventId: number;
-  at: number;
-}
+type Waiting = WaitingRequest;
 
 /**
  * Links `store` events to the picture their `snapshot` command asks for. The agent answers on
@@ -30,6 +30,10 @@ export class SnapshotCollector {
   private readonly maxPerDevice: number;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  private readonly store: SnapshotRequestStore | undefined;
+  /** Devices whose list changed since it was last saved; saved in order, one batch at a time. */
+  private readonly dirty = new Set<string>();
+  private saving: Promise<void> | null = null;
 
   constructor(
     private readonly paths: DataPaths,
@@ -40,6 +44,17 @@ export class SnapshotCollector {
   ) {
     this.expiryMs = options.expiryMs ?? 15_000;
     this.maxPerDevice = options.maxPerDevice ?? 32;
+    this.store = options.store;
+  }
+
+  /** Takes up the requests a previous run left waiting (call once, before devices connect). */
+  async restore(now = Date.now()): Promise<void> {
+    if (!this.store) return;
+    for (const [deviceId, list] of await this.store.load()) {
+      this.waiting.set(deviceId, [...list, ...(this.waiting.get(deviceId) ?? [])]);
+      this.expireDevice(deviceId, now);
+    }
+    if (this.waiting.size > 0) this.startTimer();
   }
 
   /** Call before the `snapshot` command goes out, so that a fast answer finds the request. */
@@ -57,8 +72,8 @@ export class SnapshotCollector {
       });
     }
     this.waiting.set(deviceId, list);
-    this.timer ??= setInterval(() => this.expire(Date.now()), Math.max(50, Math.min(1000, this.expiryMs / 4)));
-    this.timer.unref();
+    this.changed(deviceId);
+    this.startTimer();
   }
 
   /** The `snapshot` command could not be sent: nobody will answer this request. */
@@ -66,6 +81,7 @@ export class SnapshotCollector {
     const list = this.waiting.get(deviceId)?.filter((w) => w.eventId !== eventId);
     if (list && list.length > 0) this.waiting.set(deviceId, list);
     else this.waiting.delete(deviceId);
+    this.changed(deviceId);
   }
 
   /** Event ids still waiting for `deviceId` (for tests and diagnostics). */
@@ -82,15 +98,15 @@ export class SnapshotCollector {
     this.expireDevice(deviceId, now);
     const list = this.waiting.get(deviceId);
     if (!list) return;
-    this.waiting.delete(deviceId);
     const eventIds = list.map((w) => w.eventId);
     if (!looksLikeJpeg(payload)) {
       // The broker's payload check drops non-JPEG frames before they get here; this guards the
       // artifacts store should that check ever change. The requests wait for the next frame.
-      this.waiting.set(deviceId, list);
       this.log.warn("snapshot frame ignored: not JPEG bytes", { code: "INVALID_PAYLOAD", deviceId, eventIds });
       return;
     }
+    this.waiting.delete(deviceId);
+    this.changed(deviceId);
     // aedes owns the packet buffer; the write outlives this turn of the event loop.
     const bytes = Buffer.from(payload);
     const write = this.link(deviceId, eventIds, bytes).finally(() => this.writes.delete(write));
@@ -102,7 +118,32 @@ export class SnapshotCollector {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await Promise.all([...this.writes]);
+    await Promise.all([...this.writes, this.saving]);
+  }
+
+  private startTimer(): void {
+    this.timer ??= setInterval(() => this.expire(Date.now()), Math.max(50, Math.min(1000, this.expiryMs / 4)));
+    this.timer.unref();
+  }
+
+  private changed(deviceId: string): void {
+    if (!this.store) return;
+    this.dirty.add(deviceId);
+    this.saving ??= this.save(this.store);
+  }
+
+  /** Saves the dirty lists as they are now, batch after batch, until none is left. */
+  private async save(store: SnapshotRequestStore): Promise<void> {
+    while (this.dirty.size > 0) {
+      const ids = [...this.dirty];
+      this.dirty.clear();
+      try {
+        await store.save(ids.map((id) => [id, this.waiting.get(id) ?? []] as const));
+      } catch (err) {
+        this.log.error(`could not save snapshot requests: ${describeError(err)}`, { code: "INTERNAL", deviceIds: ids });
+      }
+    }
+    this.saving = null;
   }
 
   private async link(deviceId: string, eventIds: number[], bytes: Buffer): Promise<void> {
@@ -132,6 +173,7 @@ export class SnapshotCollector {
     if (live.length === list.length) return;
     if (live.length > 0) this.waiting.set(deviceId, live);
     else this.waiting.delete(deviceId);
+    this.changed(deviceId);
     const expired = list.filter((w) => now - w.at >= this.expiryMs).map((w) => w.eventId);
     this.metrics.snapshotRequests.inc({ outcome: "expired" }, expired.length);
     this.log.warn(`snapshot request expired: no frame from the device within ${this.expiryMs} ms`, { code: "NOT_FOUND", deviceId, eventIds: expired });

@@ -39,17 +39,19 @@ export class StoreAction implements RuleAction {
   ) {}
 
   async execute(input: RuleActionInput): Promise<void> {
+    const write = this.events.add({
+      ruleId: input.rule.id,
+      ruleName: input.rule.name,
+      topic: input.topic,
+      deviceId: input.deviceId,
+      labels: labelsOf(input.input, input.output),
+      payload: input.output,
+      ts: input.timestamp,
+    });
+    input.durable?.(write);
     let id: number;
     try {
-      id = await this.events.add({
-        ruleId: input.rule.id,
-        ruleName: input.rule.name,
-        topic: input.topic,
-        deviceId: input.deviceId,
-        labels: labelsOf(input.input, input.output),
-        payload: input.output,
-        ts: input.timestamp,
-      });
+      id = await write;
     } catch (err) {
       throw new EdgelensError("ACTION_FAILED", `store failed: ${(err as Error).message}`, { rule: input.rule.name }, { cause: err });
     }

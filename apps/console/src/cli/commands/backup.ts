@@ -15,6 +15,7 @@ import { dataPaths, defaultMigrationsFolder, openDatabase, type DatabaseHandle }
 import { EdgelensError } from "@edgelens/shared";
 import { loadConsoleConfig } from "../../env";
 import { CliFailure, note, printLine } from "../runtime";
+import { copyBrokerStore, type BrokerStoreCopy } from "./broker-store-copy";
 
 export const DB_FILE = "edgelens.db";
 export const MANIFEST_FILE = "manifest.json";
@@ -39,6 +40,8 @@ export const BackupManifestSchema = z
     source: z.string(),
     database: z.object({ file: z.literal(DB_FILE), bytes: count, integrity: z.literal("ok"), migrations: MigrationLevelSchema, tables: z.record(z.string(), count), restarts: count }).strict(),
     artifacts: z.object({ files: count, bytes: count, copied: count, copiedBytes: count }).strict(),
+    /** The broker's LevelDB (persistent sessions, retained messages); null: none in the data dir; absent in older backups. */
+    broker: z.object({ files: count, bytes: count, tries: count }).strict().nullable().optional(),
     files: z.array(z.object({ name: z.string().regex(/^[^/\\]+$/).refine((n) => n !== "." && n !== ".."), bytes: count, mode: count }).strict()),
     skipped: z.array(z.string()),
     problems: z.array(z.string()),
@@ -179,7 +182,7 @@ export async function copyDatabase(src: string, dest: string, progress: Progress
 export async function topLevelFiles(dir: string): Promise<{ files: string[]; skipped: string[] }> {
   const entries = await readdir(dir, { withFileTypes: true });
   const files = entries.filter((e) => e.isFile() && !SQLITE_FILES.has(e.name)).map((e) => e.name);
-  const skipped = entries.filter((e) => !e.isFile() && e.name !== "artifacts").map((e) => e.name);
+  const skipped = entries.filter((e) => !e.isFile() && e.name !== "artifacts" && e.name !== "broker").map((e) => e.name);
   return { files: files.sort(), skipped: skipped.sort() };
 }
 
@@ -218,18 +221,27 @@ export async function backupDataDir(dataDir: string, outDir: string, progress: P
     }
   })();
 
+  // After the database too: a session message newer than the copied events is at worst delivered twice.
+  const storeProblems: string[] = [];
+  const broker: BrokerStoreCopy | null = await copyBrokerStore(paths.brokerDir, join(outDir, "broker"), progress).catch((err: unknown) => {
+    storeProblems.push(`broker store: ${(err as Error).message}`);
+    return null;
+  });
+  if (broker) progress(`broker store: ${broker.files} files (${size(broker.bytes)})`);
+
   const top = await topLevelFiles(dataDir);
   const files: BackupManifest["files"] = [];
   for (const name of top.files) files.push({ name, ...(await copyPlainFile(join(dataDir, name), join(outDir, name))) });
-  const problems = [...corrupt, ...missing.map((sha) => `artifact ${sha} is in the database but its file is missing from ${paths.artifactsDir}`)];
+  const problems = [...corrupt, ...storeProblems, ...missing.map((sha) => `artifact ${sha} is in the database but its file is missing from ${paths.artifactsDir}`)];
   const manifest: BackupManifest = {
     format: 1,
     createdAt: new Date().toISOString(),
     source: resolve(dataDir),
     database,
     artifacts,
+    broker,
     files,
-    // broker/ is LevelDB held open by the running broker (retained messages, sessions); uploads/ holds unfinished uploads.
+    // uploads/ holds unfinished uploads.
     skipped: top.skipped,
     problems,
   };

@@ -12,6 +12,7 @@ import { dataPaths, openDatabase } from "@edgelens/db";
 import { EdgelensError, formatZodError } from "@edgelens/shared";
 import { loadConsoleConfig } from "../../env";
 import { CliFailure, note, printLine } from "../runtime";
+import { copyBrokerStore } from "./broker-store-copy";
 import {
   BackupManifestSchema,
   codeMigrationLevel,
@@ -87,6 +88,11 @@ export async function restoreDataDir(fromDir: string, dataDir: string, options: 
 
   const { corrupt, files: artifactCount } = await copyArtifacts(join(fromDir, "artifacts"), paths.artifactsDir, progress);
   progress(`artifacts: ${artifactCount} in place`);
+  // The broker is stopped, so its store is copied back as it is (replacing the one there).
+  if (manifest.broker) {
+    const store = await copyBrokerStore(join(fromDir, "broker"), paths.brokerDir, progress);
+    progress(`broker store: ${store?.files ?? 0} files in place (persistent sessions, retained messages)`);
+  }
   const problems = [...corrupt];
   const restored: string[] = [];
   for (const { name } of manifest.files) {
@@ -123,7 +129,7 @@ export function restoreCommand(program: Command): void {
       printLine(
         `restored ${from} (made ${summary.manifest.createdAt}) into ${config.dataDir}: ${summary.rows} rows, ${summary.artifacts} artifacts, files: ${summary.files.join(", ") || "none"}`,
       );
-      note("restore: retained MQTT messages live in the broker's store, not in a backup; when the console starts it publishes each device's desired state again where the broker has none");
+      if (!summary.manifest.broker) note("restore: this backup has no broker store (persistent sessions, retained messages); when the console starts it publishes each device's desired state again where the broker has none");
       if (summary.problems.length) {
         summary.problems.forEach((p) => note(`restore: problem: ${p}`));
         throw new CliFailure(`restore finished with ${summary.problems.length} problem(s), listed above`);

@@ -1,0 +1,45 @@
+import type { Level } from "level";
+import { z } from "zod";
+
+export interface WaitingRequest {
+  eventId: number;
+  /** When it was asked (ms since the epoch): it expires that long after, across restarts too. */
+  at: number;
+}
+
+/** Where the snapshot requests still waiting live, so a broker restart keeps them. */
+export interface SnapshotRequestStore {
+  load(): Promise<Map<string, WaitingRequest[]>>;
+  /** Replaces each device's list; an empty list removes it. */
+  save(entries: readonly (readonly [string, readonly WaitingRequest[]])[]): Promise<void>;
+}
+
+const WaitingListSchema = z.array(z.object({ eventId: z.number().int(), at: z.number() }));
+
+/**
+ * In the broker's LevelDB (`<data>/broker/`, next to the persistent sessions), in a sublevel of
+ * its own: aedes-persistence-level reads only its own key prefixes (`retained:`, `will:`, ...).
+ */
+export function levelSnapshotRequests(db: Level<string, Buffer>): SnapshotRequestStore {
+  const sub = db.sublevel<string, string>("edgelens-snapshot-requests", { valueEncoding: "utf8" });
+  return {
+    async load() {
+      const found = new Map<string, WaitingRequest[]>();
+      for await (const [deviceId, value] of sub.iterator()) {
+        let raw: unknown;
+        try {
+          raw = JSON.parse(value);
+        } catch {
+          continue;
+        }
+        const parsed = WaitingListSchema.safeParse(raw);
+        // A list this broker did not write is dropped: its events just keep no picture.
+        if (parsed.success && parsed.data.length > 0) found.set(deviceId, parsed.data);
+      }
+      return found;
+    },
+    async save(entries) {
+      await sub.batch(entries.map(([deviceId, list]) => (list.length > 0 ? { type: "put" as const, key: deviceId, value: JSON.stringify(list) } : { type: "del" as const, key: deviceId })));
+    },
+  };
+}
