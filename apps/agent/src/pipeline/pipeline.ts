@@ -4,11 +4,12 @@ import { EdgelensError } from "@edgelens/shared/errors";
 import { renderDrawOps } from "@edgelens/vision";
 import type { DrawOp, Frame } from "@edgelens/vision/project";
 import type { ProcessResult } from "../runtime/project-handle";
+import { InputPreparer, type PreparedFrame } from "./input-preparer";
 import { pruneSamples, resultsPerSecond, samplesInWindow, summarizeLatencies, type LatencySample, type LatencySummary } from "./latency-stats";
 
 /** What runs the project on a frame: a ProjectHandle, or anything shaped like one. */
 export interface FrameProcessor {
-  process(frame: Frame): Promise<ProcessResult>;
+  process(frame: PreparedFrame): Promise<ProcessResult>;
 }
 
 export interface FrameMeta {
@@ -32,6 +33,10 @@ export interface PipelineResult {
     inference: number;
     /** The project function, models included. */
     function: number;
+    /** Making the model inputs: ahead on the agent's thread, or inside the function. */
+    prepare?: number;
+    /** True when the inputs were ready before the function asked for them. */
+    preparedAhead?: boolean;
   };
 }
 
@@ -66,9 +71,12 @@ export interface PipelineOptions {
   project?: FrameProcessor | null;
   /**
    * "latest" (device): while the project is busy only the newest frame waits, older ones are
-   * dropped and counted. "every" (simulator): the source waits for each frame to be processed.
+   * dropped and counted. "ordered" (simulator): every frame in order, one waiting while the
+   * previous one is processed, the source held until that place is free. "every": the source
+   * waits for each frame to be processed (nothing overlaps). While a frame waits (latest, ordered)
+   * its model inputs are prepared (see input-preparer.ts).
    */
-  policy?: "latest" | "every";
+  policy?: "latest" | "ordered" | "every";
   statsWindowMs?: number;
   /** Clock, ms since the epoch (frame timestamps use the same clock). */
   now?: () => number;
@@ -81,14 +89,16 @@ const metaOf = (f: Frame): FrameMeta => ({ seq: f.seq, ts: f.ts, width: f.width,
 /** Frames in, one result per processed frame out, with rolling stats and the latest frames kept for preview. */
 export class Pipeline extends EventEmitter<PipelineEvents> {
   private project: FrameProcessor | null;
-  private readonly policy: "latest" | "every";
+  private readonly policy: "latest" | "ordered" | "every";
   private readonly windowMs: number;
   private readonly now: () => number;
   private readonly startedAt: number;
   private readonly samples: LatencySample[] = [];
   private counters = { framesIn: 0, processed: 0, dropped: 0, errors: 0 };
   private busy: Promise<void> | undefined;
-  private waiting: Frame | undefined;
+  private waiting: PreparedFrame | undefined;
+  private readonly preparer = new InputPreparer();
+  private slotFreed: (() => void)[] = [];
   private latest: Frame | undefined;
   private lastProcessed: { frame: Frame; overlay: DrawOp[] } | undefined;
   private annotated: Frame | undefined;
@@ -108,14 +118,13 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     this.counters.framesIn += 1;
     if (!this.project) return;
     if (this.policy === "every") return this.processOne(frame, this.project);
-    if (this.busy) {
-      if (this.waiting) this.counters.dropped += 1;
-      this.waiting = frame;
-      return;
+    if (!this.busy) return this.startDrain(frame);
+    if (this.policy === "ordered") return this.handOff(frame);
+    if (this.waiting) {
+      this.counters.dropped += 1;
+      this.preparer.release(this.waiting);
     }
-    this.busy = this.drain(frame)
-      .catch((error: unknown) => this.listenerFailed(frame, error))
-      .finally(() => (this.busy = undefined));
+    this.waiting = this.preparer.prepare(frame);
   };
 
   /** Swaps the project; a frame in flight finishes on the old one. `null` pauses processing. */
@@ -174,29 +183,60 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     }
   }
 
+  private startDrain(frame: Frame): void {
+    this.busy = this.drain(frame)
+      .catch((error: unknown) => this.listenerFailed(frame, error))
+      .finally(() => {
+        this.busy = undefined;
+        this.wakeSource();
+      });
+  }
+
+  /** "ordered": waits for the one place beside the frame in process, then takes it. */
+  private async handOff(frame: Frame): Promise<void> {
+    while (this.busy && this.waiting) await new Promise<void>((resolve) => this.slotFreed.push(resolve));
+    if (!this.busy) {
+      if (this.project) this.startDrain(frame);
+      return;
+    }
+    this.waiting = this.preparer.prepare(frame);
+  }
+
+  private wakeSource(): void {
+    for (const wake of this.slotFreed.splice(0)) wake();
+  }
+
   private async drain(first: Frame): Promise<void> {
-    let next: Frame | undefined = first;
+    let next: PreparedFrame | undefined = first;
     while (next && this.project) {
       await this.processOne(next, this.project);
       next = this.waiting;
       this.waiting = undefined;
+      this.wakeSource();
     }
+    // The project was taken away with a frame waiting: that frame is not processed.
+    if (next) this.preparer.release(next);
   }
 
-  private async processOne(frame: Frame, project: FrameProcessor): Promise<void> {
+  private async processOne(frame: PreparedFrame, project: FrameProcessor): Promise<void> {
     const taken = this.now();
     let result: ProcessResult;
     try {
       result = await project.process(frame);
     } catch (error) {
+      this.preparer.release(frame);
       this.counters.errors += 1;
       const failure = error instanceof EdgelensError ? error : new EdgelensError("FUNCTION_FAILED", String(error), {}, { cause: error });
       this.emit("frame-error", { frame: metaOf(frame), error: failure });
       return;
     }
+    this.preparer.release(frame);
+    this.preparer.learn(result.inputs);
+    const ahead = this.preparer.preparedMs(frame);
     const done = this.now();
     this.counters.processed += 1;
-    this.lastProcessed = { frame, overlay: result.overlay };
+    const { prepared: _prepared, ...plain } = frame;
+    this.lastProcessed = { frame: plain, overlay: result.overlay };
     this.annotated = undefined;
     const total = Math.max(0, done - frame.ts);
     this.samples.push({ at: done, totalMs: total, inferenceMs: result.inferenceMs, functionMs: result.totalMs });
@@ -206,7 +246,14 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       output: result.output,
       published: result.published,
       overlay: result.overlay,
-      latencyMs: { total, queue: Math.max(0, taken - frame.ts), inference: result.inferenceMs, function: result.totalMs },
+      latencyMs: {
+        total,
+        queue: Math.max(0, taken - frame.ts),
+        inference: result.inferenceMs,
+        function: result.totalMs,
+        prepare: ahead + (result.prepareMs ?? 0),
+        preparedAhead: ahead > 0 && (result.prepareMs ?? 0) === 0,
+      },
     });
   }
 }

@@ -1,0 +1,22 @@
+import { visionHelpers } from "../src/index";
+import { ensureSampleModels, getSampleModel } from "../src/models/index";
+import { createOrtModelRunner } from "../src/onnx/index";
+import { compileProjectFunction, createProjectInstance, loadProjectModule } from "../src/project/index";
+import { getTemplate } from "../src/templates/index";
+import { spawnSync } from "node:child_process";
+await ensureSampleModels();
+const tpl = process.argv[2] ?? "people-counter";
+const model = process.argv[3] ?? "centernet";
+const raw = spawnSync("/usr/bin/ffmpeg", ["-loglevel", "error", "-i", "/work/wt/shared/media/vtest.avi", "-frames:v", "40", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"], { maxBuffer: 1 << 30 }).stdout;
+const N = 768 * 576 * 3;
+const frames = Array.from({ length: 40 }, (_, i) => ({ data: new Uint8Array(raw.buffer, raw.byteOffset + i * N, N), width: 768, height: 576, seq: i, ts: Date.now() }));
+const t = getTemplate(tpl);
+const { code } = await compileProjectFunction(t.functionSource, { filename: t.functionPath });
+const definition = await loadProjectModule({ code });
+const key = definition.models![0]!;
+const runner = await createOrtModelRunner(getSampleModel(model as never).path, { name: key, threads: 2 });
+const inst = await createProjectInstance({ projectId: "p", definition, models: { [key]: runner }, config: {}, vision: visionHelpers, log: () => {} });
+const tot: number[] = [], inf: number[] = [];
+for (const f of frames) { const o = await inst.infer(f); tot.push(o.totalMs); inf.push(o.inferenceMs); }
+const med = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1]!;
+console.log(tpl, "total", med(tot.slice(5)).toFixed(1), "models", med(inf.slice(5)).toFixed(1));
