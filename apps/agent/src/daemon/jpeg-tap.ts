@@ -22,7 +22,10 @@ export class JpegTap implements FrameTap {
     if (!frame) return Promise.resolve(null);
     const hit = this.cache.get(stream);
     if (hit && hit.frame === frame) return hit.jpeg;
-    const jpeg = encodeJpeg(frame, { quality: this.quality }).then((bytes) => ({
+    // The device stream's frame may go back to the source's pool (and be overwritten) while it is
+    // encoded; the project stream's is already a copy.
+    const picture = stream === "device" ? { ...frame, data: Uint8Array.from(frame.data) } : frame;
+    const jpeg = encodeJpeg(picture, { quality: this.quality }).then((bytes) => ({
       seq: frame.seq,
       ts: frame.ts,
       width: frame.width,

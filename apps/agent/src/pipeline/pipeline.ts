@@ -78,6 +78,11 @@ export interface PipelineOptions {
    */
   policy?: "latest" | "ordered" | "every";
   statsWindowMs?: number;
+  /**
+   * Called once per frame when the pipeline holds it no more (not the latest, waiting, in process
+   * or the last processed one): a source's FramePool can take its memory back.
+   */
+  releaseFrame?: (frame: Frame) => void;
   /** Clock, ms since the epoch (frame timestamps use the same clock). */
   now?: () => number;
 }
@@ -99,6 +104,8 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
   private waiting: PreparedFrame | undefined;
   private readonly preparer = new InputPreparer();
   private slotFreed: (() => void)[] = [];
+  private current: Frame | undefined;
+  private readonly releaseFrame: ((frame: Frame) => void) | undefined;
   private latest: Frame | undefined;
   private lastProcessed: { frame: Frame; overlay: DrawOp[] } | undefined;
   private annotated: Frame | undefined;
@@ -109,23 +116,43 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     this.policy = options.policy ?? "latest";
     this.windowMs = options.statsWindowMs ?? 10_000;
     this.now = options.now ?? Date.now;
+    this.releaseFrame = options.releaseFrame;
     this.startedAt = this.now();
   }
 
   /** The FrameHandler to give a source: `source.start(pipeline.onFrame)`. */
   readonly onFrame = (frame: Frame): void | Promise<void> => {
+    const previous = this.latest;
     this.latest = frame;
     this.counters.framesIn += 1;
+    try {
+      return this.route(frame);
+    } finally {
+      this.letGo(previous);
+    }
+  };
+
+  private route(frame: Frame): void | Promise<void> {
     if (!this.project) return;
     if (this.policy === "every") return this.processOne(frame, this.project);
     if (!this.busy) return this.startDrain(frame);
     if (this.policy === "ordered") return this.handOff(frame);
-    if (this.waiting) {
-      this.counters.dropped += 1;
-      this.preparer.release(this.waiting);
-    }
+    const replaced = this.waiting;
     this.waiting = this.preparer.prepare(frame);
-  };
+    if (replaced) {
+      this.counters.dropped += 1;
+      this.preparer.release(replaced);
+      this.letGo(replaced);
+    }
+  }
+
+  /** Gives a frame back to its source's pool once nothing here refers to its memory. */
+  private letGo(frame: Frame | undefined): void {
+    if (!frame || !this.releaseFrame) return;
+    const data = frame.data;
+    if (this.latest?.data === data || this.waiting?.data === data || this.current?.data === data || this.lastProcessed?.frame.data === data) return;
+    this.releaseFrame(frame);
+  }
 
   /** Swaps the project; a frame in flight finishes on the old one. `null` pauses processing. */
   setProject(project: FrameProcessor | null): void {
@@ -215,16 +242,22 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       this.wakeSource();
     }
     // The project was taken away with a frame waiting: that frame is not processed.
-    if (next) this.preparer.release(next);
+    if (next) {
+      this.preparer.release(next);
+      this.letGo(next);
+    }
   }
 
   private async processOne(frame: PreparedFrame, project: FrameProcessor): Promise<void> {
     const taken = this.now();
+    this.current = frame;
     let result: ProcessResult;
     try {
       result = await project.process(frame);
     } catch (error) {
+      this.current = undefined;
       this.preparer.release(frame);
+      this.letGo(frame);
       this.counters.errors += 1;
       const failure = error instanceof EdgelensError ? error : new EdgelensError("FUNCTION_FAILED", String(error), {}, { cause: error });
       this.emit("frame-error", { frame: metaOf(frame), error: failure });
@@ -235,8 +268,11 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     const ahead = this.preparer.preparedMs(frame);
     const done = this.now();
     this.counters.processed += 1;
+    this.current = undefined;
     const { prepared: _prepared, ...plain } = frame;
+    const before = this.lastProcessed?.frame;
     this.lastProcessed = { frame: plain, overlay: result.overlay };
+    this.letGo(before);
     this.annotated = undefined;
     const total = Math.max(0, done - frame.ts);
     this.samples.push({ at: done, totalMs: total, inferenceMs: result.inferenceMs, functionMs: result.totalMs });

@@ -5,7 +5,7 @@ import { EdgelensError } from "@edgelens/shared/errors";
 import { encodeJpeg } from "@edgelens/vision";
 import { Pipeline, toInferenceResult, type PipelineStats } from "../pipeline/index";
 import { loadProject, type ProjectHandle } from "../runtime/index";
-import { createFrameSource } from "../sources/index";
+import { createFrameSource, FramePool } from "../sources/index";
 
 export const SIMULATOR_DEVICE_ID = "simulator";
 
@@ -49,7 +49,9 @@ function annotatedPath(out: string, seq: number): string {
  */
 export async function runSimulation(options: SimulationOptions): Promise<SimulationSummary> {
   const { config } = options;
+  const framePool = new FramePool();
   const source = createFrameSource(options.input, {
+    framePool,
     realtime: false,
     restart: false,
     ...(options.fps ? { fps: options.fps } : {}),
@@ -67,7 +69,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   project.on("log", (line) => options.onLog(`[${options.projectId}] ${line.level}: ${line.message}`));
   project.on("restart", (r) => options.onLog(`project restarted (${r.reason}): ${r.error.message}`));
 
-  const pipeline = new Pipeline({ project, policy: "ordered" });
+  const pipeline = new Pipeline({ project, policy: "ordered", releaseFrame: (f) => framePool.give(f.data) });
   let seq = 0;
   let frames = 0;
   // Annotated frames are written in order while the pipeline goes on; a failed write ends the run.
