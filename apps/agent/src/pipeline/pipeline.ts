@@ -105,6 +105,8 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
   private readonly preparer = new InputPreparer();
   private slotFreed: (() => void)[] = [];
   private current: Frame | undefined;
+  /** Frame memory received and not given back yet: each frame goes back once. */
+  private readonly live = new WeakSet<Uint8Array>();
   private readonly releaseFrame: ((frame: Frame) => void) | undefined;
   private latest: Frame | undefined;
   private lastProcessed: { frame: Frame; overlay: DrawOp[] } | undefined;
@@ -124,6 +126,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
   readonly onFrame = (frame: Frame): void | Promise<void> => {
     const previous = this.latest;
     this.latest = frame;
+    this.live.add(frame.data);
     this.counters.framesIn += 1;
     try {
       return this.route(frame);
@@ -148,9 +151,10 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
 
   /** Gives a frame back to its source's pool once nothing here refers to its memory. */
   private letGo(frame: Frame | undefined): void {
-    if (!frame || !this.releaseFrame) return;
+    if (!frame || !this.releaseFrame || !this.live.has(frame.data)) return;
     const data = frame.data;
     if (this.latest?.data === data || this.waiting?.data === data || this.current?.data === data || this.lastProcessed?.frame.data === data) return;
+    this.live.delete(data);
     this.releaseFrame(frame);
   }
 
