@@ -59,6 +59,10 @@ export interface PipelineStats {
   inferenceMs: LatencySummary;
   /** The function's infer call, models included. */
   functionMs: LatencySummary;
+  /** Per-stage breakdown (see LatencySample). */
+  prepareMs: LatencySummary;
+  postprocessMs: LatencySummary;
+  handoffMs: LatencySummary;
   framesIn: number;
   processed: number;
   /** Frames replaced by a newer one while the project was busy. */
@@ -189,6 +193,9 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       latencyMs: summarizeLatencies(recent.map((s) => s.totalMs)),
       inferenceMs: summarizeLatencies(recent.map((s) => s.inferenceMs)),
       functionMs: summarizeLatencies(recent.map((s) => s.functionMs)),
+      prepareMs: summarizeLatencies(recent.map((s) => s.prepareMs ?? 0)),
+      postprocessMs: summarizeLatencies(recent.map((s) => s.postprocessMs ?? 0)),
+      handoffMs: summarizeLatencies(recent.map((s) => s.handoffMs ?? 0)),
       ...this.counters,
       windowMs: this.windowMs,
     };
@@ -279,7 +286,16 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     this.letGo(before);
     this.annotated = undefined;
     const total = Math.max(0, done - frame.ts);
-    this.samples.push({ at: done, totalMs: total, inferenceMs: result.inferenceMs, functionMs: result.totalMs });
+    const inWorker = result.prepareMs ?? 0;
+    this.samples.push({
+      at: done,
+      totalMs: total,
+      inferenceMs: result.inferenceMs,
+      functionMs: result.totalMs,
+      prepareMs: ahead + inWorker,
+      postprocessMs: Math.max(0, result.totalMs - result.inferenceMs - inWorker),
+      handoffMs: Math.max(0, (result.roundTripMs ?? result.totalMs) - result.totalMs),
+    });
     if (this.samples.length > MAX_SAMPLES) pruneSamples(this.samples, done, this.windowMs, MAX_SAMPLES);
     this.emit("result", {
       frame: metaOf(frame),
@@ -291,8 +307,8 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
         queue: Math.max(0, taken - frame.ts),
         inference: result.inferenceMs,
         function: result.totalMs,
-        prepare: ahead + (result.prepareMs ?? 0),
-        preparedAhead: ahead > 0 && (result.prepareMs ?? 0) === 0,
+        prepare: ahead + inWorker,
+        preparedAhead: ahead > 0 && inWorker === 0,
       },
     });
   }
