@@ -102,6 +102,10 @@ export async function createOrtModelRunner(pathOrBytes: string | Uint8Array, opt
     session = await ort.InferenceSession.create(bytes, {
       graphOptimizationLevel: "all",
       executionMode: "sequential",
+      // Memory patterns pre-plan one big block per input shape on top of the arena: CenterNet on
+      // 2 threads held 30-45 MB more RSS with them and ran no faster (issue 15.2, measured on the
+      // 2-core box). The arena stays: without it the same run took about twice as long.
+      enableMemPattern: false,
       ...(opts.threads !== undefined ? { intraOpNumThreads: opts.threads, interOpNumThreads: 1 } : {}),
     });
   } catch (err) {
