@@ -11,10 +11,15 @@
  * - RSS of the agent process (worker thread included) from its telemetry, against the idle agent
  *   (targets: at most 250 MB running, 80 MB idle).
  *
+ * The agent runs as a device runs it: the production bundle (scripts/bundle.ts, built first into
+ * apps/agent/dist), plain node, no TypeScript loader; `--source` runs src/cli.ts through tsx.
+ *
  * Run: `pnpm --filter @edgelens/agent exec tsx bench/agent-steady.ts [--seconds 20] [--threads 1,2]
- * [--runs 30] [--json out.json]`. JSON on stdout, a summary on stderr, the `pnpm bench` fragment in `--json`.
+ * [--runs 30] [--source] [--json out.json]`. JSON on stdout, a summary on stderr, the `pnpm bench` fragment in `--json`.
  */
+import { spawnSync } from "node:child_process";
 import { availableParallelism, loadavg } from "node:os";
+import { join } from "node:path";
 import type { InferenceResult } from "@edgelens/shared/schemas";
 import { topics } from "@edgelens/shared/topics";
 import { mediaPath } from "@edgelens/vision/media";
@@ -23,11 +28,15 @@ import { FAST_CONFIG } from "../test/support/agent-process";
 import { startAgentStack, type AgentStack } from "../test/support/agent-stack";
 import { removalState } from "../test/support/desired-state";
 import { peopleCounter } from "../test/support/projects";
+import { REPO_ROOT } from "../test/support/repo-root";
 import { bareMedianMs, bracketByBare, firstFrame, sampleCase } from "./support/bare-run";
 import { writeFragment, type Figure } from "./support/fragment";
 import { readBenchOptions } from "./support/options";
 import { median, percentile, round } from "./support/stats";
 
+// A flag without a value, which readBenchOptions (numbers only) does not take: read and removed here.
+const fromSource = process.argv.includes("--source");
+if (fromSource) process.argv.splice(process.argv.indexOf("--source"), 1);
 const { json, values: opt } = readBenchOptions({ seconds: 20, threads: [1, 2], runs: 30 });
 const WARMUP_RESULTS = 5;
 const IDLE_TELEMETRY = 3;
@@ -77,7 +86,15 @@ async function pause(stack: AgentStack, id: string): Promise<void> {
   await stack.waitForState(id, "removed");
 }
 
+/** Builds the agent's production bundle; its cli.js. */
+function buildBundle(): string {
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "scripts/bundle.ts"), "agent"], { cwd: REPO_ROOT, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`building the agent bundle failed:\n${r.stdout}${r.stderr}`);
+  return join(REPO_ROOT, "apps/agent/dist/cli.js");
+}
+
 await ensureSampleModels();
+const bundledCli = fromSource ? undefined : buildBundle();
 const frame = await firstFrame(mediaPath("vtest.avi"));
 const feeds = sampleCase("centernet").input(frame);
 const stack = await startAgentStack("bench-steady-1");
@@ -85,7 +102,7 @@ const rows = [];
 let idleRssMb = Number.NaN;
 let latency: Awaited<ReturnType<typeof phase>>;
 try {
-  await stack.startAgent({ ...FAST_CONFIG, logs: { level: "warn", ratePerSec: 5, burst: 20 } });
+  await stack.startAgent({ ...FAST_CONFIG, logs: { level: "warn", ratePerSec: 5, burst: 20 } }, bundledCli);
   await stack.observer.until(() => stack.telemetry().length >= IDLE_TELEMETRY, "idle telemetry", 30_000);
   idleRssMb = round(median(stack.telemetry().map((t) => t.rssMb)));
   for (const threads of opt.threads) {
@@ -112,6 +129,7 @@ try {
 const details = {
   bench: "agent/agent-steady",
   project: "people-counter (CenterNet)",
+  agent: bundledCli ? "production bundle (apps/agent/dist/cli.js)" : "src/cli.ts through tsx",
   input: { video: "vtest.avi", width: frame.width, height: frame.height, seconds: opt.seconds },
   machine: { cpus: availableParallelism(), node: process.version, loadavg: loadavg().map(round) },
   idleRssMb,
