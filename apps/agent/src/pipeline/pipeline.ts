@@ -92,6 +92,10 @@ export interface PipelineOptions {
 }
 
 const MAX_SAMPLES = 4096;
+// Why: a timer fires late on a busy machine; preparing a little early costs at most one extra preparation.
+const PREPARE_MARGIN_MS = 5;
+// The shortest of the last few: preparing too early wastes one preparation, too late all of them.
+const ROUND_TRIPS_KEPT = 8;
 
 const metaOf = (f: Frame): FrameMeta => ({ seq: f.seq, ts: f.ts, width: f.width, height: f.height });
 
@@ -109,6 +113,12 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
   private readonly preparer = new InputPreparer();
   private slotFreed: (() => void)[] = [];
   private current: Frame | undefined;
+  /** "latest": frames arriving now are prepared at once (the frame in process is near its end). */
+  private prepareArrivals = false;
+  private prepareTimer: NodeJS.Timeout | undefined;
+  /** The project's last round trips (the shortest is the estimate), and preparing's moving average. */
+  private readonly roundTrips: number[] = [];
+  private preparingMs = 0;
   /** Frame memory received and not given back yet: each frame goes back once. */
   private readonly live = new WeakSet<Uint8Array>();
   private readonly releaseFrame: ((frame: Frame) => void) | undefined;
@@ -145,12 +155,41 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
     if (!this.busy) return this.startDrain(frame);
     if (this.policy === "ordered") return this.handOff(frame);
     const replaced = this.waiting;
-    this.waiting = this.preparer.prepare(frame);
+    this.waiting = this.prepareArrivals ? this.preparer.prepare(frame) : frame;
     if (replaced) {
       this.counters.dropped += 1;
       this.preparer.release(replaced);
       this.letGo(replaced);
     }
+  }
+
+  /**
+   * "latest": a camera delivers several frames while a model runs, and all but the last are
+   * dropped; preparing each would take the CPU the model needs. So the waiting frame is prepared
+   * once, shortly before the frame in process is expected to finish, and only frames arriving
+   * after that are prepared as they come.
+   */
+  private schedulePrepare(): void {
+    clearTimeout(this.prepareTimer);
+    this.prepareArrivals = false;
+    if (this.policy !== "latest") return;
+    const lead = Math.min(...this.roundTrips) - 2 * this.preparingMs - PREPARE_MARGIN_MS;
+    if (!(lead > 0)) {
+      this.prepareArrivals = true;
+      return;
+    }
+    this.prepareTimer = setTimeout(() => {
+      this.prepareArrivals = true;
+      if (this.waiting && !this.waiting.prepared) this.waiting = this.preparer.prepare(this.waiting);
+    }, lead);
+    this.prepareTimer.unref();
+  }
+
+  private learnTimes(frame: PreparedFrame, result: ProcessResult): void {
+    this.roundTrips.push(result.roundTripMs);
+    if (this.roundTrips.length > ROUND_TRIPS_KEPT) this.roundTrips.shift();
+    const prepared = this.preparer.preparedMs(frame) || (result.prepareMs ?? 0);
+    if (prepared > 0) this.preparingMs = this.preparingMs === 0 ? prepared : this.preparingMs + (prepared - this.preparingMs) * 0.2;
   }
 
   /** Gives a frame back to its source's pool once nothing here refers to its memory. */
@@ -262,10 +301,12 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
   private async processOne(frame: PreparedFrame, project: FrameProcessor): Promise<void> {
     const taken = this.now();
     this.current = frame;
+    this.schedulePrepare();
     let result: ProcessResult;
     try {
       result = await project.process(frame);
     } catch (error) {
+      clearTimeout(this.prepareTimer);
       this.current = undefined;
       this.preparer.release(frame);
       this.letGo(frame);
@@ -274,6 +315,8 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       this.emit("frame-error", { frame: metaOf(frame), error: failure });
       return;
     }
+    clearTimeout(this.prepareTimer);
+    this.learnTimes(frame, result);
     this.preparer.release(frame);
     this.preparer.learn(result.inputs);
     const ahead = this.preparer.preparedMs(frame);
