@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import type { FunctionOutput } from "@edgelens/shared";
 import { EdgelensError } from "@edgelens/shared/errors";
-import { renderDrawOps } from "@edgelens/vision";
+import { renderDrawOps } from "@edgelens/vision/overlay";
 import type { DrawOp, Frame } from "@edgelens/vision/project";
 import type { ProcessResult } from "../runtime/project-handle";
 import { InputPreparer, type PreparedFrame } from "./input-preparer";

@@ -1,6 +1,7 @@
 import { parentPort } from "node:worker_threads";
 import { EdgelensError, type ErrorCode } from "@edgelens/shared/errors";
-import { createOrtModelRunner, visionHelpers, type ModelRunner } from "@edgelens/vision";
+import { visionHelpers } from "@edgelens/vision/helpers";
+import { createOrtModelRunner, type ModelRunner } from "@edgelens/vision/onnx";
 import { createProjectInstance, loadProjectModule, type ProjectInstance } from "@edgelens/vision/project";
 import type { FrameMessage, HostMessage, InitMessage, WorkerMessage } from "./protocol";
 import { toWireError } from "./wire-error";
