@@ -172,7 +172,8 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
   private schedulePrepare(): void {
     clearTimeout(this.prepareTimer);
     this.prepareArrivals = false;
-    if (this.policy !== "latest") return;
+    // Without a round trip yet there is no plan either (it comes with a result): nothing to prepare.
+    if (this.policy !== "latest" || this.roundTrips.length === 0) return;
     const lead = Math.min(...this.roundTrips) - 2 * this.preparingMs - PREPARE_MARGIN_MS;
     if (!(lead > 0)) {
       this.prepareArrivals = true;
