@@ -119,6 +119,9 @@ async function main(): Promise<void> {
     platform: "node",
     target: "node20",
     format: "esm",
+    // Why: code an entry loads with import() (the commands' heavy parts: onnxruntime, sharp, the
+    // converter) becomes chunks loaded on use, not at start: the idle agent's RSS (issue 15.2).
+    splitting: true,
     sourcemap: true,
     plugins: [externalizeNpm(linked), keepSourceUrls(outdir)],
     // CommonJS code inlined into an ES module still calls require().

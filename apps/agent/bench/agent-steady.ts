@@ -4,15 +4,22 @@
  *
  * - throughput: the source upsampled to 25 fps so the project is never idle (latest-frame
  *   semantics drop the rest); agent fps = results per second at the subscriber, compared with
- *   bare `session.run` fps of CenterNet at the same onnxruntime threads (target ratio >= 0.9);
+ *   bare `session.run` fps of CenterNet at the same onnxruntime threads (target ratio >= 0.95);
  * - latency: the source at 5 fps (no queueing), capture -> result (`latencyMs.total`, inside
  *   the agent) and capture -> delivered to the subscriber (through spool and broker), p50/p99;
- * - RSS of the agent process (worker thread included) from its telemetry, against the idle agent.
+ *   (target, issue 15: p99 at most 1.5x the model's own median in the agent);
+ * - RSS of the agent process (worker thread included) from its telemetry, against the idle agent
+ *   (targets: at most 250 MB running, 80 MB idle).
+ *
+ * The agent runs as a device runs it: the production bundle (scripts/bundle.ts, built first into
+ * apps/agent/dist), plain node, no TypeScript loader; `--source` runs src/cli.ts through tsx.
  *
  * Run: `pnpm --filter @edgelens/agent exec tsx bench/agent-steady.ts [--seconds 20] [--threads 1,2]
- * [--runs 30] [--json out.json]`. JSON on stdout, a summary on stderr, the `pnpm bench` fragment in `--json`.
+ * [--runs 30] [--source] [--json out.json]`. JSON on stdout, a summary on stderr, the `pnpm bench` fragment in `--json`.
  */
+import { spawnSync } from "node:child_process";
 import { availableParallelism, loadavg } from "node:os";
+import { join } from "node:path";
 import type { InferenceResult } from "@edgelens/shared/schemas";
 import { topics } from "@edgelens/shared/topics";
 import { mediaPath } from "@edgelens/vision/media";
@@ -21,11 +28,15 @@ import { FAST_CONFIG } from "../test/support/agent-process";
 import { startAgentStack, type AgentStack } from "../test/support/agent-stack";
 import { removalState } from "../test/support/desired-state";
 import { peopleCounter } from "../test/support/projects";
+import { REPO_ROOT } from "../test/support/repo-root";
 import { bareMedianMs, bracketByBare, firstFrame, sampleCase } from "./support/bare-run";
 import { writeFragment, type Figure } from "./support/fragment";
 import { readBenchOptions } from "./support/options";
 import { median, percentile, round } from "./support/stats";
 
+// A flag without a value, which readBenchOptions (numbers only) does not take: read and removed here.
+const fromSource = process.argv.includes("--source");
+if (fromSource) process.argv.splice(process.argv.indexOf("--source"), 1);
 const { json, values: opt } = readBenchOptions({ seconds: 20, threads: [1, 2], runs: 30 });
 const WARMUP_RESULTS = 5;
 const IDLE_TELEMETRY = 3;
@@ -75,7 +86,15 @@ async function pause(stack: AgentStack, id: string): Promise<void> {
   await stack.waitForState(id, "removed");
 }
 
+/** Builds the agent's production bundle; its cli.js. */
+function buildBundle(): string {
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "scripts/bundle.ts"), "agent"], { cwd: REPO_ROOT, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`building the agent bundle failed:\n${r.stdout}${r.stderr}`);
+  return join(REPO_ROOT, "apps/agent/dist/cli.js");
+}
+
 await ensureSampleModels();
+const bundledCli = fromSource ? undefined : buildBundle();
 const frame = await firstFrame(mediaPath("vtest.avi"));
 const feeds = sampleCase("centernet").input(frame);
 const stack = await startAgentStack("bench-steady-1");
@@ -83,7 +102,7 @@ const rows = [];
 let idleRssMb = Number.NaN;
 let latency: Awaited<ReturnType<typeof phase>>;
 try {
-  await stack.startAgent({ ...FAST_CONFIG, logs: { level: "warn", ratePerSec: 5, burst: 20 } });
+  await stack.startAgent({ ...FAST_CONFIG, logs: { level: "warn", ratePerSec: 5, burst: 20 } }, bundledCli);
   await stack.observer.until(() => stack.telemetry().length >= IDLE_TELEMETRY, "idle telemetry", 30_000);
   idleRssMb = round(median(stack.telemetry().map((t) => t.rssMb)));
   for (const threads of opt.threads) {
@@ -110,6 +129,7 @@ try {
 const details = {
   bench: "agent/agent-steady",
   project: "people-counter (CenterNet)",
+  agent: bundledCli ? "production bundle (apps/agent/dist/cli.js)" : "src/cli.ts through tsx",
   input: { video: "vtest.avi", width: frame.width, height: frame.height, seconds: opt.seconds },
   machine: { cpus: availableParallelism(), node: process.version, loadavg: loadavg().map(round) },
   idleRssMb,
@@ -124,10 +144,10 @@ const figures: Figure[] = [
     value: r.fps,
     unit: "fps",
     comparedTo: { name: "bare CenterNet session.run rate (1000 / median ms)", value: r.bareFps, unit: "fps" },
-    target: { on: "ratio" as const, min: 0.9 },
+    target: { on: "ratio" as const, min: 0.95 },
   })),
   { name: "capture -> result p50 at 5 fps (inside the agent)", value: latency.captureToResultMs.p50, unit: "ms", comparedTo: inAgent },
-  { name: "capture -> result p99 at 5 fps (inside the agent)", value: latency.captureToResultMs.p99, unit: "ms", comparedTo: inAgent },
+  { name: "capture -> result p99 at 5 fps (inside the agent)", value: latency.captureToResultMs.p99, unit: "ms", comparedTo: inAgent, target: { on: "ratio", max: 1.5 } },
   {
     name: "capture -> subscriber p50 at 5 fps (spool + broker)",
     value: latency.captureToSubscriberMs.p50,
@@ -140,6 +160,19 @@ const figures: Figure[] = [
     unit: "ms",
     comparedTo: { name: "capture -> result p99 (inside the agent)", value: latency.captureToResultMs.p99, unit: "ms" },
   },
-  { name: "agent RSS running people-counter (median)", value: latency.rssMb.median, unit: "MB", comparedTo: { name: "idle agent, no project (median)", value: idleRssMb, unit: "MB" } },
+  {
+    name: "one people-counter frame, stage: publish (spool + broker to the subscriber, p50)",
+    value: round(latency.captureToSubscriberMs.p50 - latency.captureToResultMs.p50),
+    unit: "ms",
+    comparedTo: { name: "capture -> subscriber p50", value: latency.captureToSubscriberMs.p50, unit: "ms" },
+  },
+  {
+    name: "agent RSS running people-counter (median)",
+    value: latency.rssMb.median,
+    unit: "MB",
+    comparedTo: { name: "idle agent, no project (median)", value: idleRssMb, unit: "MB" },
+    target: { on: "value", max: 250 },
+  },
+  { name: "idle agent RSS, no project (median)", value: idleRssMb, unit: "MB", comparedTo: null, target: { on: "value", max: 80 } },
 ];
 writeFragment(json, "agent-steady", figures, details);

@@ -1,28 +1,8 @@
 /**
  * @edgelens/vision: frames in, InferenceResult parts out. Subpaths (`/media`, `/onnx`, `/models`,
- * `/converter`, `/project`) load less; this entry re-exports all of them but `/project` and `/media`.
+ * `/converter`, `/project`, `/preprocess`, `/overlay`, `/image`, `/helpers`) load less; this entry
+ * re-exports all of them but `/project` and `/media`.
  */
-import { COCO_LABELS } from "./models/coco-labels";
-import { MOVENET_KEYPOINTS } from "./models/movenet-keypoints";
-import { drawCaption, drawDetections, drawPoses, drawTextRegions } from "./overlay/draw-results";
-import { drawText, measureText } from "./overlay/bitmap-font";
-import { colorForIndex, parseColor } from "./overlay/color";
-import { drawLine, fillCircle, fillRect, strokePolygon, strokeRect } from "./overlay/raster";
-import { countLabels } from "./postprocess/count-labels";
-import { BLAZEFACE_LANDMARKS, decodeBlazeFace } from "./postprocess/decode-blazeface";
-import { decodeCenterNet } from "./postprocess/decode-centernet";
-import { decodeDbText } from "./postprocess/decode-db";
-import { COCO_SKELETON, decodeMoveNet } from "./postprocess/decode-movenet";
-import { boxIou, nonMaxSuppression, weightedNonMaxSuppression } from "./postprocess/nms";
-import { toInputPoint, toSourceBox, toSourcePoint } from "./preprocess/frame-transform";
-import { fitInputSize } from "./preprocess/geometry";
-import { NORMALIZATIONS } from "./preprocess/normalization";
-import { letterboxToTensor, prepareInput, resizeImage, resizeToTensor } from "./preprocess/to-tensor";
-import { createLineCounter } from "./tracker/line-counter";
-import { createTracker } from "./tracker/iou-tracker";
-import { createZoneCounter } from "./zones/zone-counter";
-import { anchorPoint, boxInZone, pointInPolygon, validateZones, zonePixels } from "./zones/zone-geometry";
-
 export * from "./image/index";
 export * from "./preprocess/index";
 export * from "./postprocess/index";
@@ -33,56 +13,4 @@ export * from "./onnx/index";
 export * from "./models/index";
 export * from "./converter/index";
 
-/**
- * `ctx.vision` of a project function (docs/design.md "Projects and the function API"): the pure
- * helpers of this package, no I/O. Frozen because every project in a worker shares it.
- * e.g. `const {tensor, transform} = ctx.vision.resize(frame, 512, 512)`.
- */
-export const visionHelpers = Object.freeze({
-  // Frame -> model input, and model coordinates -> frame pixels.
-  resize: resizeToTensor,
-  letterbox: letterboxToTensor,
-  prepareInput,
-  resizeImage,
-  fitInputSize,
-  toSourcePoint,
-  toSourceBox,
-  toInputPoint,
-  normalizations: NORMALIZATIONS,
-  // Model outputs -> InferenceResult parts.
-  iou: boxIou,
-  nms: nonMaxSuppression,
-  weightedNms: weightedNonMaxSuppression,
-  decodeCenterNet,
-  decodeBlazeFace,
-  decodeMoveNet,
-  decodeDbText,
-  countLabels,
-  // State across frames.
-  createTracker,
-  createLineCounter,
-  // Zones of the config: counts per zone and label, dwell time of tracked objects.
-  createZoneCounter,
-  validateZones,
-  pointInPolygon,
-  anchorPoint,
-  boxInZone,
-  zonePixels,
-  // Drawing on an RGB frame in place.
-  drawDetections,
-  drawPoses,
-  drawTextRegions,
-  drawCaption,
-  drawText,
-  measureText,
-  drawLine,
-  strokeRect,
-  fillRect,
-  fillCircle,
-  strokePolygon,
-  parseColor,
-  colorForIndex,
-  // Tables.
-  labels: Object.freeze({ coco: COCO_LABELS, movenet: MOVENET_KEYPOINTS, blazeface: BLAZEFACE_LANDMARKS }),
-  skeleton: COCO_SKELETON,
-});
+export { visionHelpers } from "./vision-helpers";

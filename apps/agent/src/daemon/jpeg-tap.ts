@@ -1,5 +1,4 @@
 import type { StreamName } from "@edgelens/shared/schemas";
-import { encodeJpeg } from "@edgelens/vision";
 import type { Frame } from "@edgelens/vision/project";
 import type { FrameTap, JpegFrame } from "../stream/frame-tap";
 
@@ -22,7 +21,13 @@ export class JpegTap implements FrameTap {
     if (!frame) return Promise.resolve(null);
     const hit = this.cache.get(stream);
     if (hit && hit.frame === frame) return hit.jpeg;
-    const jpeg = encodeJpeg(frame, { quality: this.quality }).then((bytes) => ({
+    // The device stream's frame may go back to the source's pool (and be overwritten) while it is
+    // encoded; the project stream's is already a copy.
+    const picture = stream === "device" ? { ...frame, data: Uint8Array.from(frame.data) } : frame;
+    // Loaded on first use: sharp (libvips) costs the agent RSS while nobody watches a stream.
+    const jpeg = import("@edgelens/vision/image")
+      .then(({ encodeJpeg }) => encodeJpeg(picture, { quality: this.quality }))
+      .then((bytes) => ({
       seq: frame.seq,
       ts: frame.ts,
       width: frame.width,

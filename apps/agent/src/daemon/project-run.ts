@@ -2,7 +2,7 @@ import { EdgelensError } from "@edgelens/shared/errors";
 import type { Frame } from "@edgelens/vision/project";
 import { Pipeline } from "../pipeline/index";
 import type { ProcessResult, ProjectHandle } from "../runtime/index";
-import type { FrameSource } from "../sources/index";
+import type { FramePool, FrameSource } from "../sources/index";
 import type { ProjectSpec } from "../deploy/project-host";
 import type { Logger } from "../telemetry/logger";
 
@@ -10,6 +10,12 @@ import type { Logger } from "../telemetry/logger";
 export function sourceKeyOf(spec: ProjectSpec, fallbackSource: string | undefined): string {
   const c = spec.config;
   return JSON.stringify({ source: c.source ?? fallbackSource ?? null, width: c.width ?? null, height: c.height ?? null, fps: c.fps ?? null });
+}
+
+function copyFrame(frame: Frame): Frame {
+  const data = new Uint8Array(new SharedArrayBuffer(frame.data.length));
+  data.set(frame.data);
+  return { ...frame, data };
 }
 
 /**
@@ -30,10 +36,11 @@ export class ProjectRun {
     private readonly source: FrameSource,
     spec: ProjectSpec,
     private readonly log: Logger,
+    framePool?: FramePool,
   ) {
     // No project yet: the source starts while the project loads, its frames wait as `latest`.
     this.project = { spec, handle: null };
-    this.pipeline = new Pipeline({ project: null, policy: "latest" });
+    this.pipeline = new Pipeline({ project: null, policy: "latest", ...(framePool ? { releaseFrame: (f: Frame) => framePool.give(f.data) } : {}) });
     source.on("error", (err) => (this.sourceError = err));
     source.on("error", (err) => this.log.warn(`source ${source.description}: ${err.message}`, { code: err.code, projectId: this.project.spec.projectId }));
     source.on("restart", (r) => this.log.info(`source ${source.description} restarts in ${r.delayMs} ms (attempt ${r.attempt})`, { projectId: this.project.spec.projectId }));
@@ -84,12 +91,15 @@ export class ProjectRun {
     await old.dispose();
   }
 
-  /** A frame other than `not` (the newest), waiting for one up to `timeoutMs`. */
+  /**
+   * A frame other than `not` (the newest), waiting for one up to `timeoutMs`. A copy: the
+   * pipeline may hand the original's memory back to the source while a trial still uses it.
+   */
   async nextFrame(timeoutMs: number, not?: Frame): Promise<Frame> {
     const started = Date.now();
     for (;;) {
       const f = this.pipeline.latestFrame;
-      if (f && f !== not) return f;
+      if (f && f.seq !== not?.seq) return copyFrame(f);
       if (this.stopped) throw new EdgelensError("SOURCE_FAILED", "the source stopped while waiting for a frame", { projectId: this.project.spec.projectId });
       if (Date.now() - started > timeoutMs) {
         throw new EdgelensError("SOURCE_FAILED", `no frame from ${this.source.description} within ${timeoutMs} ms`, { projectId: this.project.spec.projectId });

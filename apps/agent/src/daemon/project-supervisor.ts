@@ -3,7 +3,7 @@ import { EdgelensError } from "@edgelens/shared/errors";
 import type { Frame } from "@edgelens/vision/project";
 import type { PipelineResult } from "../pipeline/index";
 import { loadProject, type ProjectHandle } from "../runtime/index";
-import { createFrameSource, type SourceOptions } from "../sources/index";
+import { createFrameSource, FramePool, type SourceOptions } from "../sources/index";
 import type { ProjectHost, ProjectSpec, ReplaceOptions } from "../deploy/project-host";
 import type { FrameTap, JpegFrame } from "../stream/frame-tap";
 import type { Logger } from "../telemetry/logger";
@@ -167,7 +167,9 @@ export class ProjectSupervisor implements ProjectHost, FrameTap {
   private newRun(spec: ProjectSpec, key: string): ProjectRun {
     const sourceUri = spec.config.source ?? this.options.defaultSource;
     if (!sourceUri) throw new EdgelensError("SOURCE_FAILED", "the project config names no source and the agent has no default source", { projectId: spec.projectId });
+    const framePool = new FramePool();
     const source = createFrameSource(sourceUri, {
+      framePool,
       ...(spec.config.width ? { width: spec.config.width } : {}),
       ...(spec.config.height ? { height: spec.config.height } : {}),
       ...(spec.config.fps ? { fps: spec.config.fps } : {}),
@@ -176,7 +178,7 @@ export class ProjectSupervisor implements ProjectHost, FrameTap {
       restart: true,
       ...(this.options.ffmpegPath ? { ffmpegPath: this.options.ffmpegPath } : {}),
     });
-    const run = new ProjectRun(key, source, spec, this.options.log);
+    const run = new ProjectRun(key, source, spec, this.options.log, framePool);
     run.pipeline.on("result", (r) => {
       if (this.active === run) {
         this.health.record(false);

@@ -13,6 +13,12 @@ export interface LatencySample {
   inferenceMs: number;
   /** The project function's whole infer call (pre-processing, models, post-processing). */
   functionMs: number;
+  /** Making the model inputs, ahead on the agent's thread or inside the function. */
+  prepareMs?: number;
+  /** The function's time besides models and making inputs: decoding outputs, tracking, drawing. */
+  postprocessMs?: number;
+  /** Handing the frame to the worker and its result back: round trip less the function. */
+  handoffMs?: number;
 }
 
 /** Linear interpolation between closest ranks (numpy's default); 0 for no values. */

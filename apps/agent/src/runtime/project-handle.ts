@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import { FunctionOutputSchema, formatZodError, type FunctionOutput, type ProjectConfig } from "@edgelens/shared";
 import { EdgelensError } from "@edgelens/shared/errors";
+import type { FrameWithInputs, InputRequest } from "@edgelens/vision/preprocess";
 import type { DrawOp, Frame, LogLevel } from "@edgelens/vision/project";
 import { restartDelay } from "../sources/restarting-source";
 import type { InitMessage, ModelSummary } from "./protocol";
@@ -46,6 +47,10 @@ export interface ProcessResult {
   totalMs: number;
   /** From handing the frame to the worker to getting the result back. */
   roundTripMs: number;
+  /** Time the function spent computing model inputs that were not prepared ahead. */
+  prepareMs?: number;
+  /** The model inputs the function asked for: what to prepare for the next frame (pipeline/input-preparer.ts). */
+  inputs?: InputRequest[];
 }
 
 export interface ProjectLogLine {
@@ -79,7 +84,7 @@ export interface ProjectHandle {
    * FUNCTION_FAILED (the function threw or returned an invalid result; the project keeps running)
    * or FUNCTION_TIMEOUT (the worker was stopped and is being restarted).
    */
-  process(frame: Frame): Promise<ProcessResult>;
+  process(frame: Frame & FrameWithInputs): Promise<ProcessResult>;
   dispose(): Promise<void>;
   on<K extends keyof ProjectHandleEvents>(event: K, listener: (...args: ProjectHandleEvents[K]) => void): this;
   once<K extends keyof ProjectHandleEvents>(event: K, listener: (...args: ProjectHandleEvents[K]) => void): this;
@@ -93,7 +98,7 @@ const DEFAULT_MAX_RSS_MB = 1024;
 const DEFAULT_SANDBOX_USER = "nobody";
 
 /** The frame's bytes cross to the sandbox as they are: they must be the RGB image they claim. */
-function checkFrame(frame: Frame, projectId: string): Frame {
+function checkFrame(frame: Frame & FrameWithInputs, projectId: string): Frame & FrameWithInputs {
   const expected = frame.width * frame.height * 3;
   if (!(frame.data instanceof Uint8Array) || frame.data.length !== expected) {
     throw new EdgelensError("INVALID_PAYLOAD", `frame ${frame.seq}: ${frame.width}x${frame.height} RGB needs ${expected} bytes, got ${frame.data?.length}`, { projectId });
@@ -166,7 +171,7 @@ class WorkerProjectHandle extends EventEmitter<ProjectHandleEvents> implements P
     return this.starting;
   }
 
-  process(frame: Frame): Promise<ProcessResult> {
+  process(frame: Frame & FrameWithInputs): Promise<ProcessResult> {
     const run = this.tail.then(() => this.processNow(frame));
     this.tail = run.catch(() => undefined);
     return run;
@@ -178,7 +183,7 @@ class WorkerProjectHandle extends EventEmitter<ProjectHandleEvents> implements P
     await this.session.dispose();
   }
 
-  private async processNow(frame: Frame): Promise<ProcessResult> {
+  private async processNow(frame: Frame & FrameWithInputs): Promise<ProcessResult> {
     if (this.disposed) throw new EdgelensError("FUNCTION_FAILED", "the project was unloaded", { projectId: this.projectId });
     await this.ready();
     const checked = checkFrame(frame, this.projectId);
@@ -192,6 +197,10 @@ class WorkerProjectHandle extends EventEmitter<ProjectHandleEvents> implements P
       inferenceMs: outcome.inferenceMs,
       totalMs: outcome.totalMs,
       roundTripMs: performance.now() - started,
+      prepareMs: outcome.prepareMs ?? 0,
+      // The sandbox's frame message carries no prepared inputs yet: asking the pipeline to prepare
+      // any would spend the agent thread's CPU on tensors the sandbox never sees.
+      inputs: [],
     };
   }
 

@@ -5,7 +5,7 @@ import { EdgelensError } from "@edgelens/shared/errors";
 import { encodeJpeg } from "@edgelens/vision";
 import { Pipeline, toInferenceResult, type PipelineStats } from "../pipeline/index";
 import { loadProject, type ProjectHandle } from "../runtime/index";
-import { createFrameSource } from "../sources/index";
+import { createFrameSource, FramePool } from "../sources/index";
 
 export const SIMULATOR_DEVICE_ID = "simulator";
 
@@ -51,7 +51,9 @@ function annotatedPath(out: string, seq: number): string {
  */
 export async function runSimulation(options: SimulationOptions): Promise<SimulationSummary> {
   const { config } = options;
+  const framePool = new FramePool();
   const source = createFrameSource(options.input, {
+    framePool,
     realtime: false,
     restart: false,
     ...(options.fps ? { fps: options.fps } : {}),
@@ -70,12 +72,19 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   project.on("log", (line) => options.onLog(`[${options.projectId}] ${line.level}: ${line.message}`));
   project.on("restart", (r) => options.onLog(`project restarted (${r.reason}): ${r.error.message}`));
 
-  const pipeline = new Pipeline({ project, policy: "every" });
+  const pipeline = new Pipeline({ project, policy: "ordered", releaseFrame: (f) => framePool.give(f.data) });
   let seq = 0;
   let frames = 0;
-  let lastResultFrame = -1;
+  // Annotated frames are written in order while the pipeline goes on; a failed write ends the run.
+  let writes: Promise<void> = Promise.resolve();
   pipeline.on("result", (result) => {
-    lastResultFrame = result.frame.seq;
+    const annotated = options.out ? pipeline.latestAnnotated() : undefined;
+    if (annotated && options.out) {
+      const path = annotatedPath(options.out, result.frame.seq);
+      writes = writes.then(async () => writeFile(path, await encodeJpeg(annotated)));
+      // Observed here, awaited after the last frame: an early failure is not an unhandled rejection.
+      writes.catch(() => undefined);
+    }
     for (const output of [...(result.output ? [result.output] : []), ...result.published]) {
       options.onResult(toInferenceResult(output, { deviceId: SIMULATOR_DEVICE_ID, projectId: options.projectId, seq: seq++, frame: result.frame, latencyMs: result.latencyMs }));
     }
@@ -91,12 +100,13 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       if (options.maxFrames !== undefined && frames >= options.maxFrames) return;
       frames += 1;
       await pipeline.onFrame(frame);
-      const annotated = options.out && lastResultFrame === frame.seq ? pipeline.latestAnnotated() : undefined;
-      if (annotated && options.out) await writeFile(annotatedPath(options.out, frame.seq), await encodeJpeg(annotated));
       if (options.maxFrames !== undefined && frames >= options.maxFrames) void source.stop();
     });
     await source.wait();
+    await pipeline.idle();
+    await writes;
   } finally {
+    await pipeline.idle();
     await source.stop();
     await project.dispose();
   }

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { FrameAssembler } from "./frame-assembler";
+import type { FramePool } from "./frame-pool";
 import { parseOutputSize } from "./ffmpeg-args";
 
 export interface FfmpegRunOptions {
@@ -7,6 +8,8 @@ export interface FfmpegRunOptions {
   args: string[];
   /** The output size when the command fixes it; otherwise it is read from ffmpeg's report. */
   size?: { width: number; height: number };
+  /** Where frame memory comes from (default: a new buffer per frame). */
+  framePool?: FramePool;
   /** Receives each frame; while its promise is pending ffmpeg is not read (backpressure). */
   onFrame(data: Uint8Array, width: number, height: number): void | Promise<void>;
 }
@@ -122,7 +125,7 @@ export class FfmpegRun {
           await sizeKnown;
           if (!size) break;
           ({ width, height } = size);
-          assembler = new FrameAssembler(width * height * 3);
+          assembler = new FrameAssembler(width * height * 3, options.framePool);
         }
         for (const frame of assembler.push(chunk)) {
           frames += 1;

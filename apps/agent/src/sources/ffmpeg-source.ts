@@ -54,6 +54,7 @@ export class FfmpegSource extends RestartingSource {
       ffmpegPath: this.options.ffmpegPath ?? "/usr/bin/ffmpeg",
       args: this.ffmpegArgs,
       ...(width && height ? { size: { width, height } } : {}),
+      ...(this.options.framePool ? { framePool: this.options.framePool } : {}),
       onFrame: deliver,
     });
     this.current = run;

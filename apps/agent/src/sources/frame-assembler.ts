@@ -1,12 +1,18 @@
+import type { FramePool } from "./frame-pool";
+
 /**
  * Cuts a byte stream of raw frames into whole frames. Each frame gets its own SharedArrayBuffer so
- * it can go to the project worker without a copy while the agent keeps reading it (stream preview).
+ * it can go to the project worker without a copy while the agent keeps reading it (stream preview);
+ * with a pool, one its last holder gave back.
  */
 export class FrameAssembler {
   private current: Uint8Array | null = null;
   private filled = 0;
 
-  constructor(readonly frameBytes: number) {
+  constructor(
+    readonly frameBytes: number,
+    private readonly pool?: FramePool,
+  ) {
     if (!Number.isInteger(frameBytes) || frameBytes <= 0) throw new RangeError(`frame size must be a positive integer, got ${frameBytes}`);
   }
 
@@ -15,7 +21,7 @@ export class FrameAssembler {
     const done: Uint8Array[] = [];
     let offset = 0;
     while (offset < chunk.length) {
-      this.current ??= new Uint8Array(new SharedArrayBuffer(this.frameBytes));
+      this.current ??= this.pool ? this.pool.take(this.frameBytes) : new Uint8Array(new SharedArrayBuffer(this.frameBytes));
       const n = Math.min(this.frameBytes - this.filled, chunk.length - offset);
       this.current.set(chunk.subarray(offset, offset + n), this.filled);
       this.filled += n;

@@ -1,6 +1,7 @@
 import type { EdgelensError } from "@edgelens/shared/errors";
 import type { Frame } from "@edgelens/vision/project";
 import type { FrameFormat } from "./ffmpeg-args";
+import type { FramePool } from "./frame-pool";
 import type { SourceKind } from "./source-uri";
 
 /** Receives each frame. A returned promise holds the source until it settles (no frame is lost). */
@@ -53,6 +54,11 @@ export interface SourceOptions extends FrameFormat {
   /** A live source with no frame for this long is restarted (default 15 s). */
   stallTimeoutMs?: number;
   backoff?: BackoffOptions;
+  /**
+   * Frame memory to reuse (streaming sources). Only for a consumer that gives every frame back
+   * once nothing holds it any more (Pipeline's `releaseFrame`).
+   */
+  framePool?: FramePool;
 }
 
 export interface BackoffOptions {

@@ -4,6 +4,7 @@ export { FfmpegSource } from "./ffmpeg-source";
 export { ffmpegCommand, ffmpegFilters, ffmpegInputArgs, isImagePath, parseOutputSize } from "./ffmpeg-args";
 export type { FrameFormat } from "./ffmpeg-args";
 export { FrameAssembler } from "./frame-assembler";
+export { FramePool } from "./frame-pool";
 export type { BackoffOptions, FrameHandler, FrameSource, FrameSourceEvents, SourceOptions, SourceRestart } from "./frame-source";
 export { restartDelay } from "./restarting-source";
 export { parseSourceUri, redactSourceUri } from "./source-uri";

@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { DeviceFile } from "@edgelens/shared/schemas";
 import type { DaemonConfigInput } from "../../src/daemon/daemon-config";
-import { signalProcess, startNodeEntry, type ExitStatus, type ManagedProcess } from "@edgelens/tooling/processes";
+import { signalProcess, startNodeEntry, startProcess, type ExitStatus, type ManagedProcess } from "@edgelens/tooling/processes";
 import { REPO_ROOT } from "./repo-root";
 
 export interface StartedEvent {
@@ -50,10 +50,14 @@ export async function startAgent(opts: {
   dataDir: string;
   config?: Omit<DaemonConfigInput, "deviceFile" | "dataDir">;
   env?: Record<string, string>;
+  /** A production bundle's cli.js (scripts/bundle.ts) to run with plain node instead of the TypeScript source. */
+  bundledCli?: string;
 }): Promise<AgentProcess> {
   const configFile = join(opts.dataDir, "..", `agent-config-${Date.now()}-${Math.random().toString(36).slice(2, 6)}.json`);
   writeFileSync(configFile, JSON.stringify(opts.config ?? FAST_CONFIG));
-  const proc = startNodeEntry("agent", CLI, ["run", "--device-file", opts.deviceFile, "--data-dir", opts.dataDir, "--config", configFile], { cwd: REPO_ROOT, env: { ...process.env, ...opts.env }, echo: false });
+  const args = ["run", "--device-file", opts.deviceFile, "--data-dir", opts.dataDir, "--config", configFile];
+  const how = { cwd: REPO_ROOT, env: { ...process.env, ...opts.env }, echo: false };
+  const proc = opts.bundledCli ? startProcess("agent", process.execPath, [opts.bundledCli, ...args], how) : startNodeEntry("agent", CLI, args, how);
   const line = await proc.waitForLine((l) => l.startsWith('{"event":"started"'), 60_000, "the started line").catch(async (err: unknown) => {
     await proc.stop();
     throw err;

@@ -25,7 +25,8 @@ export interface AgentStack {
   deviceFile: string;
   dataDir: string;
   agent: AgentProcess | null;
-  startAgent(config?: typeof FAST_CONFIG): Promise<AgentProcess>;
+  /** `bundledCli`: run a production bundle's cli.js instead of the TypeScript source. */
+  startAgent(config?: typeof FAST_CONFIG, bundledCli?: string): Promise<AgentProcess>;
   /** Publishes `desired` as the retained shadow/desired, as the console does. */
   deploy(desired: DesiredState): Promise<void>;
   progress(deploymentId: string): DeploymentProgress[];
@@ -63,8 +64,8 @@ export async function startAgentStack(deviceId: string, secret = `${deviceId}-se
     deviceFile,
     dataDir,
     agent: null,
-    async startAgent(config = FAST_CONFIG) {
-      stack.agent = await startAgent({ deviceFile, dataDir, config });
+    async startAgent(config = FAST_CONFIG, bundledCli?: string) {
+      stack.agent = await startAgent({ deviceFile, dataDir, config, ...(bundledCli ? { bundledCli } : {}) });
       return stack.agent;
     },
     deploy: (desired) => observer.publish(topics.shadowDesired(deviceId), JSON.stringify(desired), { qos: 1, retain: true }),

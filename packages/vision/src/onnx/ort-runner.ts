@@ -12,9 +12,27 @@ export interface OrtRunnerOptions {
 
 const TENSOR_TYPES = new Set<string>(["float32", "int32", "int64", "uint8", "float16", "bool"]);
 
-function toOrt(t: TensorLike): ort.Tensor {
+type Staging = Map<string, TensorLike["data"]>;
+
+/**
+ * onnxruntime-node refuses typed arrays over a SharedArrayBuffer ("Invalid argument"), which is
+ * how the agent hands an input prepared on another thread: such data is copied into a buffer kept
+ * per input (run is synchronous, so the buffer is free again when it returns).
+ */
+function ownData(name: string, data: TensorLike["data"], staging: Staging): TensorLike["data"] {
+  if (!(data.buffer instanceof SharedArrayBuffer)) return data;
+  let own = staging.get(name);
+  if (!own || own.constructor !== data.constructor || own.length !== data.length) {
+    own = new (data.constructor as new (n: number) => TensorLike["data"])(data.length);
+    staging.set(name, own);
+  }
+  (own as Float32Array).set(data as Float32Array);
+  return own;
+}
+
+function toOrt(name: string, t: TensorLike, staging: Staging): ort.Tensor {
   // onnxruntime-node takes float16 as raw binary16 bits in a Uint16Array, like TensorLike.
-  return new ort.Tensor(t.type, t.data as never, t.dims);
+  return new ort.Tensor(t.type, ownData(name, t.data, staging) as never, t.dims);
 }
 
 function fromOrt(model: string, output: string, t: ort.Tensor): TensorLike {
@@ -26,6 +44,7 @@ function fromOrt(model: string, output: string, t: ort.Tensor): TensorLike {
 
 class OrtModelRunner implements ModelRunner {
   private disposed = false;
+  private readonly staging: Staging = new Map();
 
   constructor(
     readonly name: string,
@@ -56,7 +75,7 @@ class OrtModelRunner implements ModelRunner {
     if (this.disposed) throw new EdgelensError("FUNCTION_FAILED", `Model "${this.name}" was disposed`, { model: this.name });
     this.checkFeeds(feeds);
     const ortFeeds: Record<string, ort.Tensor> = {};
-    for (const [key, t] of Object.entries(feeds)) ortFeeds[key] = toOrt(t);
+    for (const [key, t] of Object.entries(feeds)) ortFeeds[key] = toOrt(key, t, this.staging);
     let results: ort.InferenceSession.ReturnType;
     try {
       results = await this.session.run(ortFeeds);
@@ -83,6 +102,10 @@ export async function createOrtModelRunner(pathOrBytes: string | Uint8Array, opt
     session = await ort.InferenceSession.create(bytes, {
       graphOptimizationLevel: "all",
       executionMode: "sequential",
+      // Memory patterns pre-plan one big block per input shape on top of the arena: CenterNet on
+      // 2 threads held 30-45 MB more RSS with them and ran no faster (issue 15.2, measured on the
+      // 2-core box). The arena stays: without it the same run took about twice as long.
+      enableMemPattern: false,
       ...(opts.threads !== undefined ? { intraOpNumThreads: opts.threads, interOpNumThreads: 1 } : {}),
     });
   } catch (err) {

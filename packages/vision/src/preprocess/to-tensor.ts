@@ -61,8 +61,21 @@ function fillPadding(out: Float32Array, p: Placement, layout: TensorLayout, valu
   }
 }
 
+/**
+ * Where a tensor's elements go: a fresh array by default; a pool hands out reused ones (every
+ * element is written on each use, so a reused buffer gives the same tensor as a fresh one).
+ */
+export type TensorAllocator = (type: "float32" | "int32", length: number) => Float32Array | Int32Array;
+
+const freshTensor: TensorAllocator = (type, length) => (type === "int32" ? new Int32Array(length) : new Float32Array(length));
+
 /** Resizes `frame` (bilinear) into a `[1,H,W,3]` or `[1,3,H,W]` tensor for a model. */
 export function prepareInput(frame: RgbImage, width: number, height: number, mode: FitMode, options: TensorOptions = {}): PreparedInput {
+  return prepareInputWith(freshTensor, frame, width, height, mode, options);
+}
+
+/** prepareInput with the tensor's memory from `allocate` (see TensorAllocator). */
+export function prepareInputWith(allocate: TensorAllocator, frame: RgbImage, width: number, height: number, mode: FitMode, options: TensorOptions = {}): PreparedInput {
   assertRgbImage(frame, "frame");
   const layoutName = options.layout ?? "nhwc";
   const dtype = options.dtype ?? "float32";
@@ -70,13 +83,13 @@ export function prepareInput(frame: RgbImage, width: number, height: number, mod
   const p = planPlacement(frame.width, frame.height, width, height, mode, options);
   const layout = layoutFor(p, layoutName);
   const affine = resolveNormalization(options.normalize);
-  const out = new Float32Array(width * height * 3);
+  const out = allocate("float32", width * height * 3) as Float32Array;
   const pad = options.padValue ?? 0;
   fillPadding(out, p, layoutName, [0, 1, 2].map((c) => pad * (affine.a[c] as number) + (affine.b[c] as number)));
   resampleInto(frame, p, out, layout, affine, options.channelOrder === "bgr");
   const dims = layoutName === "nchw" ? [1, 3, height, width] : [1, height, width, 3];
   if (dtype === "float32") return { tensor: { type: "float32", data: out, dims }, transform: p.transform };
-  const ints = new Int32Array(out.length);
+  const ints = allocate("int32", out.length) as Int32Array;
   for (let i = 0; i < out.length; i++) ints[i] = Math.round(out[i] as number);
   return { tensor: { type: "int32", data: ints, dims }, transform: p.transform };
 }

@@ -2,7 +2,7 @@
 // weight (docs/design.md "Projects and the function API").
 import type { FunctionOutput, ProjectConfig } from "@edgelens/shared";
 import type { ModelRunner } from "../onnx/model-runner";
-import type { visionHelpers } from "../index";
+import type { visionHelpers } from "../vision-helpers";
 import type { DrawApi } from "./draw";
 
 /** One camera frame: packed RGB, 3 bytes per pixel, row-major, `width * height * 3` bytes. */

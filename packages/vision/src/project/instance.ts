@@ -1,9 +1,11 @@
 import { FunctionOutputSchema, formatZodError, type FunctionOutput, type ProjectConfig } from "@edgelens/shared";
 import { EdgelensError } from "@edgelens/shared/errors";
 import type { ModelRunner } from "../onnx/model-runner";
+import type { FrameWithInputs, InputRequest } from "../preprocess/input-plan";
 import type { Frame, ProjectContext, ProjectDefinition, VisionHelpers } from "./define-project";
 import { validateZones } from "../zones/zone-geometry";
 import { createDrawRecorder, type DrawOp } from "./draw";
+import { createFrameInputs } from "./frame-inputs";
 
 export type LogLevel = "info" | "warn" | "error";
 
@@ -26,11 +28,18 @@ export interface FrameOutcome {
   inferenceMs: number;
   /** Wall time of the whole `infer` call. */
   totalMs: number;
+  /** The repeatable model inputs the function asked for (the agent prepares them for the next frame). */
+  inputs?: InputRequest[];
+  /** How many of those were already prepared when asked for. */
+  preparedHits?: number;
+  /** Time the function spent computing model inputs itself (not prepared ahead). */
+  prepareMs?: number;
 }
 
 export interface ProjectInstance {
   readonly config: ProjectConfig;
-  infer(frame: Frame): Promise<FrameOutcome>;
+  /** `frame.prepared`, when present, holds inputs made ahead for it (see project/frame-inputs.ts). */
+  infer(frame: Frame & FrameWithInputs): Promise<FrameOutcome>;
 }
 
 // Why strict: an unknown top-level key is usually a typo (`detection:`) that would otherwise vanish.
@@ -106,12 +115,13 @@ export async function createProjectInstance(options: ProjectInstanceOptions): Pr
     throw error;
   }
   const recorder = createDrawRecorder();
+  const inputs = createFrameInputs(options.vision);
   let published: FunctionOutput[] | null = null;
   const ctx: ProjectContext = {
     projectId,
     models,
     config,
-    vision: options.vision,
+    vision: inputs.helpers,
     draw: recorder.api,
     publish(output) {
       if (!published) throw new EdgelensError("FUNCTION_FAILED", "ctx.publish works only while infer runs: a result belongs to a frame", { projectId });
@@ -135,7 +145,9 @@ export async function createProjectInstance(options: ProjectInstanceOptions): Pr
 
   return {
     config,
-    async infer(frame) {
+    async infer(withInputs) {
+      const { prepared, ...frame } = withInputs;
+      inputs.begin(frame, prepared);
       clock.reset();
       published = [];
       const started = performance.now();
@@ -153,7 +165,7 @@ export async function createProjectInstance(options: ProjectInstanceOptions): Pr
       }
       const totalMs = performance.now() - started;
       const output = returned === undefined || returned === null ? null : validateOutput(returned, "infer's return value", projectId);
-      return { output, published: extras, overlay: recorder.take(), inferenceMs: clock.elapsed(), totalMs };
+      return { output, published: extras, overlay: recorder.take(), inferenceMs: clock.elapsed(), totalMs, inputs: inputs.requests(), preparedHits: inputs.hits, prepareMs: inputs.prepareMs };
     },
   };
 }
