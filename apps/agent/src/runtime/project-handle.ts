@@ -198,9 +198,7 @@ class WorkerProjectHandle extends EventEmitter<ProjectHandleEvents> implements P
       totalMs: outcome.totalMs,
       roundTripMs: performance.now() - started,
       prepareMs: outcome.prepareMs ?? 0,
-      // The sandbox's frame message carries no prepared inputs yet: asking the pipeline to prepare
-      // any would spend the agent thread's CPU on tensors the sandbox never sees.
-      inputs: [],
+      inputs: outcome.inputs ?? [],
     };
   }
 
