@@ -21,6 +21,8 @@ export const AgentEnvSchema = z.object({
     EDGELENS_AGENT_CONFIG: z.string().min(1).optional(),
     /** `run`: the source of projects whose config names none, e.g. /dev/video0. */
     EDGELENS_AGENT_DEFAULT_SOURCE: z.string().min(1).optional(),
+    /** `run`: onnxruntime threads the device's projects share (default: the CPUs, os.availableParallelism()). */
+    EDGELENS_AGENT_CPU_THREADS: z.coerce.number().int().min(1).max(1024).optional(),
 });
 export type AgentEnv = z.infer<typeof AgentEnvSchema>;
 

@@ -4,14 +4,12 @@ import type { Frame } from "@edgelens/vision/project";
 import type { PipelineResult } from "../pipeline/index";
 import { loadProject, type ProjectHandle } from "../runtime/index";
 import { createFrameSource, type SourceOptions } from "../sources/index";
-import type { ProjectHost, ProjectSpec, ReplaceOptions } from "../deploy/project-host";
-import type { FrameTap, JpegFrame } from "../stream/frame-tap";
+import type { ProjectSpec, ReplaceOptions } from "../deploy/project-host";
 import type { Logger } from "../telemetry/logger";
 import { describeError } from "../telemetry/logger";
 import type { PipelineFigures } from "../telemetry/telemetry-reporter";
 import type { ResultMeta } from "./result-publisher";
 import { ErrorWindow } from "./error-window";
-import { JpegTap } from "./jpeg-tap";
 import { ProjectRun, sourceKeyOf } from "./project-run";
 import { awaitFirstResult, trialOnFrames } from "./project-trial";
 
@@ -34,28 +32,40 @@ export interface SupervisorOptions {
   onDegraded?(spec: ProjectSpec, error: EdgelensError): void;
 }
 
+/** Figures of one project for telemetry: its pipeline and the time its worker spent on frames. */
+export interface SlotFigures extends PipelineFigures {
+  projectId: string;
+  deploymentId: string;
+  /** ms the project's worker spent in its infer calls since the project started. */
+  busyMs: number;
+  threads?: number;
+}
+
 /**
- * Runs at most one project: loads a new one beside the running one (its own worker), switches
- * only after it has processed a frame, and leaves the running one untouched when anything fails.
- * Also the FrameTap of the stream server (camera frames and the project's annotated frames).
+ * Runs one project (one project id): loads a new version beside the running one (its own
+ * worker), switches only after it has processed a frame, and leaves the running one untouched
+ * when anything fails. Its failures stay its own: other projects have their own slots.
  */
-export class ProjectSupervisor implements ProjectHost, FrameTap {
+export class ProjectSlot {
   private active: ProjectRun | null = null;
   private retiredDropped = 0;
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly tap: JpegTap;
   private readonly health: ErrorWindow;
   /** The deployment already reported degraded (once each). */
   private degradedId: string | null = null;
 
   constructor(private readonly options: SupervisorOptions) {
-    this.tap = new JpegTap((stream) => this.frameOf(stream), options.jpegQuality);
     const d = options.degradeAfter ?? { window: 20, maxRate: 0.5 };
     this.health = new ErrorWindow(d.window, d.maxRate);
   }
 
   current(): ProjectSpec | null {
     return this.active?.spec ?? null;
+  }
+
+  /** The running run (for frames and stats). */
+  get run(): ProjectRun | null {
+    return this.active;
   }
 
   replace(spec: ProjectSpec, options: ReplaceOptions): Promise<void> {
@@ -79,16 +89,18 @@ export class ProjectSupervisor implements ProjectHost, FrameTap {
     return this.replace(spec, { awaitFirstFrame: true });
   }
 
-  latest(stream: StreamName): Promise<JpegFrame | null> {
-    return this.tap.latest(stream);
-  }
-
-  figures(): PipelineFigures {
-    const s = this.active?.pipeline.stats();
+  figures(): SlotFigures | null {
+    const run = this.active;
+    if (!run) return null;
+    const s = run.pipeline.stats();
     return {
-      fps: s?.fps ?? 0,
-      latencyMs: { p50: s?.latencyMs.p50 ?? 0, p95: s?.latencyMs.p95 ?? 0 },
-      droppedFrames: this.retiredDropped + (s?.dropped ?? 0),
+      projectId: run.spec.projectId,
+      deploymentId: run.spec.deploymentId,
+      fps: s.fps,
+      latencyMs: { p50: s.latencyMs.p50, p95: s.latencyMs.p95 },
+      droppedFrames: this.retiredDropped + s.dropped,
+      busyMs: run.busyMs,
+      ...(run.spec.threads ? { threads: run.spec.threads } : {}),
     };
   }
 
@@ -102,6 +114,13 @@ export class ProjectSupervisor implements ProjectHost, FrameTap {
 
   stop(): Promise<void> {
     return this.remove();
+  }
+
+  /** The newest camera frame or annotated frame of this project. */
+  frameOf(stream: StreamName): Frame | undefined {
+    const run = this.active;
+    if (!run) return undefined;
+    return stream === "device" ? run.pipeline.latestFrame : run.pipeline.latestAnnotated();
   }
 
   private async replaceNow(spec: ProjectSpec, options: ReplaceOptions): Promise<void> {
@@ -147,12 +166,13 @@ export class ProjectSupervisor implements ProjectHost, FrameTap {
 
   private async load(spec: ProjectSpec, log: Logger): Promise<ProjectHandle> {
     const started = performance.now();
-    log.info(`loading project ${spec.projectId} v${spec.version} (models: ${Object.keys(spec.modelPaths).join(", ") || "none"})`);
+    log.info(`loading project ${spec.projectId} v${spec.version} (models: ${Object.keys(spec.modelPaths).join(", ") || "none"}; ${spec.threads ?? "default"} thread(s) per model)`);
     const handle = await loadProject({
       projectId: spec.projectId,
       codePath: spec.functionPath,
       models: spec.modelPaths,
       config: spec.config,
+      ...(spec.threads ? { threads: spec.threads } : {}),
     });
     log.info(`project ${spec.projectId} v${spec.version} loaded in ${Math.round(performance.now() - started)} ms (models: ${handle.models.map((m) => m.name).join(", ") || "none"})`);
     handle.on("log", (l) => log[l.level === "info" ? "info" : l.level === "warn" ? "warn" : "error"](`[project] ${l.message}`));
@@ -209,12 +229,6 @@ export class ProjectSupervisor implements ProjectHost, FrameTap {
       latencyMs: { total: r.latencyMs.total, inference: r.latencyMs.inference },
     };
     for (const output of [...r.published, ...(r.output ? [r.output] : [])]) this.options.onResult({ output, meta });
-  }
-
-  private frameOf(stream: StreamName): Frame | undefined {
-    const run = this.active;
-    if (!run) return undefined;
-    return stream === "device" ? run.pipeline.latestFrame : run.pipeline.latestAnnotated();
   }
 
   private trialLimits(): { timeoutMs: number; maxErrors: number } {
