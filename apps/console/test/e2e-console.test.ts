@@ -157,9 +157,9 @@ describe("console UI end to end", () => {
     expect(await page.getByTestId("get-started").count()).toBe(0);
     // What the device is told, read as the device reads it (retained, through the broker's ACL).
     const desired = await readDesiredState(readDeviceFile(deviceFilePath()), deploymentId, 15_000);
-    expect(desired).toMatchObject({ deploymentId, project: { id: projectId, version: 2 }, config: { source: VIDEO } });
-    expect(desired.function?.sha256).toMatch(/^[a-f0-9]{64}$/);
-    expect(Object.keys(desired.models)).toEqual(["detector"]);
+    expect(desired).toMatchObject({ deploymentId, projects: [{ deploymentId, project: { id: projectId, version: 2 }, config: { source: VIDEO } }] });
+    expect(desired.projects[0]!.function.sha256).toMatch(/^[a-f0-9]{64}$/);
+    expect(Object.keys(desired.projects[0]!.models)).toEqual(["detector"]);
   }, 180_000);
 
   it("reaches running, with results and the live project stream on the device page", async () => {
