@@ -176,10 +176,24 @@ describe("console UI end to end", () => {
     await expect.poll(() => page.locator('svg[aria-label="Inference results per minute"] rect').count(), { timeout: 30_000 }).toBeGreaterThan(0);
     await screenshot(page, "dashboard-live");
     ranLive = true;
+  }, 360_000);
+
+  it("undeploys the project with its button on the device page: the agent reports it removed", async () => {
+    expect(ranLive, "the project never ran").toBe(true);
+    await goto(page, base, "/devices/front-door");
+    const row = `[data-testid=device-project-${projectId}]`;
+    await waitForAttribute(page, row, "data-state", "running", 30_000);
+    await page.getByTestId(`device-undeploy-${projectId}`).click();
+    await page.getByTestId(`device-undeploy-${projectId}-confirm`).click();
+    await waitForAttribute(page, "[data-testid=current-project]", "data-count", "0", 30_000);
+    // The newest deployment in the history is the undeploy; the live refresh shows the agent's word.
+    const newest = page.locator("[data-testid^=deployment-row-]").first();
+    await expect.poll(() => newest.getAttribute("data-state"), { timeout: 60_000 }).toBe("removed");
+    await screenshot(page, "device-undeployed");
     // The rest needs no device; two cores are better spent on the pages.
     await agent?.stop();
     agent = null;
-  }, 360_000);
+  }, 120_000);
 
   it("MQTT test client: subscribe and publish over the broker's WebSocket", async () => {
     await checkMqttClient(page, base);
