@@ -59,11 +59,11 @@ describe("several projects on one agent", () => {
     );
     expect(projectsReported()[0]).toMatchObject({ deploymentId: "mp-people", project: { id: "people-counter", version: 1 }, threads: 4 });
     expect(projectsReported()[0]!.source).toContain("vtest.avi");
-  });
+  }, 120_000);
 
   it("adds a second project from a version-2 list; both run, sharing the CPU budget", async () => {
     await stack.deploy(list("mp-faces", [people, faces]));
-    await stack.waitForState("mp-faces", "running");
+    await stack.waitForState("mp-faces", "running", 100_000);
     const before = stack.results("mp-people").length;
     await stack.waitForResults("mp-faces", 2);
     await stack.waitForResults("mp-people", before + 2);
@@ -77,7 +77,7 @@ describe("several projects on one agent", () => {
       () => `per-project CPU time in telemetry: ${JSON.stringify(stack.telemetry().at(-1))}`,
     );
     expect(stack.progress("mp-people").map((p) => p.state)).not.toContain("removed");
-  });
+  }, 120_000);
 
   it("fails a broken third project alone: the other two keep publishing", async () => {
     const junk = stack.artifacts.add(Buffer.concat([Buffer.from("this is not an onnx model "), randomBytes(4096)]));
@@ -98,7 +98,7 @@ describe("several projects on one agent", () => {
     const reported = stack.reported().at(-1)!;
     expect(reported).toMatchObject({ state: "running", lastError: { deploymentId: "mp-broken", code: "MODEL_LOAD_FAILED" } });
     expect(projectsReported().filter((p) => p.state === "running").map((p) => p.project.id)).toEqual(["people-counter", "faces"]);
-  });
+  }, 120_000);
 
   it("undeploys two of three under the list's own id; the one left numbers its results without a gap", async () => {
     await stack.deploy(list("mp-undeploy", [people]));
@@ -116,5 +116,5 @@ describe("several projects on one agent", () => {
     const facesAfter = stack.results("mp-faces").length;
     await stack.waitForResults("mp-people", stack.results("mp-people").length + 2);
     expect(stack.results("mp-faces").length).toBe(facesAfter);
-  });
+  }, 120_000);
 });

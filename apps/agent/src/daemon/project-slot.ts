@@ -54,7 +54,11 @@ export class ProjectSlot {
   /** The deployment already reported degraded (once each). */
   private degradedId: string | null = null;
 
-  constructor(private readonly options: SupervisorOptions) {
+  /** `serialLoads`: the device's projects load one at a time (see ProjectSupervisor). */
+  constructor(
+    private readonly options: SupervisorOptions,
+    private readonly serialLoads: <T>(task: () => Promise<T>) => Promise<T> = (task) => task(),
+  ) {
     const d = options.degradeAfter ?? { window: 20, maxRate: 0.5 };
     this.health = new ErrorWindow(d.window, d.maxRate);
   }
@@ -167,13 +171,13 @@ export class ProjectSlot {
   private async load(spec: ProjectSpec, log: Logger): Promise<ProjectHandle> {
     const started = performance.now();
     log.info(`loading project ${spec.projectId} v${spec.version} (models: ${Object.keys(spec.modelPaths).join(", ") || "none"}; ${spec.threads ?? "default"} thread(s) per model)`);
-    const handle = await loadProject({
+    const handle = await this.serialLoads(() => loadProject({
       projectId: spec.projectId,
       codePath: spec.functionPath,
       models: spec.modelPaths,
       config: spec.config,
       ...(spec.threads ? { threads: spec.threads } : {}),
-    });
+    }));
     log.info(`project ${spec.projectId} v${spec.version} loaded in ${Math.round(performance.now() - started)} ms (models: ${handle.models.map((m) => m.name).join(", ") || "none"})`);
     handle.on("log", (l) => log[l.level === "info" ? "info" : l.level === "warn" ? "warn" : "error"](`[project] ${l.message}`));
     handle.on("restart", (r) => log.warn(`project worker restarted (${r.reason}, ${r.restarts} so far, next in ${r.delayMs} ms): ${r.error.message}`, { code: r.error.code }));

@@ -20,6 +20,17 @@ export class ProjectSupervisor implements ProjectHost, FrameTap {
   private readonly tap: JpegTap;
   /** Dropped frames of slots already gone, so the device's total never goes down. */
   private retiredDropped = 0;
+  /**
+   * Loads (worker start, models, setup) run one at a time across projects: loading is the
+   * heaviest CPU burst, and onnxruntime-node sessions created at once in several workers have
+   * crashed the process (a native Napi::Error) on the 2-core test box.
+   */
+  private loads: Promise<unknown> = Promise.resolve();
+  private readonly serialLoads = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = this.loads.then(task);
+    this.loads = run.catch(() => undefined);
+    return run;
+  };
 
   constructor(private readonly options: SupervisorOptions) {
     this.tap = new JpegTap((stream) => this.frameOf(stream), options.jpegQuality);
@@ -37,7 +48,7 @@ export class ProjectSupervisor implements ProjectHost, FrameTap {
   async replace(spec: ProjectSpec, options: ReplaceOptions): Promise<void> {
     let slot = this.slots.get(spec.projectId);
     if (!slot) {
-      slot = new ProjectSlot(this.options);
+      slot = new ProjectSlot(this.options, this.serialLoads);
       this.slots.set(spec.projectId, slot);
     }
     try {

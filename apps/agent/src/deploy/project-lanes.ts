@@ -26,10 +26,14 @@ export class ProjectLanes {
 
   constructor(private readonly run: (projectId: string, job: LaneJob, signal: AbortSignal) => Promise<void>, private readonly onAllIdle: () => void) {}
 
-  /** project id -> the deployment (or job) id its lane is carrying out. */
+  /** project id -> the deployment (or job) id its lane is carrying out, or waits to (while the agent resumes). */
   busyIds(): Map<string, string> {
     const ids = new Map<string, string>();
-    for (const [projectId, lane] of this.lanes) if (lane.busy) ids.set(projectId, lane.busy.id);
+    for (const [projectId, lane] of this.lanes) {
+      const waiting = lane.pending?.job;
+      const id = lane.busy?.id ?? (waiting?.kind === "deploy" ? waiting.entry.deploymentId : waiting?.kind);
+      if (id) ids.set(projectId, id);
+    }
     return ids;
   }
 
