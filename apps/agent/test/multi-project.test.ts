@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { randomBytes } from "node:crypto";
 import { desiredProjectsOf, type DesiredProject, type DesiredStateV1, type DesiredStateV2 } from "@edgelens/shared/schemas";
 import { mediaPath } from "@edgelens/vision/media";
 import { getSampleModel } from "@edgelens/vision/models";
@@ -8,6 +7,15 @@ import { FAST_CONFIG } from "./support/agent-process";
 import { startAgentStack, seqGaps, type AgentStack } from "./support/agent-stack";
 import { buildDesiredState } from "./support/desired-state";
 import { peopleCounter } from "./support/projects";
+
+const THROWS_ON_EVERY_FRAME = `
+import { defineProject } from "@edgelens/vision/project";
+export default defineProject({
+  infer() {
+    throw new Error("broken on purpose");
+  },
+});
+`;
 
 const entryOf = (v1: DesiredStateV1): DesiredProject => desiredProjectsOf(v1).projects[0]!;
 const list = (deploymentId: string, projects: DesiredProject[]): DesiredStateV2 => ({ version: 2, deploymentId, projects, ts: Date.now() });
@@ -81,11 +89,22 @@ describe("several projects on one agent", () => {
   }, 120_000);
 
   it("fails a broken third project alone: the other two keep publishing", async () => {
-    const junk = stack.artifacts.add(Buffer.concat([Buffer.from("this is not an onnx model "), randomBytes(4096)]));
-    const broken: DesiredProject = { ...faces, deploymentId: "mp-broken", project: { id: "broken", version: 3 }, models: { faces: junk } };
+    // Its function throws on every frame. (A corrupt model would be the natural break, but an
+    // onnxruntime load error in one worker while others run kills the whole agent: a native
+    // Napi::Error, reported with the branch; a function's error stays in its worker.)
+    const broken = entryOf(
+      await buildDesiredState(stack.artifacts, {
+        deploymentId: "mp-broken",
+        projectId: "broken",
+        version: 3,
+        functionSource: THROWS_ON_EVERY_FRAME,
+        models: {},
+        config: { source: "testsrc://testsrc?size=160x120&rate=5", fps: 5 },
+      }),
+    );
     await stack.deploy(list("mp-broken", [people, faces, broken]));
     const failed = await stack.waitForState("mp-broken", "failed");
-    expect(failed.code).toBe("MODEL_LOAD_FAILED");
+    expect(failed).toMatchObject({ code: "FUNCTION_FAILED", reason: expect.stringContaining("broken on purpose") });
     // Nothing of it ran before: there is nothing to roll back to.
     expect(stack.progress("mp-broken").map((p) => p.state)).not.toContain("rolled-back");
     for (const id of ["mp-people", "mp-faces"]) {
@@ -97,7 +116,7 @@ describe("several projects on one agent", () => {
       () => `broken reported failed: ${JSON.stringify(projectsReported())}`,
     );
     const reported = stack.reported().at(-1)!;
-    expect(reported).toMatchObject({ state: "running", lastError: { deploymentId: "mp-broken", code: "MODEL_LOAD_FAILED" } });
+    expect(reported).toMatchObject({ state: "running", lastError: { deploymentId: "mp-broken", code: "FUNCTION_FAILED" } });
     expect(projectsReported().filter((p) => p.state === "running").map((p) => p.project.id)).toEqual(["people-counter", "faces"]);
   }, 120_000);
 

@@ -42,6 +42,7 @@ export class DeploymentManager {
   private resuming: Promise<void> = Promise.resolve();
   /** Projects of the latest desired state: the CPU budget is split between this many. */
   private planned = 0;
+  private refreshedAt = 0;
 
   constructor(private readonly deps: DeploymentManagerDeps) {
     this.memory = deps.store.load();
@@ -57,9 +58,14 @@ export class DeploymentManager {
     return this.memory;
   }
 
-  /** Sends `shadow/reported` again with fresh per-project fps and latency (while something runs). */
-  refreshReported(): void {
-    if (Object.values(this.memory.projects).some((pm) => pm.current)) this.deps.reporter.reported(this.state());
+  /**
+   * Sends `shadow/reported` again with fresh per-project fps and latency while something runs, at
+   * most every REFRESH_MS: it is retained and consoles refresh views on it, so not every sample.
+   */
+  refreshReported(now = Date.now()): void {
+    if (now - this.refreshedAt < REFRESH_MS || !Object.values(this.memory.projects).some((pm) => pm.current)) return;
+    this.refreshedAt = now;
+    this.deps.reporter.reported(this.state());
   }
 
   /**
@@ -230,6 +236,7 @@ export class DeploymentManager {
     try {
       await this.deps.host.replace({ ...spec, threads }, { awaitFirstFrame: true });
       this.deps.log.info(`project ${projectId} reloaded with ${threads} thread(s) per model (its share of the CPU budget)`, { projectId });
+      this.deps.reporter.reported(this.state());
     } catch (err) {
       this.deps.log.warn(`project ${projectId} keeps its ${spec.threads ?? "default"} thread(s): reloading with ${threads} failed: ${describeError(err)}`, { projectId });
     }
@@ -275,6 +282,8 @@ export class DeploymentManager {
     }
   }
 }
+
+const REFRESH_MS = 30_000;
 
 function asError(err: unknown): EdgelensError {
   if (isEdgelensError(err)) return err;
