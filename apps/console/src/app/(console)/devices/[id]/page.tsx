@@ -35,7 +35,7 @@ export default async function DevicePage({ params }: { params: Promise<{ id: str
 
   return (
     <>
-      <LiveRefresh filters={[topics.status(id), filters.allDeployments]} />
+      <LiveRefresh filters={[topics.status(id), topics.shadowReported(id), filters.allDeployments]} />
       <PageHeader
         breadcrumb={
           <Link href="/devices" className="hover:underline">
