@@ -31,6 +31,8 @@ describe("edgelens deploy / sub / mqtt-token / device remove with the broker", (
     file = DeviceFileSchema.parse(JSON.parse(reg.stdout));
     const created = await cli("project", "create", "--template", "face-detection", "--name", "faces", "--source", "/media/person.jpg");
     expect(created.code, created.stderr).toBe(0);
+    const second = await cli("project", "create", "--template", "face-detection", "--name", "faces-b", "--source", "/media/person.jpg");
+    expect(second.code, second.stderr).toBe(0);
     device = await connectAsDevice(broker.mqttUrl, file);
     device.on("message", (topic, payload) => {
       if (topic !== topics.shadowDesired("cam-cli") || payload.length === 0) return;
@@ -94,8 +96,6 @@ describe("edgelens deploy / sub / mqtt-token / device remove with the broker", (
 
   it("undeploy removes one project and leaves the other; one not deployed there is a clear error", async () => {
     answer = "run";
-    const created = await cli("project", "create", "--template", "face-detection", "--name", "faces-b", "--source", "/media/person.jpg");
-    expect(created.code, created.stderr).toBe(0);
     const added = await cli("deploy", "faces-b", "--device", "cam-cli", "--wait", "--timeout", "60");
     expect(added.code, added.stderr).toBe(0);
     const u = await cli("undeploy", "faces", "--device", "cam-cli", "--wait", "--timeout", "60");
@@ -107,7 +107,7 @@ describe("edgelens deploy / sub / mqtt-token / device remove with the broker", (
     const again = await cli("undeploy", "faces", "--device", "cam-cli");
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/NOT_FOUND: project faces \(.+\) is not deployed to cam-cli/);
-  });
+  }, 180_000);
 
   it("mqtt-token --json prints admin credentials the broker accepts", async () => {
     const r = await cli("mqtt-token", "--ttl", "60", "--json");
