@@ -25,6 +25,8 @@ export const AgentEnvSchema = z.object({
     EDGELENS_AGENT_FUNCTION_USER: z.string().min(1).default("nobody"),
     /** Resident memory (MB) of a function's sandbox process past which it is killed. */
     EDGELENS_AGENT_FUNCTION_MAX_RSS_MB: z.coerce.number().int().min(128).max(1_048_576).default(1024),
+    /** `run`: onnxruntime threads the device's projects share (default: the CPUs, os.availableParallelism()). */
+    EDGELENS_AGENT_CPU_THREADS: z.coerce.number().int().min(1).max(1024).optional(),
 });
 export type AgentEnv = z.infer<typeof AgentEnvSchema>;
 

@@ -31,12 +31,17 @@ describe("edgelens deploy / sub / mqtt-token / device remove with the broker", (
     file = DeviceFileSchema.parse(JSON.parse(reg.stdout));
     const created = await cli("project", "create", "--template", "face-detection", "--name", "faces", "--source", "/media/person.jpg");
     expect(created.code, created.stderr).toBe(0);
+    const second = await cli("project", "create", "--template", "face-detection", "--name", "faces-b", "--source", "/media/person.jpg");
+    expect(second.code, second.stderr).toBe(0);
     device = await connectAsDevice(broker.mqttUrl, file);
     device.on("message", (topic, payload) => {
       if (topic !== topics.shadowDesired("cam-cli") || payload.length === 0) return;
       const desired = DesiredStateSchema.parse(JSON.parse(payload.toString("utf8")));
       const id = desired.deploymentId;
-      if (answer === "run") void reportProgress(device, "cam-cli", { deploymentId: id, state: "downloading", pct: 100 }).then(() => reportProgress(device, "cam-cli", { deploymentId: id, state: "running" }));
+      // A list whose own id is none of its projects' is a removal (undeploy, deploy none).
+      const removal = desired.version === 2 && !desired.projects.some((p) => p.deploymentId === id);
+      if (answer === "run" && removal) void reportProgress(device, "cam-cli", { deploymentId: id, state: "removed" });
+      else if (answer === "run") void reportProgress(device, "cam-cli", { deploymentId: id, state: "downloading", pct: 100 }).then(() => reportProgress(device, "cam-cli", { deploymentId: id, state: "running" }));
       if (answer === "fail") void reportProgress(device, "cam-cli", { deploymentId: id, state: "failed", reason: "model faces: checksum mismatch", code: "CHECKSUM_MISMATCH" });
     });
     await device.subscribeAsync(topics.shadowDesired("cam-cli"), { qos: 1 });
@@ -88,6 +93,21 @@ describe("edgelens deploy / sub / mqtt-token / device remove with the broker", (
     expect(s.code).toBe(1);
     expect(s.stderr).toMatch(/timed out after 1s with 0 of 1 messages/);
   });
+
+  it("undeploy removes one project and leaves the other; one not deployed there is a clear error", async () => {
+    answer = "run";
+    const added = await cli("deploy", "faces-b", "--device", "cam-cli", "--wait", "--timeout", "60");
+    expect(added.code, added.stderr).toBe(0);
+    const u = await cli("undeploy", "faces", "--device", "cam-cli", "--wait", "--timeout", "60");
+    expect(u.code, u.stderr).toBe(0);
+    expect(u.stdout).toMatch(/device cam-cli: removed — undeploy faces, deployment dpl_/);
+    const s = await cli("sub", topics.shadowDesired("cam-cli"), "--count", "1", "--timeout", "30");
+    const desired = DesiredStateSchema.parse((JSON.parse(s.stdout.trim()) as { payload: unknown }).payload);
+    expect(desired.version === 2 && desired.projects.map((p) => p.project.name)).toEqual(["faces-b"]);
+    const again = await cli("undeploy", "faces", "--device", "cam-cli");
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/NOT_FOUND: project faces \(.+\) is not deployed to cam-cli/);
+  }, 180_000);
 
   it("mqtt-token --json prints admin credentials the broker accepts", async () => {
     const r = await cli("mqtt-token", "--ttl", "60", "--json");

@@ -157,9 +157,9 @@ describe("console UI end to end", () => {
     expect(await page.getByTestId("get-started").count()).toBe(0);
     // What the device is told, read as the device reads it (retained, through the broker's ACL).
     const desired = await readDesiredState(readDeviceFile(deviceFilePath()), deploymentId, 15_000);
-    expect(desired).toMatchObject({ deploymentId, project: { id: projectId, version: 2 }, config: { source: VIDEO } });
-    expect(desired.function?.sha256).toMatch(/^[a-f0-9]{64}$/);
-    expect(Object.keys(desired.models)).toEqual(["detector"]);
+    expect(desired).toMatchObject({ deploymentId, projects: [{ deploymentId, project: { id: projectId, version: 2 }, config: { source: VIDEO } }] });
+    expect(desired.projects[0]!.function.sha256).toMatch(/^[a-f0-9]{64}$/);
+    expect(Object.keys(desired.projects[0]!.models)).toEqual(["detector"]);
   }, 180_000);
 
   it("reaches running, with results and the live project stream on the device page", async () => {
@@ -176,10 +176,24 @@ describe("console UI end to end", () => {
     await expect.poll(() => page.locator('svg[aria-label="Inference results per minute"] rect').count(), { timeout: 30_000 }).toBeGreaterThan(0);
     await screenshot(page, "dashboard-live");
     ranLive = true;
+  }, 360_000);
+
+  it("undeploys the project with its button on the device page: the agent reports it removed", async () => {
+    expect(ranLive, "the project never ran").toBe(true);
+    await goto(page, base, "/devices/front-door");
+    const row = `[data-testid=device-project-${projectId}]`;
+    await waitForAttribute(page, row, "data-state", "running", 30_000);
+    await page.getByTestId(`device-undeploy-${projectId}`).click();
+    await page.getByTestId(`device-undeploy-${projectId}-confirm`).click();
+    await waitForAttribute(page, "[data-testid=current-project]", "data-count", "0", 30_000);
+    // The newest deployment in the history is the undeploy; the live refresh shows the agent's word.
+    const newest = page.locator("[data-testid^=deployment-row-]").first();
+    await expect.poll(() => newest.getAttribute("data-state"), { timeout: 60_000 }).toBe("removed");
+    await screenshot(page, "device-undeployed");
     // The rest needs no device; two cores are better spent on the pages.
     await agent?.stop();
     agent = null;
-  }, 360_000);
+  }, 120_000);
 
   it("MQTT test client: subscribe and publish over the broker's WebSocket", async () => {
     await checkMqttClient(page, base);

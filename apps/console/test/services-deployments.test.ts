@@ -3,19 +3,22 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DesiredStateSchema, topics, type DeviceFile } from "@edgelens/shared";
+import { DesiredStateSchema, DesiredStateV1Schema, topics, type DeviceFile } from "@edgelens/shared";
 import { getSampleModel } from "@edgelens/vision/models";
 import { loadConsoleConfig } from "../src/env";
 import { closeContext, createContext } from "../src/server/build-context";
 import type { ServiceContext } from "../src/server/context";
 import { waitForDeployment } from "../src/server/services/deployment-wait";
-import { deployProject, getDeployment, listDeployments, removeProject } from "../src/server/services/deployments";
+import { deployProject, deviceProjects, getDeployment, listDeployments, removeProject, undeployProject } from "../src/server/services/deployments";
 import { deregisterDevice, getDevice, registerDevice } from "../src/server/services/devices";
 import { getDashboardStats } from "../src/server/services/dashboard";
 import { createProject } from "../src/server/services/projects";
 import { startBroker, type BrokerProcess } from "./support/broker";
 import { connectAsDevice, nextJson, reportProgress } from "./support/fake-device";
 import { TEST_SECRET } from "./support/temp-context";
+
+/** How an agent from before version 2 reads shadow/desired: its schema had no `version` field. */
+const OldAgentDesiredSchema = DesiredStateV1Schema.omit({ version: true });
 
 describe("deployments through the real broker", () => {
   let dir: string;
@@ -32,6 +35,7 @@ describe("deployments through the real broker", () => {
     ctx = createContext(loadConsoleConfig({ EDGELENS_DATA_DIR: dir, EDGELENS_SECRET: TEST_SECRET, EDGELENS_BROKER_URL: broker.mqttUrl }));
     file = (await registerDevice(ctx, { id: "cam-dep" })).deviceFile;
     await createProject(ctx, { name: "faces", template: "face-detection", config: { source: "/media/person.jpg" } });
+    await createProject(ctx, { name: "faces-2", template: "face-detection", config: { source: "/media/messi5.jpg" } });
     device = await connectAsDevice(broker.mqttUrl, file);
   });
   afterAll(async () => {
@@ -43,16 +47,20 @@ describe("deployments through the real broker", () => {
 
   it("publishes the desired state retained, with content-addressed artifact urls", async () => {
     const [dep] = await deployProject(ctx, { projectId: "faces", deviceIds: ["cam-dep"] }, "test");
-    expect(dep).toMatchObject({ state: "queued", deviceId: "cam-dep", projectId: "faces", projectVersion: 1, createdBy: "test" });
-    const desired = DesiredStateSchema.parse(await nextJson(device, topics.shadowDesired("cam-dep")));
+    expect(dep).toMatchObject({ kind: "deploy", state: "queued", deviceId: "cam-dep", projectId: "faces", projectVersion: 1, createdBy: "test" });
+    const json = await nextJson(device, topics.shadowDesired("cam-dep"));
+    const desired = DesiredStateSchema.parse(json);
     const blazeface = getSampleModel("blazeface");
-    expect(desired).toMatchObject({
+    const entry = {
       deploymentId: dep!.id,
       project: { id: "faces", version: 1, name: "faces", source: "/media/person.jpg" },
       models: { faces: { sha256: blazeface.sha256, size: blazeface.size, url: `/api/artifacts/${blazeface.sha256}` } },
       config: { source: "/media/person.jpg", fps: 10 },
-    });
-    expect(desired.function?.url).toBe(`/api/artifacts/${desired.function?.sha256}`);
+    };
+    expect(desired).toMatchObject({ version: 2, deploymentId: dep!.id, projects: [entry] });
+    expect(desired.version === 2 && desired.projects[0]!.function.url).toBe(`/api/artifacts/${desired.version === 2 && desired.projects[0]!.function.sha256}`);
+    // One project deployed by this very deployment: an agent from before version 2 reads the same payload as version 1.
+    expect(OldAgentDesiredSchema.parse(json)).toMatchObject(entry);
   });
 
   it("follows the device's progress to running, through the broker's bookkeeping", async () => {
@@ -91,10 +99,38 @@ describe("deployments through the real broker", () => {
     expect(getDashboardStats(ctx).deployments.inProgress).toBe(1);
   });
 
-  it("removes the project with an empty desired state", async () => {
+  it("adds a second project beside the first; undeploy removes one and keeps the other", async () => {
+    const [added] = await deployProject(ctx, { projectId: "faces-2", deviceIds: ["cam-dep"] });
+    const two = DesiredStateSchema.parse(await nextJson(device, topics.shadowDesired("cam-dep")));
+    expect(two.version === 2 && two.projects.map((p) => [p.project.id, p.deploymentId])).toEqual([
+      ["faces", deviceProjects(ctx, "cam-dep")[0]!.id],
+      ["faces-2", added!.id],
+    ]);
+    expect(two).not.toHaveProperty("project");
+    const [removal] = await undeployProject(ctx, { projectId: "faces", deviceIds: ["cam-dep"] }, "test");
+    expect(removal).toMatchObject({ kind: "undeploy", projectId: "faces", projectVersion: null, state: "queued" });
+    const one = DesiredStateSchema.parse(await nextJson(device, topics.shadowDesired("cam-dep")));
+    expect(one).toMatchObject({ version: 2, deploymentId: removal!.id, projects: [{ deploymentId: added!.id, project: { id: "faces-2" } }] });
+    expect(deviceProjects(ctx, "cam-dep").map((d) => d.projectId)).toEqual(["faces-2"]);
+  });
+
+  it("refuses to undeploy a project the device does not run, naming both, and writes nothing", async () => {
+    const before = listDeployments(ctx).length;
+    await expect(undeployProject(ctx, { projectId: "faces", deviceIds: ["cam-dep"] })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      message: "project faces (faces) is not deployed to cam-dep",
+      context: { projectId: "faces", deviceId: "cam-dep" },
+    });
+    await expect(undeployProject(ctx, { projectId: "nope", deviceIds: ["cam-dep"] })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(listDeployments(ctx)).toHaveLength(before);
+  });
+
+  it("removes every project with an empty desired state", async () => {
     const [dep] = await removeProject(ctx, { deviceIds: ["cam-dep"] });
-    const desired = DesiredStateSchema.parse(await nextJson(device, topics.shadowDesired("cam-dep")));
-    expect(desired).toMatchObject({ deploymentId: dep!.id, project: null, function: null, models: {} });
+    const json = await nextJson(device, topics.shadowDesired("cam-dep"));
+    expect(DesiredStateSchema.parse(json)).toMatchObject({ version: 2, deploymentId: dep!.id, projects: [] });
+    expect(OldAgentDesiredSchema.parse(json)).toMatchObject({ deploymentId: dep!.id, project: null, function: null, models: {} });
+    expect(deviceProjects(ctx, "cam-dep")).toEqual([]);
   });
 
   it("refuses unknown devices and projects before writing anything", async () => {

@@ -127,6 +127,9 @@ export const projectVersions = sqliteTable(
 
 export const deploymentStates = ["queued", "downloading", "verifying", "loading", "running", "degraded", "failed", "rolled-back", "removed"] as const;
 
+/** `deploy` adds a project to what the device runs (or replaces its version); `undeploy` removes that project; `remove-all` removes every project. */
+export const deploymentKinds = ["deploy", "undeploy", "remove-all"] as const;
+
 export const deployments = sqliteTable(
   "deployments",
   {
@@ -134,8 +137,10 @@ export const deployments = sqliteTable(
     deviceId: text("device_id")
       .notNull()
       .references(() => devices.id, { onDelete: "cascade" }),
-    /** null: a removal (an empty project). */
+    kind: text("kind", { enum: deploymentKinds }).notNull().default("deploy"),
+    /** null: a `remove-all` (or a deleted project). */
     projectId: text("project_id").references(() => projects.id, { onDelete: "set null" }),
+    /** null for `undeploy` and `remove-all`. */
     projectVersion: integer("project_version"),
     state: text("state", { enum: deploymentStates }).notNull().default("queued"),
     pct: integer("pct"),

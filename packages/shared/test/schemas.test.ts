@@ -75,6 +75,14 @@ describe("schemas accept realistic payloads", () => {
   it("removal: desired state with no project", () => {
     expect(DesiredStateSchema.safeParse({ deploymentId: "dep-2", project: null, function: null, models: {}, config: {} }).success).toBe(true);
   });
+
+  it("version 2: a list of projects, each with its own deployment; version 1 fields beside it are allowed", () => {
+    const { deploymentId, project, function: fn, models, config } = realistic.desired;
+    const entry = { deploymentId, project, function: fn, models, config };
+    const v2 = { version: 2, deploymentId: "dep-3", projects: [entry, { ...entry, deploymentId: "dep-3", project: { id: "other", version: 1 } }] };
+    expect(DesiredStateSchema.parse(v2)).toMatchObject({ version: 2, projects: [{ project: { id: project.id } }, { project: { id: "other" } }] });
+    expect(DesiredStateSchema.parse({ ...realistic.desired, ...v2, projects: [entry] })).toMatchObject({ version: 2, projects: [entry] });
+  });
 });
 
 describe("schemas reject malformed payloads with a message naming the field", () => {
@@ -88,6 +96,9 @@ describe("schemas reject malformed payloads with a message naming the field", ()
     ["fps as string", TelemetrySchema, { ...realistic.telemetry, fps: "9" }, "fps"],
     ["short sha", DesiredStateSchema, { ...realistic.desired, function: { sha256: "abc", size: 1, url: "/x" } }, "function.sha256"],
     ["version 0", DesiredStateSchema, { ...realistic.desired, project: { id: "p", version: 0 } }, "project.version"],
+    ["version 3", DesiredStateSchema, { ...realistic.desired, version: 3 }, "version"],
+    ["version 2 without projects", DesiredStateSchema, { version: 2, deploymentId: "d" }, "projects"],
+    ["one project twice", DesiredStateSchema, { version: 2, deploymentId: "d", projects: [realistic.desired, realistic.desired] }, "a project may appear once"],
     ["pct 140", DeploymentProgressSchema, { ...realistic.progress, pct: 140 }, "pct"],
     ["unknown stream", StreamRequestSchema, { stream: "audio", until: now }, "stream"],
     ["unknown command", CommandSchema, { cmd: "rm -rf", id: "c" }, "cmd"],

@@ -38,6 +38,7 @@ function buildConfig(flags: RunFlags, env: AgentEnv): DaemonConfig {
     defaultSource: env.EDGELENS_AGENT_DEFAULT_SOURCE,
     stream: { host: env.EDGELENS_AGENT_STREAM_HOST, port: env.EDGELENS_AGENT_STREAM_PORT },
     functions: { user: env.EDGELENS_AGENT_FUNCTION_USER, maxRssMb: env.EDGELENS_AGENT_FUNCTION_MAX_RSS_MB },
+    deploy: { cpuThreads: env.EDGELENS_AGENT_CPU_THREADS },
   };
   const configPath = flags.config ?? env.EDGELENS_AGENT_CONFIG;
   const fromFile = configPath ? readConfigFile(configPath) : {};
@@ -83,7 +84,7 @@ export function registerRunCommand(program: Command): void {
         "  mqtt: keepaliveS [30], connectTimeoutMs [10000], backoffMinMs [1000], backoffMaxMs [30000], caFile",
         "  spool: maxMessages [100000], maxBytes [268435456], maxInflight [32]",
         "  download: attempts [5], retryDelayMs [1000], stallTimeoutMs [30000], cacheMaxBytes [2 GiB]",
-        "  deploy: firstFrameTimeoutMs [60000]      telemetry: intervalMs [10000]",
+        "  deploy: firstFrameTimeoutMs [60000], cpuThreads [the CPUs]      telemetry: intervalMs [10000]",
         "  sources: restartBaseMs [500], restartMaxMs [30000], stallTimeoutMs [15000]",
         "  logs: level [info], ratePerSec [5], burst [20]",
         "  stream: enabled [true], host [127.0.0.1], port [8090], maxFps [15], previewFps [5], previewMaxMs [600000], jpegQuality [75]",

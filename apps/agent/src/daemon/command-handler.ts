@@ -6,7 +6,8 @@ import type { Logger } from "../telemetry/logger";
 import { describeError } from "../telemetry/logger";
 
 export interface CommandTargets {
-  restartProject(): Promise<void>;
+  /** One project (`args.projectId`), or every running one. */
+  restartProject(projectId?: string): Promise<void>;
   /** Ends the daemon so its supervisor (systemd) starts it again. */
   restartAgent(): void;
 }
@@ -38,10 +39,12 @@ export class CommandHandler {
     const tag = `command ${cmd.cmd} (${cmd.id})`;
     try {
       switch (cmd.cmd) {
-        case "restart-project":
-          await this.targets.restartProject();
-          this.log.info(`${tag}: project restarted`, { commandId: cmd.id });
+        case "restart-project": {
+          const projectId = typeof cmd.args?.projectId === "string" ? cmd.args.projectId : undefined;
+          await this.targets.restartProject(projectId);
+          this.log.info(`${tag}: ${projectId ? `project ${projectId}` : "projects"} restarted`, { commandId: cmd.id });
           return;
+        }
         case "snapshot": {
           const stream = StreamNameSchema.safeParse(cmd.args?.stream ?? "project");
           let name = stream.success ? stream.data : "project";

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { DeviceFileSchema, formatZodError, type DeviceFile } from "@edgelens/shared/schemas";
 import { EdgelensError } from "@edgelens/shared/errors";
@@ -50,6 +51,8 @@ export const DaemonConfigSchema = z
       .object({
         /** A new project that has not processed a frame by then fails (FUNCTION_TIMEOUT). */
         firstFrameTimeoutMs: ms(60_000, 100, 3_600_000),
+        /** onnxruntime threads all projects share (docs/design.md "CPU budget"). */
+        cpuThreads: z.number().int().min(1).max(1024).default(() => availableParallelism()),
       })
       .strict()
       .prefault({}),

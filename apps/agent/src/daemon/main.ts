@@ -43,8 +43,9 @@ export interface Daemon {
 }
 
 /**
- * Wires the daemon: MQTT link -> spool drainer; desired state -> deployment manager ->
- * project supervisor (runtime worker + pipeline) -> result publisher -> spool; telemetry, logs,
+ * Wires the daemon: MQTT link -> spool drainer; desired state (either version) -> deployment
+ * manager -> project supervisor (a slot per project: runtime worker + pipeline) -> result
+ * publisher -> spool; telemetry, logs,
  * commands, local stream server and preview frames.
  */
 export async function startDaemon(config: DaemonConfig, options: DaemonOptions = {}): Promise<Daemon> {
@@ -118,6 +119,7 @@ export async function startDaemon(config: DaemonConfig, options: DaemonOptions =
       log,
       agentVersion: AGENT_VERSION,
       cacheMaxBytes: config.download.cacheMaxBytes,
+      cpuThreads: config.deploy.cpuThreads,
     });
     onDegraded = (id, err) => manager.degrade(id, err);
 
@@ -125,7 +127,10 @@ export async function startDaemon(config: DaemonConfig, options: DaemonOptions =
       deviceId: device.deviceId,
       intervalMs: config.telemetry.intervalMs,
       figures: () => supervisor.figures(),
+      projectFigures: () => supervisor.projectFigures(),
       spoolDepth: () => spool.depth(),
+      // Per-project fps and latency in shadow/reported stay as fresh as telemetry.
+      onSample: () => manager.refreshReported(),
       log,
     });
     cleanups.push(() => telemetry.stop());
@@ -152,7 +157,8 @@ export async function startDaemon(config: DaemonConfig, options: DaemonOptions =
           agentVersion: AGENT_VERSION,
           connected: link.connected,
           reported: manager.state(),
-          project: supervisor.describe(),
+          project: supervisor.describe().at(-1) ?? null,
+          projects: supervisor.describe(),
           spoolDepth: spool.depth(),
           spoolDropped: spool.droppedTotal(),
           telemetry: telemetry.last(),
@@ -167,7 +173,7 @@ export async function startDaemon(config: DaemonConfig, options: DaemonOptions =
     const commands = new CommandHandler(
       device.deviceId,
       {
-        restartProject: () => supervisor.restart(),
+        restartProject: (projectId) => supervisor.restart(projectId),
         restartAgent: () => options.onRestartRequested?.(),
       },
       supervisor,

@@ -29,6 +29,7 @@ export class ProjectRun {
   private readonly producedBy = new Map<number, ProjectSpec>();
   private readonly inflight = new Map<ProjectHandle, Promise<unknown>>();
   private stopped = false;
+  private busy = 0;
   private sourceError: EdgelensError | undefined;
 
   constructor(
@@ -61,6 +62,14 @@ export class ProjectRun {
 
   get lastSourceError(): EdgelensError | undefined {
     return this.sourceError;
+  }
+
+  /**
+   * ms its workers spent inside infer calls (the worker's own measure of each call): the
+   * project's CPU time on its worker thread, not counting onnxruntime's extra intra-op threads.
+   */
+  get busyMs(): number {
+    return this.busy;
   }
 
   get framesFromSource(): number {
@@ -123,7 +132,9 @@ export class ProjectRun {
         const work = handle.process(frame);
         this.inflight.set(handle, work);
         try {
-          return await work;
+          const r = await work;
+          this.busy += r.totalMs;
+          return r;
         } catch (err) {
           this.producedBy.delete(frame.seq);
           throw err;

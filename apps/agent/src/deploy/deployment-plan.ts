@@ -1,35 +1,66 @@
-import type { Artifact, DeploymentProgress, DeploymentState, DesiredState, ReportedState } from "@edgelens/shared/schemas";
-import type { DeployMemory } from "./deploy-state-store";
+import type { Artifact, DeploymentProgress, DeploymentState, DesiredProject, DesiredStateV2, ReportedProject, ReportedState } from "@edgelens/shared/schemas";
+import type { DeployMemory, ProjectMemory } from "./deploy-state-store";
+import type { ProjectStatus } from "./project-host";
 
 /**
- * The pure half of the deployment state machine: what to do with a desired state, which
- * artifacts it needs, and the messages that describe each step. The manager performs the steps.
+ * The pure half of the deployment state machine: what to do with a desired state (per project),
+ * which artifacts a project needs, and the messages that describe each step. The manager
+ * performs the steps.
  */
-export type Decision =
-  | { kind: "ignore"; why: string }
-  | { kind: "remove" }
-  | { kind: "deploy"; artifacts: Artifact[] };
+export interface Plan {
+  /** Entries to deploy: new projects and new versions of running ones. */
+  deploy: DesiredProject[];
+  /** Projects that run (or wait to) and are no longer in the desired state. */
+  remove: string[];
+  /** Projects the agent only remembers (their deployment failed) that are gone from the desired state. */
+  forget: string[];
+  /** The deployment `removed` is reported under, when the desired state's own id is a removal not yet handled. */
+  removalId: string | null;
+  /** Why nothing is done, for the debug log. */
+  ignored: string[];
+}
 
-export function decide(desired: DesiredState, memory: DeployMemory, inProgress: string | null): Decision {
-  const id = desired.deploymentId;
-  if (id === inProgress) return { kind: "ignore", why: `deployment ${id} is in progress` };
-  if (memory.current?.deploymentId === id) return { kind: "ignore", why: `deployment ${id} already runs` };
-  if (memory.lastHandled?.deploymentId === id) return { kind: "ignore", why: `deployment ${id} was already handled (${memory.lastHandled.outcome})` };
-  if (desired.project === null) return { kind: "remove" };
-  return { kind: "deploy", artifacts: artifactsOf(desired) };
+/** `busy`: project id -> the deployment id its lane is carrying out now. */
+export function planDesired(desired: DesiredStateV2, memory: DeployMemory, busy: ReadonlyMap<string, string>): Plan {
+  const plan: Plan = { deploy: [], remove: [], forget: [], removalId: null, ignored: [] };
+  const wanted = new Set<string>();
+  for (const entry of desired.projects) {
+    wanted.add(entry.project.id);
+    const why = alreadyHandled(entry, memory.projects[entry.project.id], busy.get(entry.project.id));
+    if (why) plan.ignored.push(why);
+    else plan.deploy.push(entry);
+  }
+  for (const [projectId, pm] of Object.entries(memory.projects)) {
+    if (wanted.has(projectId)) continue;
+    if (pm.current || busy.has(projectId)) plan.remove.push(projectId);
+    else plan.forget.push(projectId);
+  }
+  for (const projectId of busy.keys()) if (!wanted.has(projectId) && !memory.projects[projectId]) plan.remove.push(projectId);
+  const isEntry = desired.projects.some((p) => p.deploymentId === desired.deploymentId);
+  if (!isEntry && memory.lastHandled?.deploymentId !== desired.deploymentId) plan.removalId = desired.deploymentId;
+  return plan;
+}
+
+function alreadyHandled(entry: DesiredProject, pm: ProjectMemory | undefined, inProgress: string | undefined): string | null {
+  const id = entry.deploymentId;
+  if (id === inProgress) return `deployment ${id} is in progress`;
+  if (pm?.current?.deploymentId === id) return `deployment ${id} already runs`;
+  if (pm?.lastHandled?.deploymentId === id) return `deployment ${id} was already handled (${pm.lastHandled.outcome})`;
+  return null;
 }
 
 /** Function first, then models by name; one entry per hash. */
-export function artifactsOf(desired: DesiredState): Artifact[] {
-  const all = [...(desired.function ? [desired.function] : []), ...Object.keys(desired.models).sort().map((k) => desired.models[k]!)];
+export function artifactsOf(entry: DesiredProject): Artifact[] {
+  const all = [entry.function, ...Object.keys(entry.models).sort().map((k) => entry.models[k]!)];
   const seen = new Set<string>();
   return all.filter((a) => (seen.has(a.sha256) ? false : (seen.add(a.sha256), true)));
 }
 
-/** Hashes the agent must keep in its cache: what runs now and what ran before. */
-export function keptHashes(memory: DeployMemory): Set<string> {
+/** Hashes the agent must keep in its cache: what runs now and what ran before, of every project, and `extra` (deployments under way). */
+export function keptHashes(memory: DeployMemory, extra: DesiredProject[] = []): Set<string> {
   const keep = new Set<string>();
-  for (const d of [memory.current, memory.previous]) if (d) for (const a of artifactsOf(d)) keep.add(a.sha256);
+  const entries = [...Object.values(memory.projects).flatMap((pm) => [pm.current, pm.previous]), ...extra];
+  for (const d of entries) if (d) for (const a of artifactsOf(d)) keep.add(a.sha256);
   return keep;
 }
 
@@ -45,21 +76,39 @@ export function progress(deploymentId: string, state: DeploymentState, extra: { 
 }
 
 /**
- * `shadow/reported`: deploymentId and project name what runs now (null: nothing); `state` is
- * `running` (`degraded` once its error rate crossed the limit), `removed` after an explicit removal, `failed` when the last deployment failed and
- * nothing runs, else `idle`; lastError keeps the last failure even while an older project runs.
+ * `shadow/reported`. `projects`: each project that runs (`running`, or `degraded` once its error
+ * rate crossed the limit) or whose last deployment failed with nothing of it running (`failed`).
+ * The top-level fields summarise for older consoles: deploymentId and project name the project
+ * deployed last that runs (null: none); `state` is `degraded` if any project is, else `running`
+ * if one runs, `removed` after an explicit removal, `failed` when a deployment failed and nothing
+ * runs, else `idle`; lastError is the device's last failure, even while older projects run.
  */
-export function reportedState(memory: DeployMemory, agentVersion: string, now = Date.now()): ReportedState {
-  const cur = memory.current;
+export function reportedState(memory: DeployMemory, agentVersion: string, status: (projectId: string) => ProjectStatus | null, now = Date.now()): ReportedState {
+  const projects: ReportedProject[] = [];
+  for (const [projectId, pm] of Object.entries(memory.projects)) {
+    const s = status(projectId);
+    const figures = { source: s?.source ?? null, fps: s?.fps ?? 0, latencyMs: s?.latencyMs ?? { p50: 0, p95: 0 }, ...(s?.threads ? { threads: s.threads } : {}) };
+    const cur = pm.current;
+    if (cur) {
+      const degraded = pm.lastHandled?.deploymentId === cur.deploymentId && pm.lastHandled.outcome === "degraded";
+      projects.push({ deploymentId: cur.deploymentId, project: { id: projectId, version: cur.project.version }, state: degraded ? "degraded" : "running", lastError: pm.lastError, ...figures });
+    } else if (pm.lastHandled?.outcome === "failed" && pm.lastHandled.version) {
+      projects.push({ deploymentId: pm.lastHandled.deploymentId, project: { id: projectId, version: pm.lastHandled.version }, state: "failed", lastError: pm.lastError, ...figures });
+    }
+  }
+  const running = projects.filter((p) => p.state !== "failed");
+  const latest = running.at(-1);
   let state: ReportedState["state"] = "idle";
-  if (cur) state = memory.lastHandled?.deploymentId === cur.deploymentId && memory.lastHandled.outcome === "degraded" ? "degraded" : "running";
+  if (running.some((p) => p.state === "degraded")) state = "degraded";
+  else if (latest) state = "running";
   else if (memory.lastHandled?.outcome === "removed") state = "removed";
-  else if (memory.lastHandled?.outcome === "failed") state = "failed";
+  else if (projects.length > 0) state = "failed";
   return {
-    deploymentId: cur?.deploymentId ?? null,
-    project: cur?.project ? { id: cur.project.id, version: cur.project.version } : null,
+    deploymentId: latest?.deploymentId ?? null,
+    project: latest ? latest.project : null,
     state,
     lastError: memory.lastError,
+    projects,
     agentVersion,
     ts: now,
   };

@@ -10,6 +10,8 @@ export interface ProjectSpec {
   /** Model name -> .onnx file. */
   modelPaths: Record<string, string>;
   config: ProjectConfig;
+  /** onnxruntime intra-op threads per model: the project's share of the CPU budget (or its config.threads). */
+  threads?: number;
 }
 
 export interface ReplaceOptions {
@@ -23,13 +25,23 @@ export interface ReplaceOptions {
   onLoading?: () => void;
 }
 
+/** What a running project does now, for `shadow/reported`. */
+export interface ProjectStatus {
+  source: string | null;
+  fps: number;
+  latencyMs: { p50: number; p95: number };
+  threads?: number;
+}
+
 /**
- * The seam between the deployment state machine and the project runtime. `replace` either
- * switches to the new project or throws an EdgelensError (MODEL_LOAD_FAILED, FUNCTION_FAILED,
- * FUNCTION_TIMEOUT, SOURCE_FAILED ...) with the old project still running as before.
+ * The seam between the deployment state machine and the project runtime. Projects are keyed by
+ * project id and independent: `replace` either switches that project to the new version or
+ * throws an EdgelensError (MODEL_LOAD_FAILED, FUNCTION_FAILED, FUNCTION_TIMEOUT, SOURCE_FAILED
+ * ...) with its old version, and every other project, still running as before.
  */
 export interface ProjectHost {
-  current(): ProjectSpec | null;
+  current(projectId: string): ProjectSpec | null;
   replace(spec: ProjectSpec, options: ReplaceOptions): Promise<void>;
-  remove(): Promise<void>;
+  remove(projectId: string): Promise<void>;
+  status(projectId: string): ProjectStatus | null;
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { DesiredStateSchema, type Artifact, type DesiredState, type ProjectConfig } from "@edgelens/shared/schemas";
+import { DesiredStateV1Schema, type Artifact, type DesiredStateV1, type ProjectConfig } from "@edgelens/shared/schemas";
 import { compileProjectFunction } from "@edgelens/vision/project";
 import type { ArtifactServer } from "./artifact-server";
 
@@ -18,14 +18,14 @@ export interface DesiredStateInput {
 }
 
 /**
- * Builds a DesiredState the way the console does: the function compiled to one ES module and the
+ * Builds a version-1 (single-project) DesiredState the way consoles before multi-project did: the function compiled to one ES module and the
  * model files, each served by the artifact server under its sha256 with a relative URL.
  */
-export async function buildDesiredState(server: ArtifactServer, input: DesiredStateInput): Promise<DesiredState> {
+export async function buildDesiredState(server: ArtifactServer, input: DesiredStateInput): Promise<DesiredStateV1> {
   const compiled = await compileProjectFunction(input.functionSource, { filename: input.functionFilename ?? "function.ts" });
   const fn = server.add(Buffer.from(compiled.code));
   const models = Object.fromEntries(Object.entries(input.models).map(([name, path]) => [name, server.add(readFileSync(path))]));
-  return DesiredStateSchema.parse({
+  return DesiredStateV1Schema.parse({
     deploymentId: input.deploymentId,
     project: { id: input.projectId, version: input.version ?? 1 },
     function: input.override?.function ?? fn,
@@ -36,6 +36,6 @@ export async function buildDesiredState(server: ArtifactServer, input: DesiredSt
 }
 
 /** The desired state that removes whatever runs. */
-export function removalState(deploymentId: string): DesiredState {
+export function removalState(deploymentId: string): DesiredStateV1 {
   return { deploymentId, project: null, function: null, models: {}, config: {}, ts: Date.now() };
 }

@@ -3,7 +3,7 @@ import { mediaPath } from "@edgelens/vision/media";
 import { getTemplate } from "@edgelens/vision/templates";
 import type { ArtifactServer } from "./artifact-server";
 import { buildDesiredState } from "./desired-state";
-import type { DesiredState, ProjectConfig } from "@edgelens/shared/schemas";
+import type { DesiredStateV1, ProjectConfig } from "@edgelens/shared/schemas";
 
 /** vtest.avi (people walking, 768x576, 10 fps) looped, read like a camera. */
 export function vtestSource(): string {
@@ -11,7 +11,7 @@ export function vtestSource(): string {
 }
 
 /** The people-counter sample on CenterNet, reading `source` at `fps`. */
-export function peopleCounter(server: ArtifactServer, deploymentId: string, config: ProjectConfig = {}): Promise<DesiredState> {
+export function peopleCounter(server: ArtifactServer, deploymentId: string, config: ProjectConfig = {}): Promise<DesiredStateV1> {
   const t = getTemplate("people-counter");
   return buildDesiredState(server, {
     deploymentId,

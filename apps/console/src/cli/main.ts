@@ -11,6 +11,7 @@ import { mqttCommands } from "./commands/mqtt";
 import { projectCommands, templatesCommand } from "./commands/project";
 import { restoreCommand } from "./commands/restore";
 import { ruleCommands } from "./commands/rule";
+import { undeployCommand } from "./commands/undeploy";
 import { userCommands } from "./commands/user";
 import { reportFailure } from "./runtime";
 
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   projectCommands(program);
   templatesCommand(program);
   deployCommand(program);
+  undeployCommand(program);
   ruleCommands(program);
   userCommands(program);
   mqttCommands(program);

@@ -24,23 +24,64 @@ export const ProjectConfigSchema = z
   .catchall(z.unknown());
 export type ProjectConfig = z.infer<typeof ProjectConfigSchema>;
 
-/** Retained `shadow/desired`. `project: null` means "run nothing" (docs/design.md: deploying an empty project removes it). */
-export const DesiredStateSchema = z.object({
+const DesiredProjectRefSchema = z.object({
+  id: IdSchema,
+  version: z.number().int().positive(),
+  name: z.string().optional(),
+  source: z.string().optional(),
+});
+
+/**
+ * The single-project `shadow/desired` of consoles before multi-project (version 1, no `version`
+ * field). `project: null` means "run nothing" (docs/design.md: deploying an empty project removes it).
+ */
+export const DesiredStateV1Schema = z.object({
+  version: z.literal(1).optional(),
   deploymentId: IdSchema,
-  project: z
-    .object({
-      id: IdSchema,
-      version: z.number().int().positive(),
-      name: z.string().optional(),
-      source: z.string().optional(),
-    })
-    .nullable(),
+  project: DesiredProjectRefSchema.nullable(),
   function: ArtifactSchema.nullable(),
   models: z.record(ModelNameSchema, ArtifactSchema),
   config: ProjectConfigSchema,
   ts: TimestampSchema.optional(),
 });
+export type DesiredStateV1 = z.infer<typeof DesiredStateV1Schema>;
+
+/** One project a device runs: its own deployment, artifacts and config (`config.threads` overrides the CPU budget). */
+export const DesiredProjectSchema = z.object({
+  deploymentId: IdSchema,
+  project: DesiredProjectRefSchema,
+  function: ArtifactSchema,
+  models: z.record(ModelNameSchema, ArtifactSchema),
+  config: ProjectConfigSchema,
+});
+export type DesiredProject = z.infer<typeof DesiredProjectSchema>;
+
+/**
+ * Version 2: every project the device runs. `deploymentId` is the deployment that last changed
+ * the list (an added project's own, or a removal's: the agent reports `removed` under it).
+ */
+export const DesiredStateV2Schema = z.object({
+  version: z.literal(2),
+  deploymentId: IdSchema,
+  projects: z
+    .array(DesiredProjectSchema)
+    .max(64)
+    .refine((ps) => new Set(ps.map((p) => p.project.id)).size === ps.length, "a project may appear once"),
+  ts: TimestampSchema.optional(),
+});
+export type DesiredStateV2 = z.infer<typeof DesiredStateV2Schema>;
+
+/** Retained `shadow/desired`: version 2, or version 1 (no `version` field) from an older console. */
+export const DesiredStateSchema = z.discriminatedUnion("version", [DesiredStateV1Schema, DesiredStateV2Schema]);
 export type DesiredState = z.infer<typeof DesiredStateSchema>;
+
+/** Either version as a list: a version-1 state is a list of one project (or none). */
+export function desiredProjectsOf(desired: DesiredState): DesiredStateV2 {
+  if (desired.version === 2) return desired;
+  const { deploymentId, project, function: fn, models, config, ts } = desired;
+  const projects = project && fn ? [{ deploymentId, project, function: fn, models, config }] : [];
+  return { version: 2, deploymentId, projects, ...(ts !== undefined ? { ts } : {}) };
+}
 
 export const DeploymentStateSchema = z.enum([
   "queued",
@@ -67,12 +108,30 @@ export const DeploymentProgressSchema = z.object({
 });
 export type DeploymentProgress = z.infer<typeof DeploymentProgressSchema>;
 
-/** Retained `shadow/reported`: what runs now, and the last error. */
+/** One entry of `shadow/reported.projects`: a project the device runs, or whose deployment failed. */
+export const ReportedProjectSchema = z.object({
+  deploymentId: IdSchema,
+  project: z.object({ id: IdSchema, version: z.number().int().positive() }),
+  state: z.enum(["running", "degraded", "failed"]),
+  source: z.string().nullable(),
+  lastError: z.object({ deploymentId: IdSchema.optional(), code: z.string(), message: z.string(), ts: TimestampSchema }).nullable(),
+  fps: z.number().nonnegative(),
+  latencyMs: z.object({ p50: z.number().nonnegative(), p95: z.number().nonnegative() }),
+  /** onnxruntime intra-op threads per model it was loaded with (the CPU budget's share). */
+  threads: z.number().int().positive().optional(),
+});
+export type ReportedProject = z.infer<typeof ReportedProjectSchema>;
+
+/**
+ * Retained `shadow/reported`: what runs now, and the last error. The top-level fields summarise
+ * (for consoles before multi-project); `projects` (agents since multi-project) lists each project.
+ */
 export const ReportedStateSchema = z.object({
   deploymentId: IdSchema.nullable(),
   project: z.object({ id: IdSchema, version: z.number().int().positive() }).nullable(),
   state: DeploymentStateSchema.or(z.literal("idle")),
   lastError: z.object({ deploymentId: IdSchema.optional(), code: z.string(), message: z.string(), ts: TimestampSchema }).nullable(),
+  projects: z.array(ReportedProjectSchema).max(64).optional(),
   agentVersion: z.string(),
   ts: TimestampSchema,
 });

@@ -16,6 +16,22 @@ export const TelemetrySchema = z.object({
   rssMb: z.number().nonnegative(),
   droppedFrames: z.number().int().nonnegative(),
   spoolDepth: z.number().int().nonnegative(),
+  /** Per running project (agents since multi-project). */
+  projects: z
+    .array(
+      z.object({
+        projectId: IdSchema,
+        deploymentId: IdSchema,
+        fps: z.number().nonnegative(),
+        latencyMs: z.object({ p50: z.number().nonnegative(), p95: z.number().nonnegative() }),
+        cpu: z.number().nonnegative().describe("time its worker spent on frames, percent of one core, since the last sample"),
+        cpuMs: z.number().nonnegative().describe("the same, in ms since the project started"),
+        threads: z.number().int().positive().optional(),
+        droppedFrames: z.number().int().nonnegative(),
+      }),
+    )
+    .max(64)
+    .optional(),
   ts: TimestampSchema,
 });
 export type Telemetry = z.infer<typeof TelemetrySchema>;

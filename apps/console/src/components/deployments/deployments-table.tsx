@@ -43,10 +43,10 @@ export function DeploymentsTable({ rows, showDevice = true, showProject = true }
                 {d.projectId ? (
                   <Link href={`/projects/${d.projectId}`} className="hover:underline">
                     {d.projectName ?? d.projectId}
-                    <span className="text-slate-400"> v{d.projectVersion}</span>
+                    <span className="text-slate-400">{d.projectVersion !== null ? ` v${d.projectVersion}` : " — undeploy"}</span>
                   </Link>
                 ) : (
-                  <span className="italic text-slate-500">{d.projectName ?? "remove project"}</span>
+                  <span className="italic text-slate-500">{d.projectName ?? "remove all projects"}</span>
                 )}
               </Td>
             ) : null}

@@ -85,10 +85,10 @@ export function DeviceActions({ deviceId, projects, runningProject, actions }: {
       {runningProject ? (
         <>
           <ConfirmButton
-            label="Restart project"
+            label="Restart projects"
             variant="secondary"
             title={`Restart ${runningProject}?`}
-            body="The project's worker restarts on the device; results pause for a moment."
+            body="The worker of each project restarts on the device; results pause for a moment."
             confirmLabel="Restart"
             testId="device-restart"
             onConfirm={async () => {
@@ -98,9 +98,9 @@ export function DeviceActions({ deviceId, projects, runningProject, actions }: {
             }}
           />
           <ConfirmButton
-            label="Remove project"
+            label="Remove all projects"
             title={`Remove ${runningProject} from ${deviceId}?`}
-            body="The device stops running it and deploys an empty project."
+            body="The device stops every project it runs (an empty project list)."
             confirmLabel="Remove"
             testId="device-remove"
             onConfirm={async () => {

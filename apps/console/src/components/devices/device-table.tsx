@@ -3,7 +3,7 @@ import { DeploymentStateBadge } from "../deployments/deployment-state";
 import { RelativeTime } from "../ui/relative-time";
 import { StatusBadge } from "../ui/status-badge";
 import { Table, TBody, Td, Th } from "../ui/table";
-import type { DeviceDeployment } from "./current-project";
+import type { DeviceDeployment } from "./device-projects";
 
 export type DeviceRow = {
   id: string;

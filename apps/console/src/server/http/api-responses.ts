@@ -6,7 +6,7 @@ import { z } from "zod";
 import {
   CommandSchema,
   DeploymentStateSchema,
-  DesiredStateSchema,
+  DesiredStateV1Schema,
   DeviceFileSchema,
   ErrorCodes,
   ProjectConfigSchema,
@@ -124,6 +124,7 @@ export const ProjectDetail = z.object({ ...projectFields, versions: z.array(Proj
 
 const deploymentFields = {
   id: z.string(),
+  kind: z.enum(["deploy", "undeploy", "remove-all"]),
   deviceId: z.string(),
   projectId: z.string().nullable(),
   projectName: z.string().nullable(),
@@ -137,7 +138,7 @@ const deploymentFields = {
 };
 export const DeploymentView = z.object(deploymentFields).strict();
 export const DeploymentEventView = z.object({ id: z.number().int(), state: DeploymentStateSchema, pct: z.number().nullable(), reason: z.string().nullable(), ts: ms }).strict();
-export const DeploymentDetail = z.object({ ...deploymentFields, events: z.array(DeploymentEventView), desired: DesiredStateSchema.nullable() }).strict();
+export const DeploymentDetail = z.object({ ...deploymentFields, events: z.array(DeploymentEventView), desired: DesiredStateV1Schema.nullable() }).strict();
 
 export const RuleView = z
   .object({

@@ -87,7 +87,7 @@ const OPERATIONS: Operation[] = [
   { method: "delete", path: "/projects/{id}", summary: "Delete a project", role: "admin", status: 204 },
   { method: "post", path: "/projects/{id}/versions", summary: "Save a new version (compiled; 422 COMPILE_FAILED with line/column)", role: "admin", body: SaveVersionSchema, status: 201, response: wrap("version", Res.ProjectVersionView) },
   { method: "get", path: "/deployments", summary: "List deployments, newest first", role: "viewer", query: DeploymentFilterSchema, response: wrap("deployments", z.array(Res.DeploymentView)) },
-  { method: "post", path: "/deployments", summary: "Deploy a project to devices (projectId null removes it)", role: "admin", body: DeployInputSchema, status: 201, response: wrap("deployments", z.array(Res.DeploymentView)) },
+  { method: "post", path: "/deployments", summary: "Add a project to devices (or replace its version); undeploy: true removes it; projectId null removes every project", role: "admin", body: DeployInputSchema, status: 201, response: wrap("deployments", z.array(Res.DeploymentView)) },
   { method: "get", path: "/deployments/{id}", summary: "One deployment with its timeline and desired state", role: "viewer", response: wrap("deployment", Res.DeploymentDetail) },
   { method: "get", path: "/rules", summary: "List rules", role: "viewer", response: wrap("rules", z.array(Res.RuleView)) },
   { method: "post", path: "/rules", summary: "Create a rule", role: "admin", body: RuleDefinitionSchema, status: 201, response: wrap("rule", Res.RuleView) },

@@ -4,26 +4,22 @@
  */
 import { and, asc, desc, eq, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { artifacts, deploymentEvents, deployments, modelVersions, projects } from "@edgelens/db";
-import {
-  DeploymentStateSchema,
-  DesiredStateSchema,
-  EdgelensError,
-  IdSchema,
-  topics,
-  type Artifact,
-  type DeploymentState,
-  type DesiredState,
-  type ProjectConfig,
-} from "@edgelens/shared";
+import { deploymentEvents, deployments, projects } from "@edgelens/db";
+import { DeploymentStateSchema, EdgelensError, IdSchema, topics, type DeploymentState, type DesiredStateV1 } from "@edgelens/shared";
 import type { ServiceContext } from "../context";
 import { newId } from "../ids";
-import { artifactUrl } from "../storage/artifacts";
+import { buildDesiredState, buildDeviceDesiredState, deviceProjectRows, UNPUBLISHED_REASON } from "./device-desired-state";
 import { getDevice } from "./devices";
 import { getProject, getProjectVersion } from "./projects";
 
+export { buildDesiredState, UNPUBLISHED_REASON } from "./device-desired-state";
+
+export type DeploymentKind = (typeof deployments.$inferSelect)["kind"];
+
 export interface DeploymentView {
   id: string;
+  /** `deploy` adds (or replaces) a project on the device, `undeploy` removes one, `remove-all` every one. */
+  kind: DeploymentKind;
   deviceId: string;
   projectId: string | null;
   projectName: string | null;
@@ -44,15 +40,22 @@ export interface DeploymentEventView {
   ts: number;
 }
 
-export type DeploymentDetail = DeploymentView & { events: DeploymentEventView[]; desired: DesiredState | null };
+export type DeploymentDetail = DeploymentView & { events: DeploymentEventView[]; desired: DesiredStateV1 | null };
 
 export const TERMINAL_STATES: ReadonlySet<DeploymentState> = new Set(["running", "degraded", "failed", "rolled-back", "removed"]);
 
 const DeviceIdsSchema = z.array(z.string().min(1)).min(1, "deviceIds: name at least one device").max(1000);
 
 export const DeployInputSchema = z
-  .object({ projectId: IdSchema.or(z.string().min(1)).nullable(), deviceIds: DeviceIdsSchema, version: z.number().int().positive().optional() })
-  .strict();
+  .object({
+    projectId: IdSchema.or(z.string().min(1)).nullable(),
+    deviceIds: DeviceIdsSchema,
+    version: z.number().int().positive().optional(),
+    undeploy: z.boolean().optional().describe("remove this project from the devices; the others keep running"),
+  })
+  .strict()
+  .refine((i) => !(i.undeploy && i.projectId === null), { message: "undeploy names a project (projectId null removes every project)", path: ["projectId"] })
+  .refine((i) => !(i.undeploy && i.version !== undefined), { message: "undeploy takes no version", path: ["version"] });
 
 export const DeploymentFilterSchema = z.object({
   deviceId: z.string().optional(),
@@ -71,6 +74,7 @@ type Joined = ReturnType<ReturnType<typeof selectDeployments>["all"]>[number];
 function view({ d, projectName }: Joined): DeploymentView {
   return {
     id: d.id,
+    kind: d.kind,
     deviceId: d.deviceId,
     projectId: d.projectId,
     projectName: projectName ?? null,
@@ -116,7 +120,7 @@ export function getDeployment(ctx: ServiceContext, id: string): DeploymentDetail
     .where(eq(deploymentEvents.deploymentId, id))
     .orderBy(asc(deploymentEvents.id))
     .all();
-  let desired: DesiredState | null = null;
+  let desired: DesiredStateV1 | null = null;
   try {
     desired = buildDesiredState(ctx, id);
   } catch {
@@ -126,48 +130,19 @@ export function getDeployment(ctx: ServiceContext, id: string): DeploymentDetail
   return { ...d, events, desired };
 }
 
-function artifactOf(ctx: ServiceContext, sha256: string): Artifact {
-  const row = ctx.db.select().from(artifacts).where(eq(artifacts.sha256, sha256)).get();
-  if (!row) throw new EdgelensError("NOT_FOUND", `artifact ${sha256} is not stored`, { sha256 });
-  return { sha256, size: row.size, url: artifactUrl(sha256) };
-}
-
-/** The retained desired state of a deployment, rebuilt from the database. */
-export function buildDesiredState(ctx: ServiceContext, deploymentId: string): DesiredState {
-  const { d } = deploymentRow(ctx, deploymentId);
-  if (d.projectId === null || d.projectVersion === null) {
-    return DesiredStateSchema.parse({ deploymentId, project: null, function: null, models: {}, config: {}, ts: d.createdAt });
-  }
-  const project = getProject(ctx, d.projectId);
-  const pv = getProjectVersion(ctx, d.projectId, d.projectVersion);
-  const models: Record<string, Artifact> = {};
-  for (const [slot, versionId] of Object.entries(pv.models)) {
-    const mv = ctx.db.select({ sha256: modelVersions.sha256 }).from(modelVersions).where(eq(modelVersions.id, versionId)).get();
-    if (!mv) throw new EdgelensError("NOT_FOUND", `model version ${versionId} of project ${project.id} is gone`, { projectId: project.id, deploymentId });
-    models[slot] = artifactOf(ctx, mv.sha256);
-  }
-  const config: ProjectConfig = pv.config;
-  return DesiredStateSchema.parse({
-    deploymentId,
-    project: { id: project.id, version: pv.version, name: project.name, ...(config.source ? { source: config.source } : {}) },
-    function: artifactOf(ctx, pv.functionSha256),
-    models,
-    config,
-    ts: d.createdAt,
-  });
-}
-
-/** How a deployment that never reached the broker reads; the desired-state reconcile skips those. */
-export const UNPUBLISHED_REASON = "desired state not";
-
 function recordEvent(ctx: ServiceContext, deploymentId: string, state: DeploymentState, reason: string | null): void {
   const now = Date.now();
   ctx.db.insert(deploymentEvents).values({ deploymentId, state, reason, ts: now }).run();
   if (state !== "queued") ctx.db.update(deployments).set({ state, reason, updatedAt: now }).where(eq(deployments.id, deploymentId)).run();
 }
 
-/** Creates one queued deployment per device, then publishes each desired state retained, QoS 1. */
-async function createAndPublish(ctx: ServiceContext, deviceIds: string[], target: { projectId: string; version: number } | null, actor?: string): Promise<DeploymentView[]> {
+type Target = { kind: "deploy"; projectId: string; version: number } | { kind: "undeploy"; projectId: string } | { kind: "remove-all" };
+
+/**
+ * Creates one queued deployment per device, then publishes each device's whole desired state
+ * (every project it should run; docs/design.md) retained, QoS 1.
+ */
+async function createAndPublish(ctx: ServiceContext, deviceIds: string[], target: Target, actor?: string): Promise<DeploymentView[]> {
   const unique = [...new Set(deviceIds)];
   for (const id of unique) getDevice(ctx, id);
   const ids = ctx.handle.sqlite.transaction(() =>
@@ -175,7 +150,15 @@ async function createAndPublish(ctx: ServiceContext, deviceIds: string[], target
       const id = newId("dpl");
       ctx.db
         .insert(deployments)
-        .values({ id, deviceId, projectId: target?.projectId ?? null, projectVersion: target?.version ?? null, state: "queued", createdBy: actor ?? null })
+        .values({
+          id,
+          kind: target.kind,
+          deviceId,
+          projectId: target.kind === "remove-all" ? null : target.projectId,
+          projectVersion: target.kind === "deploy" ? target.version : null,
+          state: "queued",
+          createdBy: actor ?? null,
+        })
         .run();
       recordEvent(ctx, id, "queued", null);
       return { id, deviceId };
@@ -187,7 +170,7 @@ async function createAndPublish(ctx: ServiceContext, deviceIds: string[], target
   for (const { id, deviceId } of ids) {
     let payload: string;
     try {
-      payload = JSON.stringify(buildDesiredState(ctx, id));
+      payload = JSON.stringify(buildDeviceDesiredState(ctx, deviceId, id));
     } catch (err) {
       recordEvent(ctx, id, "failed", `${UNPUBLISHED_REASON} built: ${(err as Error).message}`);
       continue;
@@ -203,15 +186,40 @@ async function createAndPublish(ctx: ServiceContext, deviceIds: string[], target
   return ids.map(({ id }) => getDeploymentView(ctx, id));
 }
 
+/** Adds the project to what each device runs, or replaces the version of it that runs there. */
 export async function deployProject(ctx: ServiceContext, input: { projectId: string; deviceIds: string[]; version?: number }, actor?: string): Promise<DeploymentView[]> {
   const deviceIds = DeviceIdsSchema.parse(input.deviceIds);
   const project = getProject(ctx, input.projectId);
   const version = input.version ?? project.latestVersion;
   getProjectVersion(ctx, project.id, version);
-  return createAndPublish(ctx, deviceIds, { projectId: project.id, version }, actor);
+  return createAndPublish(ctx, deviceIds, { kind: "deploy", projectId: project.id, version }, actor);
 }
 
-/** Deploys the empty project: the devices stop what they run (docs/design.md). */
+/**
+ * Removes one project from each device; the others keep running. A device the project is not
+ * deployed to is refused (NOT_FOUND) before anything is created.
+ */
+export async function undeployProject(ctx: ServiceContext, input: { projectId: string; deviceIds: string[] }, actor?: string): Promise<DeploymentView[]> {
+  const deviceIds = DeviceIdsSchema.parse(input.deviceIds);
+  const project = getProject(ctx, input.projectId);
+  const missing = [...new Set(deviceIds)].filter((deviceId) => {
+    getDevice(ctx, deviceId);
+    return !deviceProjectRows(ctx, deviceId).some((d) => d.projectId === project.id);
+  });
+  if (missing.length > 0) {
+    throw new EdgelensError("NOT_FOUND", `project ${project.name} (${project.id}) is not deployed to ${missing.join(", ")}`, { projectId: project.id, deviceId: missing[0] });
+  }
+  return createAndPublish(ctx, deviceIds, { kind: "undeploy", projectId: project.id }, actor);
+}
+
+/** Removes every project from the devices (`deploy none`; docs/design.md). */
 export async function removeProject(ctx: ServiceContext, input: { deviceIds: string[] }, actor?: string): Promise<DeploymentView[]> {
-  return createAndPublish(ctx, DeviceIdsSchema.parse(input.deviceIds), null, actor);
+  return createAndPublish(ctx, DeviceIdsSchema.parse(input.deviceIds), { kind: "remove-all" }, actor);
+}
+
+/** The deployments that make each device's list now (what it runs or should), oldest first. */
+export function deviceProjects(ctx: ServiceContext, deviceId: string): DeploymentView[] {
+  return deviceProjectRows(ctx, deviceId)
+    .reverse()
+    .map((d) => getDeploymentView(ctx, d.id));
 }

@@ -5,11 +5,11 @@
  * state of every device the broker has none for. Agents ignore a desired state they already
  * handled (docs/design.md "Desired state"), so publishing one they know is harmless.
  */
-import { and, desc, eq, not, sql } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { deployments, devices } from "@edgelens/db";
 import { filters, parseDeviceTopic, topics } from "@edgelens/shared";
 import type { ServiceContext } from "../context";
-import { buildDesiredState, UNPUBLISHED_REASON } from "./deployments";
+import { buildDeviceDesiredState, publishedOnly } from "./device-desired-state";
 
 export interface ReconcileOutcome {
   /** Devices the broker already had a desired state for. */
@@ -38,13 +38,12 @@ async function retainedDesired(ctx: ServiceContext, settleMs: number): Promise<S
   return seen;
 }
 
-/** The newest deployment of a device that reached the broker (console-side failures never did). */
+/** The newest deployment of a device that reached the broker (console-side failures never did): the head of its desired state. */
 function newestPublished(ctx: ServiceContext, deviceId: string): string | null {
-  const neverSent = sql`(${deployments.state} = 'failed' AND coalesce(${deployments.reason}, '') LIKE ${`${UNPUBLISHED_REASON}%`})`;
   const row = ctx.db
     .select({ id: deployments.id })
     .from(deployments)
-    .where(and(eq(deployments.deviceId, deviceId), not(neverSent)))
+    .where(and(eq(deployments.deviceId, deviceId), publishedOnly))
     .orderBy(desc(deployments.createdAt), desc(deployments.id))
     .limit(1)
     .get();
@@ -62,7 +61,7 @@ export async function reconcileDesiredStates(ctx: ServiceContext, options: { set
     const deploymentId = newestPublished(ctx, id);
     if (!deploymentId) continue;
     try {
-      await ctx.mqtt.publish(topics.shadowDesired(id), JSON.stringify(buildDesiredState(ctx, deploymentId)), { qos: 1, retain: true });
+      await ctx.mqtt.publish(topics.shadowDesired(id), JSON.stringify(buildDeviceDesiredState(ctx, id, deploymentId)), { qos: 1, retain: true });
       outcome.republished.push({ deviceId: id, deploymentId });
     } catch (err) {
       outcome.failed.push({ deviceId: id, message: (err as Error).message });

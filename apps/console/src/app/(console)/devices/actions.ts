@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import type { DeviceFile, StreamRequest } from "@edgelens/shared";
 import { requireUser } from "@/server/auth/session";
 import { getContext } from "@/server/get-context";
-import { deployProject, removeProject } from "@/server/services/deployments";
+import { deployProject, removeProject, undeployProject } from "@/server/services/deployments";
 import { deregisterDevice, registerDevice, renameDevice, requestStream, sendCommand } from "@/server/services/devices";
 import { formText, runAction, type ActionResult } from "../../_shared/action-result";
 
@@ -49,6 +49,15 @@ export async function removeProjectAction(deviceId: string): Promise<ActionResul
   return runAction(async () => {
     const user = await requireUser("admin");
     await removeProject(await getContext(), { deviceIds: [deviceId] }, user.email);
+    revalidatePath(`/devices/${deviceId}`);
+    return null;
+  });
+}
+
+export async function undeployProjectAction(deviceId: string, projectId: string): Promise<ActionResult<null>> {
+  return runAction(async () => {
+    const user = await requireUser("admin");
+    await undeployProject(await getContext(), { projectId, deviceIds: [deviceId] }, user.email);
     revalidatePath(`/devices/${deviceId}`);
     return null;
   });

@@ -28,7 +28,7 @@ export default async function DeploymentPage({ params }: { params: Promise<{ id:
         }
         title={
           <span className="flex flex-wrap items-center gap-2">
-            {d.projectName ? `${d.projectName} v${d.projectVersion}` : "Remove project"}
+            {d.kind === "remove-all" ? "Remove all projects" : d.kind === "undeploy" ? `Undeploy ${d.projectName ?? d.projectId}` : `${d.projectName ?? d.projectId} v${d.projectVersion}`}
             <span className="text-slate-400">→</span>
             {d.deviceId}
           </span>
@@ -52,7 +52,7 @@ export default async function DeploymentPage({ params }: { params: Promise<{ id:
             <dl className="space-y-2 text-sm">
               {[
                 ["Device", <Link key="d" className="text-sky-700 hover:underline" href={`/devices/${d.deviceId}`}>{d.deviceId}</Link>],
-                ["Project", d.projectId ? <Link key="p" className="text-sky-700 hover:underline" href={`/projects/${d.projectId}`}>{d.projectName ?? d.projectId} v{d.projectVersion}</Link> : "none (removal)"],
+                ["Project", d.projectId ? <Link key="p" className="text-sky-700 hover:underline" href={`/projects/${d.projectId}`}>{d.projectName ?? d.projectId}{d.projectVersion !== null ? ` v${d.projectVersion}` : " (undeploy)"}</Link> : "none (removal)"],
                 ["Started", <RelativeTime key="s" ts={d.createdAt} />],
                 ["Updated", <RelativeTime key="u" ts={d.updatedAt} fallback="—" />],
                 ["By", d.createdBy ?? "—"],

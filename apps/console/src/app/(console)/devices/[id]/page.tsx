@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { DeploymentsTable } from "@/components/deployments/deployments-table";
-import { CurrentProject } from "@/components/devices/current-project";
 import { DeviceActions } from "@/components/devices/device-actions";
+import { DeviceProjects } from "@/components/devices/device-projects";
 import { LogView } from "@/components/live/log-view";
 import { ResultFeed } from "@/components/live/result-feed";
 import { StreamView } from "@/components/live/stream-view";
@@ -16,11 +16,11 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import { filters, topics } from "@edgelens/shared/topics";
 import { requirePageUser } from "@/server/auth/session";
 import { getContext } from "@/server/get-context";
-import { listDeployments } from "@/server/services/deployments";
+import { deviceProjects, listDeployments } from "@/server/services/deployments";
 import { getDevice } from "@/server/services/devices";
 import { listProjects } from "@/server/services/projects";
 import { loadOrNotFound } from "../../../_shared/load";
-import { deployToDeviceAction, deregisterDeviceAction, removeProjectAction, requestStreamAction, restartProjectAction } from "../actions";
+import { deployToDeviceAction, deregisterDeviceAction, removeProjectAction, requestStreamAction, restartProjectAction, undeployProjectAction } from "../actions";
 
 export default async function DevicePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -30,7 +30,8 @@ export default async function DevicePage({ params }: { params: Promise<{ id: str
   const history = listDeployments(ctx, { deviceId: id, limit: 20 });
   const isAdmin = user.role === "admin";
   const projects = isAdmin ? listProjects(ctx).map((p) => ({ id: p.id, name: p.name, latestVersion: p.latestVersion })) : [];
-  const running = device.deployment?.projectId ? device.deployment : null;
+  const listed = deviceProjects(ctx, id);
+  const running = listed.find((d) => d.state === "running" || d.state === "degraded") ?? null;
 
   return (
     <>
@@ -62,7 +63,7 @@ export default async function DevicePage({ params }: { params: Promise<{ id: str
             <DeviceActions
               deviceId={id}
               projects={projects}
-              runningProject={running?.projectName ?? null}
+              runningProject={running ? listed.map((d) => d.projectName ?? d.projectId).join(", ") : null}
               actions={{ deploy: deployToDeviceAction, remove: removeProjectAction, restart: restartProjectAction, deregister: deregisterDeviceAction }}
             />
           ) : (
@@ -72,8 +73,8 @@ export default async function DevicePage({ params }: { params: Promise<{ id: str
       />
 
       <div className="grid gap-4 xl:grid-cols-3 [&>*]:min-w-0">
-        <Card title="Current project" className="xl:col-span-1">
-          <CurrentProject running={running} latest={device.latestDeployment} />
+        <Card title="Projects" className="xl:col-span-1">
+          <DeviceProjects deviceId={id} rows={listed} undeploy={isAdmin ? undeployProjectAction : null} />
         </Card>
         <Card title="Telemetry" className="xl:col-span-2">
           <TelemetryPanel deviceId={id} initial={device.telemetry} />
