@@ -3,6 +3,7 @@ import * as ort from "onnxruntime-node";
 import type { TensorLike } from "../onnx/model-runner";
 import { decodeOnnxModel, encodeOnnxModel, type OnnxModelProto } from "../onnx/onnx-proto";
 import { calibrateRanges, type CalibrationMethod } from "./calibrate";
+import { equalizeConvPairs } from "./equalize";
 import { optimizeFloatModel } from "./optimize-float";
 import { checkQuantizable, planQuantization, type KeepFloat } from "./plan";
 import { rewriteQdq } from "./rewrite";
@@ -22,6 +23,8 @@ export interface QuantizeOptions {
   feeds: Record<string, TensorLike>[];
   keepFloat?: KeepFloat;
   method?: CalibrationMethod;
+  /** Cross-layer equalisation before calibration (default on). */
+  equalize?: boolean;
   /** Extra ONNX metadata_props for the new file. */
   metadata?: Record<string, string>;
   onProgress?: (p: QuantizeProgress) => void;
@@ -53,6 +56,7 @@ export async function quantizeModel(bytes: Uint8Array, opts: QuantizeOptions): P
     throw new EdgelensError("INVALID_PAYLOAD", `model "${opts.name}": no calibration images and no sample inputs to calibrate int8 ranges on`, { model: opts.name });
   }
   const model = decode(await optimizeFloatModel(bytes, opts.name), opts.name);
+  if (opts.equalize !== false) equalizeConvPairs(model);
   const plan = planQuantization(model, opts.keepFloat ?? "none");
   progress({ stage: "prepare", done: 1, total: 1 });
   const ranges = await calibrateRanges(model, plan.tensors, opts.feeds, {
