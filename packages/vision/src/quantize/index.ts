@@ -4,3 +4,4 @@ export { optimizeModelInt8, QUANTIZATION_METADATA_KEY, type OptimizeInt8Options,
 export { quantizeModel, QUANTIZER_VERSION, type QuantizeOptions, type QuantizeProgress, type QuantizeResult } from "./quantize-model";
 export type { CalibrationMethod } from "./calibrate";
 export type { KeepFloat } from "./plan";
+export type { RgbImage } from "../image/index";

@@ -2,6 +2,7 @@ import { EdgelensError } from "@edgelens/shared/errors";
 import type { RgbImage } from "../image/index";
 import { createOrtModelRunner } from "../onnx/ort-runner";
 import { inspectOnnx } from "../onnx/inspect";
+import { decodeOnnxModel, encodeOnnxModel } from "../onnx/onnx-proto";
 import { compareAccuracy, type AccuracyReport } from "./accuracy";
 import { framesToFeeds, imageInputProfile, listCalibrationImages, loadFrames } from "./image-feeds";
 import type { CalibrationMethod } from "./calibrate";
@@ -58,7 +59,11 @@ export async function optimizeModelInt8(bytes: Uint8Array, opts: OptimizeInt8Opt
   try {
     const accuracy = await compareAccuracy(float, int8, profile, frames);
     opts.onProgress?.({ stage: "accuracy", done: frames.length, total: frames.length });
-    return { onnx: q.onnx, accuracy, quantizedConvs: q.quantizedConvs, floatConvs: q.floatConvs, calibrationImages: frames.length, method };
+    // The file carries its own accuracy so that a copy (--out) still says what it was measured at.
+    const model = decodeOnnxModel(q.onnx);
+    const meta = (model.metadataProps ?? []).filter((p) => p.key !== QUANTIZATION_METADATA_KEY);
+    model.metadataProps = [...meta, { key: QUANTIZATION_METADATA_KEY, value: JSON.stringify({ ...provenance, accuracy }) }];
+    return { onnx: encodeOnnxModel(model), accuracy, quantizedConvs: q.quantizedConvs, floatConvs: q.floatConvs, calibrationImages: frames.length, method };
   } finally {
     await float.dispose();
     await int8.dispose();
