@@ -7,7 +7,7 @@ import { compareAccuracy, type AccuracyReport } from "./accuracy";
 import { framesToFeeds, imageInputProfile, listCalibrationImages, loadFrames } from "./image-feeds";
 import type { CalibrationMethod } from "./calibrate";
 import type { KeepFloat } from "./plan";
-import { quantizeModel, QUANTIZER_VERSION, type QuantizeProgress } from "./quantize-model";
+import { checkModelQuantizable, quantizeModel, QUANTIZER_VERSION, type QuantizeProgress } from "./quantize-model";
 
 export interface OptimizeInt8Options {
   /** Shown in errors and progress. */
@@ -16,6 +16,8 @@ export interface OptimizeInt8Options {
   calibration?: string | RgbImage[];
   keepFloat?: KeepFloat;
   method?: CalibrationMethod;
+  equalize?: boolean;
+  passThrough?: boolean;
   onProgress?: (p: QuantizeProgress | { stage: "accuracy"; done: number; total: number }) => void;
 }
 
@@ -39,6 +41,7 @@ export async function optimizeModelInt8(bytes: Uint8Array, opts: OptimizeInt8Opt
   if (opts.calibration === undefined || (Array.isArray(opts.calibration) && opts.calibration.length === 0)) {
     throw new EdgelensError("INVALID_PAYLOAD", `model "${opts.name}": no calibration images and no sample inputs to calibrate int8 ranges on (give --calibration <dir of images>)`, { model: opts.name });
   }
+  checkModelQuantizable(bytes, opts.name);
   const inspection = await inspectOnnx(bytes);
   const profile = imageInputProfile(inspection.inputs, opts.name);
   const frames = typeof opts.calibration === "string" ? await loadFrames(await listCalibrationImages(opts.calibration, opts.name)) : opts.calibration;
@@ -50,6 +53,8 @@ export async function optimizeModelInt8(bytes: Uint8Array, opts: OptimizeInt8Opt
     feeds: framesToFeeds(profile, frames),
     keepFloat,
     method,
+    ...(opts.equalize !== undefined ? { equalize: opts.equalize } : {}),
+    ...(opts.passThrough !== undefined ? { passThrough: opts.passThrough } : {}),
     metadata: { [QUANTIZATION_METADATA_KEY]: JSON.stringify(provenance) },
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });

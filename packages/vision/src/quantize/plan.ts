@@ -104,7 +104,7 @@ function lastConvs(index: GraphIndex, convs: OnnxNodeProto[]): Set<OnnxNodeProto
   return new Set(convs.filter((c) => !feedsConv.has(c)));
 }
 
-export function planQuantization(model: OnnxModelProto, keep: KeepFloat = "none"): QuantPlan {
+export function planQuantization(model: OnnxModelProto, keep: KeepFloat = "none", passThrough = true): QuantPlan {
   const index = new GraphIndex(model.graph);
   const graphInputs = new Set(model.graph.input.map((i) => i.name));
   const convs = model.graph.node.filter(
@@ -125,7 +125,7 @@ export function planQuantization(model: OnnxModelProto, keep: KeepFloat = "none"
   }
   const quantised = (t: string): boolean => plan.tensors.has(t);
   for (const node of model.graph.node) {
-    if (!PASS_THROUGH.has(node.opType)) continue;
+    if (!passThrough || !PASS_THROUGH.has(node.opType)) continue;
     const inputs = node.input.filter(Boolean);
     if (inputs.some((i) => index.isConstant(i))) continue;
     // Only where it saves a float round trip: every input already quantised by a Conv.

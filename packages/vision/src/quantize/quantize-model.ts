@@ -23,6 +23,8 @@ export interface QuantizeOptions {
   feeds: Record<string, TensorLike>[];
   keepFloat?: KeepFloat;
   method?: CalibrationMethod;
+  /** Quantise Add/Concat/MaxPool between quantised Convs too (default on). */
+  passThrough?: boolean;
   /** Cross-layer equalisation before calibration (default on). */
   equalize?: boolean;
   /** Extra ONNX metadata_props for the new file. */
@@ -46,18 +48,24 @@ function decode(bytes: Uint8Array, name: string): OnnxModelProto {
   }
 }
 
+/** Decodes and rejects what the quantiser cannot handle (dynamic shapes, ops it would lose). */
+export function checkModelQuantizable(bytes: Uint8Array, name: string): OnnxModelProto {
+  const model = decode(bytes, name);
+  checkQuantizable(model, name);
+  return model;
+}
+
 /** Static QDQ int8 quantisation of a float ONNX model, calibrated on `feeds`. */
 export async function quantizeModel(bytes: Uint8Array, opts: QuantizeOptions): Promise<QuantizeResult> {
   const progress = opts.onProgress ?? (() => undefined);
   progress({ stage: "prepare", done: 0, total: 1 });
-  const original = decode(bytes, opts.name);
-  checkQuantizable(original, opts.name);
+  const original = checkModelQuantizable(bytes, opts.name);
   if (opts.feeds.length === 0) {
     throw new EdgelensError("INVALID_PAYLOAD", `model "${opts.name}": no calibration images and no sample inputs to calibrate int8 ranges on`, { model: opts.name });
   }
   const model = decode(await optimizeFloatModel(bytes, opts.name), opts.name);
   if (opts.equalize !== false) equalizeConvPairs(model);
-  const plan = planQuantization(model, opts.keepFloat ?? "none");
+  const plan = planQuantization(model, opts.keepFloat ?? "none", opts.passThrough ?? true);
   progress({ stage: "prepare", done: 1, total: 1 });
   const ranges = await calibrateRanges(model, plan.tensors, opts.feeds, {
     ...(opts.method ? { method: opts.method } : {}),
