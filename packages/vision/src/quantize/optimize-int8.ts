@@ -18,6 +18,7 @@ export interface OptimizeInt8Options {
   method?: CalibrationMethod;
   equalize?: boolean;
   passThrough?: boolean;
+  depthwise?: boolean;
   onProgress?: (p: QuantizeProgress | { stage: "accuracy"; done: number; total: number }) => void;
 }
 
@@ -55,6 +56,7 @@ export async function optimizeModelInt8(bytes: Uint8Array, opts: OptimizeInt8Opt
     method,
     ...(opts.equalize !== undefined ? { equalize: opts.equalize } : {}),
     ...(opts.passThrough !== undefined ? { passThrough: opts.passThrough } : {}),
+    ...(opts.depthwise !== undefined ? { depthwise: opts.depthwise } : {}),
     metadata: { [QUANTIZATION_METADATA_KEY]: JSON.stringify(provenance) },
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });

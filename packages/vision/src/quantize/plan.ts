@@ -82,6 +82,11 @@ function onPooledInput(index: GraphIndex, conv: OnnxNodeProto): boolean {
   return false;
 }
 
+function isDepthwise(index: GraphIndex, conv: OnnxNodeProto): boolean {
+  const group = Number(conv.attribute.find((a) => a.name === "group")?.i ?? 1);
+  return group > 1 && index.initializers.get(conv.input[1] as string)?.dims[1] === 1;
+}
+
 /** Conv nodes no other Conv depends on (the heads), found by walking back from every Conv. */
 function lastConvs(index: GraphIndex, convs: OnnxNodeProto[]): Set<OnnxNodeProto> {
   const feedsConv = new Set<OnnxNodeProto>();
@@ -104,11 +109,11 @@ function lastConvs(index: GraphIndex, convs: OnnxNodeProto[]): Set<OnnxNodeProto
   return new Set(convs.filter((c) => !feedsConv.has(c)));
 }
 
-export function planQuantization(model: OnnxModelProto, keep: KeepFloat = "none", passThrough = true): QuantPlan {
+export function planQuantization(model: OnnxModelProto, keep: KeepFloat = "none", passThrough = true, depthwise = true): QuantPlan {
   const index = new GraphIndex(model.graph);
   const graphInputs = new Set(model.graph.input.map((i) => i.name));
   const convs = model.graph.node.filter(
-    (n) => n.opType === "Conv" && n.input[1] && index.floatConstant(n.input[1]) && (!n.input[2] || index.floatConstant(n.input[2])) && !onPooledInput(index, n),
+    (n) => n.opType === "Conv" && n.input[1] && index.floatConstant(n.input[1]) && (!n.input[2] || index.floatConstant(n.input[2])) && !onPooledInput(index, n) && (depthwise || !isDepthwise(index, n)),
   );
   const kept = new Set<OnnxNodeProto>();
   if (keep === "first" || keep === "first-last") for (const c of convs) if (graphInputs.has(c.input[0] as string) || convs[0] === c) kept.add(c);

@@ -25,6 +25,8 @@ export interface QuantizeOptions {
   method?: CalibrationMethod;
   /** Quantise Add/Concat/MaxPool between quantised Convs too (default on). */
   passThrough?: boolean;
+  /** Quantise depthwise Convs (default on); off keeps them float, where int8 gains least. */
+  depthwise?: boolean;
   /** Cross-layer equalisation before calibration (default on). */
   equalize?: boolean;
   /** Extra ONNX metadata_props for the new file. */
@@ -65,7 +67,7 @@ export async function quantizeModel(bytes: Uint8Array, opts: QuantizeOptions): P
   }
   const model = decode(await optimizeFloatModel(bytes, opts.name), opts.name);
   if (opts.equalize !== false) equalizeConvPairs(model);
-  const plan = planQuantization(model, opts.keepFloat ?? "none", opts.passThrough ?? true);
+  const plan = planQuantization(model, opts.keepFloat ?? "none", opts.passThrough ?? true, opts.depthwise ?? true);
   progress({ stage: "prepare", done: 1, total: 1 });
   const ranges = await calibrateRanges(model, plan.tensors, opts.feeds, {
     ...(opts.method ? { method: opts.method } : {}),
