@@ -4,6 +4,7 @@ import type { TensorLike } from "../onnx/model-runner";
 import { decodeOnnxModel, encodeOnnxModel, type OnnxModelProto } from "../onnx/onnx-proto";
 import { calibrateRanges, type CalibrationMethod } from "./calibrate";
 import { equalizeConvPairs } from "./equalize";
+import { fuseHardSwish } from "./fuse-hard-swish";
 import { optimizeFloatModel } from "./optimize-float";
 import { checkQuantizable, planQuantization, type KeepFloat } from "./plan";
 import { rewriteQdq } from "./rewrite";
@@ -66,6 +67,7 @@ export async function quantizeModel(bytes: Uint8Array, opts: QuantizeOptions): P
     throw new EdgelensError("INVALID_PAYLOAD", `model "${opts.name}": no calibration images and no sample inputs to calibrate int8 ranges on`, { model: opts.name });
   }
   const model = decode(await optimizeFloatModel(bytes, opts.name), opts.name);
+  fuseHardSwish(model);
   if (opts.equalize !== false) equalizeConvPairs(model);
   const plan = planQuantization(model, opts.keepFloat ?? "none", opts.passThrough ?? true, opts.depthwise ?? true);
   progress({ stage: "prepare", done: 1, total: 1 });
