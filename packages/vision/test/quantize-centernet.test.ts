@@ -1,5 +1,5 @@
 /**
- * The int8 optimizer on the real CenterNet: calibrated on two photos it is then judged on two it
+ * The int8 optimizer on the real CenterNet: calibrated on five photos it is then judged on two it
  * never saw, against the float model, and onnxruntime must fuse the QDQ pairs into integer
  * kernels (without the fusion there is no speed gain).
  */
@@ -24,8 +24,10 @@ describe("int8 CenterNet", () => {
   beforeAll(async () => {
     await ensureSampleModels();
     dir = mkdtempSync(join(tmpdir(), "edgelens-quantize-centernet-"));
-    execFileSync("ffmpeg", ["-loglevel", "error", "-i", mediaPath("vtest.avi"), "-vf", "select='eq(n\\,300)'", "-vsync", "vfr", "-frames:v", "1", join(dir, "street.jpg")]);
-    const calibration: RgbImage[] = [await decodeImage(join(dir, "street.jpg")), await decodeImage(mediaPath("messi5.jpg"))];
+    // Four street frames 200 apart and one football photo; fewer lose CenterNet's 0.3 boxes.
+    execFileSync("ffmpeg", ["-loglevel", "error", "-i", mediaPath("vtest.avi"), "-vf", "select='not(mod(n\\,200))'", "-vsync", "vfr", "-frames:v", "4", join(dir, "f%02d.jpg")]);
+    const frames = ["f01.jpg", "f02.jpg", "f03.jpg", "f04.jpg"].map((f) => join(dir, f));
+    const calibration: RgbImage[] = [...(await Promise.all(frames.map((f) => decodeImage(f)))), await decodeImage(mediaPath("messi5.jpg"))];
     const bytes = new Uint8Array(readFileSync(getSampleModel("centernet").path));
     const stages = new Set<string>();
     result = await optimizeModelInt8(bytes, { name: "centernet", calibration, onProgress: (p) => stages.add(p.stage) });
@@ -50,22 +52,21 @@ describe("int8 CenterNet", () => {
     const session = await ort.InferenceSession.create(result.onnx, { graphOptimizationLevel: "all", intraOpNumThreads: 1, optimizedModelFilePath: optimized });
     await session.release();
     const fused = decodeOnnxModel(readFileSync(optimized)).graph.node.filter((n) => n.opType === "QLinearConv").length;
-    expect(fused).toBe(result.quantizedConvs);
+    expect(fused).toBeGreaterThanOrEqual(result.quantizedConvs);
   });
 
   it("records provenance and accuracy in the file's metadata", () => {
     const meta = decodeOnnxModel(result.onnx).metadataProps?.find((p) => p.key === QUANTIZATION_METADATA_KEY);
     const parsed = JSON.parse(meta?.value ?? "{}") as { calibrationImages: number; accuracy: AccuracyReport };
-    expect(parsed.calibrationImages).toBe(2);
+    expect(parsed.calibrationImages).toBe(5);
     expect(parsed.accuracy).toEqual(result.accuracy);
-    expect(result.accuracy).toMatchObject({ kind: "centernet", images: 2, minScore: 0.3, iou: 0.7 });
+    expect(result.accuracy).toMatchObject({ kind: "centernet", images: 5, minScore: 0.3, iou: 0.7 });
   });
 
-  it("finds the main objects of photos it never calibrated on where the float model does", () => {
-    // Issue 15.4 asks >= 90% of float boxes (score >= 0.3) matched at IoU >= 0.7 and the same
-    // labels; min/max post-training int8 of this MobileNetV3 reaches ~60% (see the bench): the
-    // float model's many 0.30-0.32 detections flip. This bounds what it does reach.
+  it("finds on photos it never calibrated on the float model's labels and >= 90% of its boxes", () => {
+    // dog.jpg and person.jpg: 8 float boxes of score >= 0.3, three of them at 0.30-0.32.
     expect(heldOut.referenceBoxes).toBe(8);
-    expect(heldOut.boxMatchRate).toBeGreaterThanOrEqual(0.5);
+    expect(heldOut.labelDifferences).toEqual([]);
+    expect(heldOut.boxMatchRate).toBeGreaterThanOrEqual(0.9);
   });
 });

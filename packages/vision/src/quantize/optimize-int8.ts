@@ -46,8 +46,8 @@ export async function optimizeModelInt8(bytes: Uint8Array, opts: OptimizeInt8Opt
   const inspection = await inspectOnnx(bytes);
   const profile = imageInputProfile(inspection.inputs, opts.name);
   const frames = typeof opts.calibration === "string" ? await loadFrames(await listCalibrationImages(opts.calibration, opts.name)) : opts.calibration;
-  const method = opts.method ?? "minmax";
-  const keepFloat = opts.keepFloat ?? "none";
+  const method = opts.method ?? "mse";
+  const keepFloat = opts.keepFloat ?? "first-last";
   const provenance = { quantizer: QUANTIZER_VERSION, scheme: "qdq-u8s8-per-channel", method, keepFloat, calibrationImages: frames.length };
   const q = await quantizeModel(bytes, {
     name: opts.name,

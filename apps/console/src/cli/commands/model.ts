@@ -62,8 +62,8 @@ export function modelCommands(program: Command): void {
     .option("--int8", "quantise to int8 (static QDQ, per-channel weights)")
     .option("--calibration <dir>", "directory of photos to calibrate activation ranges on (and to measure accuracy on)")
     .option("--out <file>", "also write the int8 ONNX file here")
-    .option("--keep-float <layers>", "keep Conv layers in float: none, first, last or first-last", "none")
-    .option("--method <method>", "activation range calibration: minmax, percentile or mse", "minmax")
+    .option("--keep-float <layers>", "keep Conv layers in float: none, first, last or first-last", "first-last")
+    .option("--method <method>", "activation range calibration: minmax, percentile or mse", "mse")
     .action(async (ref: string, opts: { int8?: boolean; calibration?: string; out?: string; keepFloat: string; method: string }) => {
       if (!["none", "first", "last", "first-last"].includes(opts.keepFloat)) throw new EdgelensError("INVALID_PAYLOAD", `--keep-float: expected none, first, last or first-last, got "${opts.keepFloat}"`);
       if (!["minmax", "percentile", "mse"].includes(opts.method)) throw new EdgelensError("INVALID_PAYLOAD", `--method: expected minmax, percentile or mse, got "${opts.method}"`);
