@@ -44,7 +44,7 @@ describe("edgelens model optimize", () => {
     for (const f of ["messi5.jpg", "person.jpg"] as const) symlinkSync(mediaPath(f), join(dir, "calib", f));
     const imported = await cli("model", "import", getSampleModel("centernet").path, "--name", "centernet");
     expect(imported.code, imported.stderr).toBe(0);
-  });
+  }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("refuses to run without calibration images and keeps the versions as they were", async () => {
@@ -53,7 +53,7 @@ describe("edgelens model optimize", () => {
     expect(r.stderr).toMatch(/INVALID_PAYLOAD: model "centernet@1": no calibration images and no sample inputs/);
     const list = JSON.parse((await cli("model", "list", "--json")).stdout) as { latest: { version: number } }[];
     expect(list[0]?.latest.version).toBe(1);
-  });
+  }, 120_000);
 
   it("writes an int8 version with its accuracy, --out writes the file, and the agent runs it", async () => {
     const out = join(dir, "centernet-int8.onnx");
@@ -72,5 +72,5 @@ describe("edgelens model optimize", () => {
     expect(infer.code, infer.stderr).toBe(0);
     const frame = JSON.parse(infer.stdout.trim().split("\n")[0] ?? "{}") as { detections?: { label: string }[] };
     expect(frame.detections?.map((d) => d.label)).toContain("dog");
-  });
+  }, 300_000);
 });
