@@ -23,6 +23,14 @@ export const SUITE: BenchSpec[] = [
     budgetS: { full: 300, quick: 120 },
   },
   {
+    name: "quantize-int8",
+    about: "int8 (QDQ) against float per sample model at 1 thread, and held-out accuracy, against issue 15.4's targets",
+    cwd: "packages/vision",
+    script: "bench/quantize-int8.ts",
+    args: { full: [], quick: ["--runs", "5", "--warmup", "1", "--calibration-frames", "2"] },
+    budgetS: { full: 600, quick: 300 },
+  },
+  {
     name: "pipeline-vs-bare",
     about: "the simulator's per-frame path per sample model against bare session.run on the same input",
     cwd: "apps/agent",

@@ -228,3 +228,15 @@ export function decodeOnnxModelHeader(bytes: Uint8Array): OnnxModelHeader {
     metadataProps: (msg.metadataProps ?? []).map((p) => ({ key: p.key ?? "", value: p.value ?? "" })),
   };
 }
+
+/**
+ * Decodes a whole model (graph, initializers) for rewriting. Initializer bytes stay views into
+ * `bytes`; int64 fields come back as numbers.
+ */
+export function decodeOnnxModel(bytes: Uint8Array): OnnxModelProto {
+  const msg = ModelType.decode(bytes);
+  const obj = ModelType.toObject(msg, { longs: Number, arrays: true, defaults: false }) as OnnxModelProto;
+  obj.graph.node = obj.graph.node.map((n) => ({ ...n, name: n.name ?? "", attribute: n.attribute ?? [], input: n.input ?? [], output: n.output ?? [] }));
+  obj.graph.initializer = obj.graph.initializer.map((t) => ({ ...t, name: t.name ?? "", dims: t.dims ?? [], rawData: t.rawData ?? new Uint8Array(0) }));
+  return obj;
+}

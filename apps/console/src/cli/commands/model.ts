@@ -1,5 +1,7 @@
-import { basename, extname, resolve } from "node:path";
+import { mkdir, rename, writeFile } from "node:fs/promises";
+import { basename, dirname, extname, resolve } from "node:path";
 import type { Command } from "commander";
+import { EdgelensError } from "@edgelens/shared";
 import { note, printJson, printLine, table, withContext } from "../runtime";
 
 export function modelCommands(program: Command): void {
@@ -51,6 +53,49 @@ export function modelCommands(program: Command): void {
       await withContext(async (ctx) => {
         const { importSampleModels } = await import("../../server/services/sample-models");
         printJson(await importSampleModels(ctx));
+      });
+    });
+
+  model
+    .command("optimize <model>")
+    .description("write a new version quantised to int8 (static QDQ), calibrated on photos; prints it with its accuracy against the float version")
+    .option("--int8", "quantise to int8 (static QDQ, per-channel weights)")
+    .option("--calibration <dir>", "directory of photos to calibrate activation ranges on (and to measure accuracy on)")
+    .option("--out <file>", "also write the int8 ONNX file here")
+    .option("--keep-float <layers>", "keep Conv layers in float: none, first, last or first-last", "first-last")
+    .option("--method <method>", "activation range calibration: minmax, percentile or mse", "mse")
+    .action(async (ref: string, opts: { int8?: boolean; calibration?: string; out?: string; keepFloat: string; method: string }) => {
+      if (!["none", "first", "last", "first-last"].includes(opts.keepFloat)) throw new EdgelensError("INVALID_PAYLOAD", `--keep-float: expected none, first, last or first-last, got "${opts.keepFloat}"`);
+      if (!["minmax", "percentile", "mse"].includes(opts.method)) throw new EdgelensError("INVALID_PAYLOAD", `--method: expected minmax, percentile or mse, got "${opts.method}"`);
+      await withContext(async (ctx) => {
+        const { optimizeModel } = await import("../../server/services/model-optimize");
+        let lastPct = -10;
+        const result = await optimizeModel(
+          ctx,
+          {
+            model: ref,
+            int8: opts.int8 ?? false,
+            ...(opts.calibration ? { calibration: resolve(opts.calibration) } : {}),
+            keepFloat: opts.keepFloat as "none",
+            method: opts.method as "minmax",
+          },
+          (phase, pct) => {
+            if (pct - lastPct >= 10 || pct === 100) {
+              lastPct = pct;
+              note(`optimizing ${ref}: ${phase} ${Math.round(pct)}%`);
+            }
+          },
+        );
+        if (opts.out) {
+          // Written whole then renamed: a failed write leaves no partial model behind.
+          const path = resolve(opts.out);
+          await mkdir(dirname(path), { recursive: true });
+          await writeFile(`${path}.${process.pid}.tmp`, result.onnx);
+          await rename(`${path}.${process.pid}.tmp`, path);
+          note(`wrote ${path}`);
+        }
+        const { onnx: _onnx, ...rest } = result;
+        printJson(rest);
       });
     });
 }

@@ -83,7 +83,7 @@ export const ModelView = z
 export const JobView = z
   .object({
     id: z.string(),
-    kind: z.literal("tfjs-import"),
+    kind: z.enum(["tfjs-import", "model-optimize"]),
     state: z.enum(["running", "succeeded", "failed"]),
     progress: z.object({ phase: z.string(), pct: z.number() }).strict(),
     result: z.unknown().describe("the ModelVersion when succeeded"),

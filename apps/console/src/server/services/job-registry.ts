@@ -6,7 +6,7 @@ import type { ErrorCode } from "@edgelens/shared";
 import { toEdgelensError } from "../http/errors";
 import { newId } from "../ids";
 
-export type JobKind = "tfjs-import";
+export type JobKind = "tfjs-import" | "model-optimize";
 export type JobState = "running" | "succeeded" | "failed";
 
 export interface JobView {

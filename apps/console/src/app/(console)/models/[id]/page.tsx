@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { DeleteButton } from "@/components/ui/delete-button";
+import { ModelOptimize } from "@/components/models/model-optimize";
 import { TensorTable } from "@/components/models/tensor-table";
 import { Card } from "@/components/ui/card";
 import { formatBytes } from "@/components/ui/format-bytes";
@@ -114,6 +115,11 @@ export default async function ModelPage({ params, searchParams }: { params: Prom
                 </TBody>
               </Table>
             </Card>
+            {user.role === "admin" ? (
+              <Card title="Optimize">
+                <ModelOptimize modelId={model.id} />
+              </Card>
+            ) : null}
           </div>
         </div>
       )}
