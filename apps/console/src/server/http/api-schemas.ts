@@ -33,3 +33,14 @@ export const ProjectInfoSchema = z.object({ name: z.string().trim().min(1).max(1
 export const MqttTokenQuerySchema = z.object({ ttl: z.coerce.number().int().min(30).max(7 * 24 * 3600).optional() });
 
 export const EventsQueryFormatSchema = z.object({ format: z.enum(["json", "csv"]).default("json") });
+
+/** POST /api/v1/models/{id}/optimize: `model optimize --int8` on the model's latest version. */
+export const ModelOptimizeSchema = z
+  .object({
+    int8: z.literal(true),
+    /** A folder of photos on the console host. */
+    calibration: z.string().min(1).optional(),
+    keepFloat: z.enum(["none", "first", "last", "first-last"]).optional(),
+    method: z.enum(["minmax", "percentile", "mse"]).optional(),
+  })
+  .strict();

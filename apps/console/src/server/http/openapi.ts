@@ -68,6 +68,7 @@ const OPERATIONS: Operation[] = [
   { method: "post", path: "/models/samples", summary: "Import the built sample models (idempotent)", role: "admin", response: wrap("versions", z.array(Res.ModelVersionView)) },
   { method: "get", path: "/models/{id}", summary: "One model with its versions", role: "viewer", response: wrap("model", Res.ModelView.extend({ versions: z.array(Res.ModelVersionView) })) },
   { method: "delete", path: "/models/{id}", summary: "Delete a model no project uses", role: "admin", status: 204 },
+  { method: "post", path: "/models/{id}/optimize", summary: "Quantise the model's latest version to int8 as a new version (a job: poll GET /jobs/{id})", role: "admin", body: Req.ModelOptimizeSchema, status: 202, response: wrap("job", Res.JobView) },
   { method: "post", path: "/uploads", summary: "Start an upload session", role: "admin", status: 201, response: z.object({ uploadId: z.string() }) },
   {
     method: "put",

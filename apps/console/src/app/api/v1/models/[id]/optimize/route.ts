@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { ModelOptimizeSchema } from "@/server/http/api-schemas";
 import { readJson } from "@/server/http/body";
 import { json, route } from "@/server/http/route";
 import { startModelOptimize } from "@/server/services/model-optimize";
@@ -6,19 +6,9 @@ import { getModel } from "@/server/services/models";
 
 export const dynamic = "force-dynamic";
 
-const OptimizeBody = z
-  .object({
-    int8: z.literal(true),
-    /** A folder of photos on the console host. */
-    calibration: z.string().min(1).optional(),
-    keepFloat: z.enum(["none", "first", "last", "first-last"]).optional(),
-    method: z.enum(["minmax", "percentile", "mse"]).optional(),
-  })
-  .strict();
-
 /** Starts `model optimize --int8` on the model's latest version as a job (GET /api/v1/jobs/{id}). */
 export const POST = route<{ id: string }>("admin", async ({ ctx, req, params }) => {
-  const body = await readJson(req, OptimizeBody);
+  const body = await readJson(req, ModelOptimizeSchema);
   const model = getModel(ctx, params.id);
   const job = startModelOptimize(ctx, { model: model.id, int8: body.int8, ...(body.calibration ? { calibration: body.calibration } : {}), ...(body.keepFloat ? { keepFloat: body.keepFloat } : {}), ...(body.method ? { method: body.method } : {}) });
   return json({ job }, 202);
