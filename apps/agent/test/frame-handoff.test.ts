@@ -1,7 +1,9 @@
+import { inputRequestKey, toInputRequest, type FrameWithInputs } from "@edgelens/vision/preprocess";
 import { compileProjectFunction, type Frame } from "@edgelens/vision/project";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Pipeline, type PipelineResult } from "../src/pipeline/index";
 import { loadProject, type ProjectHandle } from "../src/runtime/index";
+import { decodeFrame, encodeFrame } from "../src/runtime/frame-wire";
 import { FrameAssembler, FramePool } from "../src/sources/index";
 
 // The function sums its input tensor and the frame after the model would have run (a wait), so a
@@ -72,6 +74,50 @@ describe("frame hand-off", () => {
       { seq: 3, processedBefore: 2 },
     ]);
     expect(pipeline.stats()).toMatchObject({ processed: 4, dropped: 0, errors: 0 });
+  });
+});
+
+/** `f` with a 4x2 input (the one SLOW_SUMMER asks for) prepared ahead, every element `value`. */
+function withPrepared(f: Frame, value: number, dims = [1, 2, 4, 3]): Frame & FrameWithInputs {
+  const key = inputRequestKey(toInputRequest(4, 2, "stretch")!);
+  const transform = { sourceWidth: f.width, sourceHeight: f.height, inputWidth: 4, inputHeight: 2, cropX: 0, cropY: 0, scaleX: 4 / f.width, scaleY: 2 / f.height, padX: 0, padY: 0 };
+  const data = new Float32Array(new SharedArrayBuffer(24 * 4)).fill(value);
+  return { ...f, prepared: [{ key, prepared: { tensor: { type: "float32", data, dims }, transform } }] };
+}
+
+describe("prepared inputs in the sandbox", () => {
+  it("the function's ctx.vision.resize returns the input the agent prepared, bytes and all", async () => {
+    // A prepared tensor that differs from what the sandbox would compute shows which one was used.
+    const used = await project.process(withPrepared(frame(0), 1000));
+    expect(used.output?.counts).toEqual({ seq: 0, sum: 24_000, fsum: 24 });
+    expect(used).toMatchObject({ preparedHits: 1, prepareMs: 0 });
+    // A 3x1 frame is 9 bytes: the tensor after it is padded to a 4-byte boundary.
+    const odd: Frame = { data: new Uint8Array(9).fill(2), width: 3, height: 1, seq: 1, ts: Date.now() };
+    expect((await project.process(withPrepared(odd, 0.5))).output?.counts).toEqual({ seq: 1, sum: 12, fsum: 18 });
+    const computed = await project.process(frame(2));
+    expect(computed.output?.counts).toEqual(expected(2));
+    expect(computed.preparedHits).toBe(0);
+  });
+
+  it("a frame message whose header claims more bytes than its body holds is refused", () => {
+    const { message, body } = encodeFrame(1, withPrepared(frame(0), 1));
+    const whole = new Uint8Array(Buffer.concat(body));
+    const decoded = decodeFrame(message, whole);
+    expect(decoded.prepared?.[0]?.prepared.tensor.data).toEqual(new Float32Array(24).fill(1));
+    expect(() => decodeFrame(message, whole.subarray(0, whole.length - 4))).toThrow(/past the 116 byte body/);
+    expect(() => decodeFrame(message, new Uint8Array(whole.length + 4))).toThrow(/accounts for 120 bytes, the body has 124/);
+    expect(() => decodeFrame({ ...message, width: 400 }, whole)).toThrow(/needs 2400 bytes/);
+  });
+
+  it("a sandbox sent such a message stops with that reason, and the project restarts", async () => {
+    const restarts = project.restarts;
+    // dims for 48 elements over 24: the header claims 96 bytes more than the body carries.
+    await expect(project.process(withPrepared(frame(0), 1, [1, 4, 4, 3]))).rejects.toMatchObject({
+      code: "FUNCTION_FAILED",
+      message: expect.stringContaining("channel broke: frame 0: a prepared input of 192 bytes at 24 is past the 120 byte body"),
+    });
+    await expect.poll(() => project.restarts, { timeout: 20_000 }).toBe(restarts + 1);
+    expect((await project.process(frame(3))).output?.counts).toEqual(expected(3));
   });
 });
 

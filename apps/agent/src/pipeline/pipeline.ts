@@ -352,7 +352,8 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
         inference: result.inferenceMs,
         function: result.totalMs,
         prepare: ahead + inWorker,
-        preparedAhead: ahead > 0 && inWorker === 0,
+        // From the function's side: a prepared input it actually used, and none it made itself.
+        preparedAhead: (result.preparedHits ?? 0) > 0 && inWorker === 0,
       },
     });
   }

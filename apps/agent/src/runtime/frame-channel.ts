@@ -40,15 +40,19 @@ export class FrameChannel<In, Out> {
     socket.on("error", onError);
   }
 
-  send(header: Out, body?: Uint8Array): void {
+  /** `body` may come in parts (a frame, then its prepared inputs): they arrive as one body. */
+  send(header: Out, body?: Uint8Array | readonly Uint8Array[]): void {
+    const parts = body === undefined ? [] : body instanceof Uint8Array ? [body] : body;
     const json = Buffer.from(JSON.stringify(header));
     const prefix = Buffer.allocUnsafe(PREFIX);
     prefix.writeUInt32LE(json.length, 0);
-    prefix.writeUInt32LE(body?.length ?? 0, 4);
+    prefix.writeUInt32LE(parts.reduce((n, p) => n + p.length, 0), 4);
+    this.socket.cork();
     this.socket.write(Buffer.concat([prefix, json]));
     // Not copied (a SharedArrayBuffer view too): the caller keeps the bytes until the answer,
     // which comes only after the peer has read them all.
-    if (body && body.length > 0) this.socket.write(body);
+    for (const part of parts) if (part.length > 0) this.socket.write(part);
+    this.socket.uncork();
   }
 
   end(): void {

@@ -49,6 +49,8 @@ export interface ProcessResult {
   roundTripMs: number;
   /** Time the function spent computing model inputs that were not prepared ahead. */
   prepareMs?: number;
+  /** How many of the function's input requests the inputs prepared ahead answered (inside the sandbox). */
+  preparedHits?: number;
   /** The model inputs the function asked for: what to prepare for the next frame (pipeline/input-preparer.ts). */
   inputs?: InputRequest[];
 }
@@ -198,6 +200,7 @@ class WorkerProjectHandle extends EventEmitter<ProjectHandleEvents> implements P
       totalMs: outcome.totalMs,
       roundTripMs: performance.now() - started,
       prepareMs: outcome.prepareMs ?? 0,
+      preparedHits: outcome.preparedHits ?? 0,
       inputs: outcome.inputs ?? [],
     };
   }

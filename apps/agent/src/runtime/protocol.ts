@@ -1,5 +1,6 @@
 import type { ProjectConfig } from "@edgelens/shared";
 import type { ErrorCode } from "@edgelens/shared/errors";
+import type { FrameTransform } from "@edgelens/vision/preprocess";
 import type { FrameOutcome, LogLevel } from "@edgelens/vision/project";
 
 /**
@@ -41,7 +42,9 @@ export interface StartMessage {
   maxArrayBufferMb?: number;
 }
 
-/** The frame's pixels are the message body. */
+/**
+ * The body is the frame's pixels, then the bytes of each prepared input (runtime/frame-wire.ts).
+ */
 export interface FrameMessage {
   type: "frame";
   id: number;
@@ -49,6 +52,17 @@ export interface FrameMessage {
   height: number;
   seq: number;
   ts: number;
+  /** Model inputs the agent prepared ahead for this frame, in body order. */
+  inputs?: WireInput[];
+}
+
+/** A prepared input's description; its elements (4 bytes each) are in the body, not here. */
+export interface WireInput {
+  /** inputRequestKey of the request it answers. */
+  key: string;
+  type: "float32" | "int32";
+  dims: number[];
+  transform: FrameTransform;
 }
 
 export type HostMessage = ModelMessage | StartMessage | FrameMessage | { type: "dispose" };

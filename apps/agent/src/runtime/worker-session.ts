@@ -2,8 +2,10 @@ import type { ChildProcess } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import type { Duplex } from "node:stream";
 import { EdgelensError } from "@edgelens/shared/errors";
+import type { FrameWithInputs } from "@edgelens/vision/preprocess";
 import type { Frame, FrameOutcome, LogLevel } from "@edgelens/vision/project";
 import { FrameChannel } from "./frame-channel";
+import { encodeFrame } from "./frame-wire";
 import { launchWorker, type LaunchOptions } from "./launch-worker";
 import type { HostMessage, InitMessage, ModelSummary, WorkerMessage } from "./protocol";
 import { RssWatchdog } from "./rss-watchdog";
@@ -120,7 +122,7 @@ export class WorkerSession {
     });
   }
 
-  process(frame: Frame, timeoutMs: number): Promise<FrameOutcome> {
+  process(frame: Frame & FrameWithInputs, timeoutMs: number): Promise<FrameOutcome> {
     if (!this.alive) return Promise.reject(new EdgelensError("FUNCTION_FAILED", "the function sandbox is not running", { projectId: this.projectId }));
     if (this.inflight) return Promise.reject(new EdgelensError("INTERNAL", "a frame is already being processed", { projectId: this.projectId }));
     const id = this.nextId++;
@@ -143,7 +145,8 @@ export class WorkerSession {
         resolve: (outcome) => (settle(), resolve(outcome)),
         reject: (error) => (settle(), reject(error)),
       };
-      this.channel.send({ type: "frame", id, width: frame.width, height: frame.height, seq: frame.seq, ts: frame.ts }, frame.data);
+      const { message, body } = encodeFrame(id, frame);
+      this.channel.send(message, body);
     });
   }
 

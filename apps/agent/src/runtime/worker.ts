@@ -1,8 +1,10 @@
 import { Socket } from "node:net";
 import { EdgelensError, type ErrorCode } from "@edgelens/shared/errors";
 import { createOrtModelRunner, visionHelpers, type ModelRunner } from "@edgelens/vision";
-import { createProjectInstance, loadProjectModule, type ProjectInstance } from "@edgelens/vision/project";
+import type { FrameWithInputs } from "@edgelens/vision/preprocess";
+import { createProjectInstance, loadProjectModule, type Frame, type ProjectInstance } from "@edgelens/vision/project";
 import { FrameChannel } from "./frame-channel";
+import { decodeFrame } from "./frame-wire";
 import type { FrameMessage, HostMessage, StartMessage, WorkerMessage } from "./protocol";
 import { lockNativeAddons } from "./lock-addons";
 import { toWireError } from "./wire-error";
@@ -42,7 +44,11 @@ const channel = new FrameChannel<HostMessage, WorkerMessage>(
   // The agent sends models (hundreds of MB at most) and frames; headers are small.
   { maxHeaderBytes: 16 * 1024 * 1024, maxBodyBytes: 2 * 1024 * 1024 * 1024 - 1 },
   onMessage,
-  () => process.exit(1),
+  (error) => {
+    // The agent reports the sandbox's last stderr line as the reason it stopped.
+    process.stderr.write(`the function sandbox's channel broke: ${error.message}\n`);
+    process.exit(1);
+  },
 );
 
 function post(message: WorkerMessage): void {
@@ -95,13 +101,13 @@ async function start(message: StartMessage): Promise<void> {
   }
 }
 
-async function processFrame(message: FrameMessage, data: Uint8Array | undefined): Promise<void> {
-  if (!instance || !data) {
+async function processFrame(message: FrameMessage, frame: (Frame & FrameWithInputs) | undefined): Promise<void> {
+  if (!instance || !frame) {
     post({ type: "frame-error", id: message.id, error: { code: "FUNCTION_FAILED", message: "the project is not loaded", context: {} } });
     return;
   }
   try {
-    const outcome = await instance.infer({ data, width: message.width, height: message.height, seq: message.seq, ts: message.ts });
+    const outcome = await instance.infer(frame);
     if (overMemory(message.id)) return;
     post({ type: "result", id: message.id, outcome });
   } catch (error) {
@@ -135,7 +141,9 @@ function onMessage(message: HostMessage, body: Uint8Array | undefined): void {
       void start(message);
       break;
     case "frame":
-      void processFrame(message, body);
+      // Decoded here, not in processFrame: a body its header does not describe throws inside the
+      // channel's handler, which ends the channel as it does for an oversized message.
+      void processFrame(message, body && decodeFrame(message, body));
       break;
     case "dispose":
       instance = undefined;
