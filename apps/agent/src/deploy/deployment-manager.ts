@@ -106,15 +106,43 @@ export class DeploymentManager {
     for (const why of plan.ignored) this.deps.log.debug(`desired state: ${why}`);
     this.planned = doc.projects.length;
     const start = this.resuming;
+    const deployed = new Map<string, Promise<void>>();
     for (const entry of plan.deploy) {
       this.deps.log.info(`deployment ${entry.deploymentId}: project ${entry.project.id} v${entry.project.version} queued`, { deploymentId: entry.deploymentId, projectId: entry.project.id });
-      void this.lanes.enqueue(entry.project.id, { kind: "deploy", entry }, start);
+      deployed.set(entry.deploymentId, this.lanes.enqueue(entry.project.id, { kind: "deploy", entry }, start));
     }
     for (const projectId of plan.forget) this.saveProject(projectId, null);
+    // Also when the retained state comes again after the switch failed: the others stay.
+    const switched = desired.version !== 2 && doc.projects.length === 1 && plan.remove.length > 0 && !plan.removalId ? doc.projects[0] : undefined;
+    if (switched) {
+      const now = deployed.get(switched.deploymentId);
+      void this.switchProjects(switched, now ?? this.lanes.whenIdle(), plan.remove, start, now !== undefined);
+      return;
+    }
     const removals = plan.remove.map((projectId) => this.lanes.enqueue(projectId, { kind: "remove" }, start));
     if (plan.removalId) void this.finishRemoval(plan.removalId, removals);
     else if (plan.forget.length > 0) this.deps.reporter.reported(this.state());
     this.rebalance(start, new Set([...plan.deploy.map((e) => e.project.id), ...plan.remove]));
+  }
+
+  /**
+   * An old console's single-project desired state naming another project than the device runs
+   * (docs/design.md "How versions meet"): as before lists, a switch. The new project loads beside
+   * the old ones, which go only once it runs; when it fails they keep running (`rolled-back`).
+   */
+  private async switchProjects(entry: DesiredProject, deployed: Promise<void>, others: string[], start: Promise<void>, firstTime: boolean): Promise<void> {
+    await deployed;
+    const ran = this.memory.projects[entry.project.id]?.current?.deploymentId === entry.deploymentId;
+    if (ran) {
+      await Promise.all(others.map((projectId) => this.lanes.enqueue(projectId, { kind: "remove" }, start)));
+      this.deps.reporter.reported(this.state());
+      return;
+    }
+    const kept = others.map((projectId) => this.deps.host.current(projectId)).filter((spec) => spec !== null && spec !== undefined);
+    if (kept.length === 0 || !firstTime) return;
+    const names = kept.map((k) => `deployment ${k.deploymentId} (project ${k.projectId} v${k.version})`).join(", ");
+    this.deps.reporter.progress(progress(entry.deploymentId, "rolled-back", { reason: `${names} keeps running` }));
+    this.deps.reporter.reported(this.state());
   }
 
   /** Resolves when no deployment runs or waits. */
