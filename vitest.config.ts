@@ -39,9 +39,12 @@ export default defineConfig({
   test: {
     maxWorkers: 2,
     projects: [
-      project("shared", "packages/shared"),
-      project("db", "packages/db"),
-      project("vision", "packages/vision"),
+      // In-process suites (no servers of their own, no global state): one worker runs many files
+      // without a fresh module graph each; vision's files then load onnxruntime and the models
+      // once per worker instead of once per file (64 -> 36 s of CPU for that project).
+      project("shared", "packages/shared", { isolate: false }),
+      project("db", "packages/db", { isolate: false }),
+      project("vision", "packages/vision", { isolate: false }),
       project("broker", "apps/broker"),
       project("agent", "apps/agent"),
       project("console", "apps/console", consoleBuild),
