@@ -1,33 +1,11 @@
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, symlinkSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { childEnv } from "@edgelens/tooling/processes";
 import { mediaPath } from "@edgelens/vision/media";
 import { ensureSampleModels, getSampleModel } from "@edgelens/vision/models";
-import { runCli } from "./support/cli";
-import { repoRoot } from "./support/paths";
+import { runAgentCli, runCli } from "./support/cli";
 import { TEST_SECRET } from "./support/temp-context";
-
-/** `pnpm -s agent infer ...` in the repo root, as a user runs it. */
-function agentInfer(args: string[], timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("pnpm", ["-s", "agent", "infer", ...args], { cwd: repoRoot, env: childEnv({}), stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`agent infer did not finish in ${timeoutMs} ms\n${stderr}`));
-    }, timeoutMs);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 /** `edgelens model optimize --int8` on CenterNet: a new deployable version, its file runs in the agent. */
 describe("edgelens model optimize", () => {
@@ -68,7 +46,7 @@ describe("edgelens model optimize", () => {
     const show = JSON.parse((await cli("model", "list", "--json")).stdout) as { latest: { version: number } }[];
     expect(show[0]?.latest.version).toBe(2);
 
-    const infer = await agentInfer(["--template", "object-detection", "--model", `detector=${out}`, "--input", mediaPath("dog.jpg")]);
+    const infer = await runAgentCli(["infer", "--template", "object-detection", "--model", `detector=${out}`, "--input", mediaPath("dog.jpg")]);
     expect(infer.code, infer.stderr).toBe(0);
     const frame = JSON.parse(infer.stdout.trim().split("\n")[0] ?? "{}") as { detections?: { label: string }[] };
     expect(frame.detections?.map((d) => d.label)).toContain("dog");
