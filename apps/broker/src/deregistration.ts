@@ -43,9 +43,14 @@ export class RevocationCheck {
   }
 
   private kick(client: Client, reason: string): void {
-    this.s.kicked.add(client);
-    this.s.metrics.clientsDropped.inc({ reason });
-    internals(client).will = null;
-    client.close();
+    kickDevice(this.s, client, reason);
   }
+}
+
+/** Closes a device connection without its last will, counted as dropped for `reason`. */
+export function kickDevice(s: BrokerServices, client: Client, reason: string): void {
+  s.kicked.add(client);
+  s.metrics.clientsDropped.inc({ reason });
+  internals(client).will = null;
+  client.close();
 }

@@ -1,5 +1,6 @@
 import type { Client } from "aedes";
 import { internals } from "../aedes-internals";
+import { kickDevice } from "../deregistration";
 import { describeError } from "../log";
 import type { BrokerServices } from "../services";
 
@@ -15,6 +16,14 @@ export function onClientReady(s: BrokerServices, client: Client): void {
     return;
   }
   const first = s.connections.add(identity.deviceId, client, identity.secretHash);
+  // The row may have gone (or its secret changed) between the credential check and now: the
+  // deregistration check that ran meanwhile did not see this connection yet.
+  const row = s.directory.find(identity.deviceId);
+  if (row?.secretHash !== identity.secretHash) {
+    s.log.info("device deregistered while connecting: closing the connection", { deviceId: identity.deviceId });
+    kickDevice(s, client, row ? "secret-rotated" : "deregistered");
+    return;
+  }
   if (!first) return;
   try {
     s.presence.markOnline(identity.deviceId, Date.now());
