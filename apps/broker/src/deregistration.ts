@@ -30,7 +30,7 @@ export class RevocationCheck {
         deviceId,
         connections: revoked.length,
       });
-      for (const client of revoked) this.kick(client, hash === undefined ? "deregistered" : "secret-rotated");
+      for (const client of revoked) kickDevice(s, client, hash === undefined ? "deregistered" : "secret-rotated");
       closed += revoked.length;
     }
     for (const deviceId of this.known.keys()) {
@@ -40,10 +40,6 @@ export class RevocationCheck {
     }
     this.known = live;
     return closed;
-  }
-
-  private kick(client: Client, reason: string): void {
-    kickDevice(this.s, client, reason);
   }
 }
 
