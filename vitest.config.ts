@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 /**
@@ -31,9 +32,13 @@ const project = (name: string, root: string, extra: Record<string, unknown> = {}
 const wholeStack = (name: string, root: string, order: number, extra: Record<string, unknown> = {}) =>
   project(`${name}-e2e`, root, { include: WHOLE_STACK[name], exclude: ["**/node_modules/**"], maxWorkers: 2, sequence: { groupOrder: order }, ...extra });
 
-// The console suites start `next start` of one production build, made once per run (once per
-// source state: a hash of the sources names the build folder) before the first suite.
-const consoleBuild = { globalSetup: ["test/support/global-build.ts"] };
+// The suites that start brokers, agents or the `edgelens` CLI as children run them from production
+// bundles made once per source state before the first suite (tooling/src/test-bundles.ts).
+const bundles = fileURLToPath(new URL("./tooling/src/test-bundles.ts", import.meta.url));
+const childBundles = { globalSetup: [bundles] };
+// The console suites also start `next start` of one production build, made once per run (once
+// per source state: a hash of the sources names the build folder) before the first suite.
+const consoleBuild = { globalSetup: [bundles, "test/support/global-build.ts"] };
 
 export default defineConfig({
   test: {
@@ -45,11 +50,11 @@ export default defineConfig({
       project("shared", "packages/shared", { isolate: false }),
       project("db", "packages/db", { isolate: false }),
       project("vision", "packages/vision", { isolate: false }),
-      project("broker", "apps/broker"),
-      project("agent", "apps/agent"),
+      project("broker", "apps/broker", childBundles),
+      project("agent", "apps/agent", childBundles),
       project("console", "apps/console", consoleBuild),
-      project("tooling", "tooling"),
-      wholeStack("tooling", "tooling", 1),
+      project("tooling", "tooling", childBundles),
+      wholeStack("tooling", "tooling", 1, childBundles),
       // Same group as tooling-e2e: vitest runs one group's files in one pool (projects of a group
       // must agree on maxWorkers), so the two whole-stack projects share its two lanes.
       wholeStack("console", "apps/console", 1, consoleBuild),

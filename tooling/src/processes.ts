@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
+import { bundledEntry } from "./bundle-entries";
 
 export { freePort, isListening, waitForHttp, waitForPort } from "./ports";
 
@@ -158,12 +159,16 @@ const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).h
  * wrapper too and cut the part's clean stop short.
  */
 export function startNodeEntry(name: string, entry: string, args: string[], options: NodeEntryOptions = {}): ManagedProcess {
-  return startProcess(name, process.execPath, nodeEntryArgs(entry, args, options.nodeArgs), options);
+  return startProcess(name, process.execPath, nodeEntryArgs(entry, args, options.nodeArgs, options.cwd), options);
 }
 
-/** The argv after `node` for a TypeScript entry, for callers that spawn it themselves (a CLI run to completion). */
-export function nodeEntryArgs(entry: string, args: string[], nodeArgs: string[] = []): string[] {
-  return [...nodeArgs, "--import", tsxLoader, entry, ...args];
+/**
+ * The argv after `node` for a TypeScript entry, for callers that spawn it themselves (a CLI run to
+ * completion). In a test run with bundles (bundle-entries.ts), an app's entry runs from its bundle.
+ */
+export function nodeEntryArgs(entry: string, args: string[], nodeArgs: string[] = [], cwd?: string): string[] {
+  const bundled = bundledEntry(entry, cwd);
+  return bundled ? [...nodeArgs, bundled, ...args] : [...nodeArgs, "--import", tsxLoader, entry, ...args];
 }
 
 /** Runs a command to completion, echoing its output; rejects with its exit code. */

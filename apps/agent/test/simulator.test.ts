@@ -4,12 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { InferenceResultSchema, type InferenceResult } from "@edgelens/shared";
+import { decodeImage, encodeJpeg } from "@edgelens/vision/image";
 import { mediaPath, type MediaName } from "@edgelens/vision/media";
+import { resizeImage } from "@edgelens/vision/preprocess";
 import { ensureSampleModels } from "@edgelens/vision/models";
+import { nodeEntryArgs } from "@edgelens/tooling/processes";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const repo = fileURLToPath(new URL("../../../", import.meta.url));
-const tsxCli = join(repo, "node_modules/tsx/dist/cli.mjs");
 const cli = join(repo, "apps/agent/src/cli.ts");
 let dir: string;
 
@@ -23,7 +25,7 @@ interface CliRun {
 /** `edgelens-agent <args>` as a user runs it; every stdout line must be an InferenceResult. */
 function agent(args: string[]): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [tsxCli, cli, ...args], { cwd: repo, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, nodeEntryArgs(cli, args), { cwd: repo, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (t: string) => (stdout += t));
@@ -112,6 +114,41 @@ describe("edgelens-agent infer (the simulator)", () => {
     expect(run.results[0]?.counts?.face).toBeGreaterThanOrEqual(1);
     expect(run.results[0]?.detections?.[0]?.label).toBe("face");
     expect([...readFileSync(out).subarray(0, 2)]).toEqual([0xff, 0xd8]);
+  });
+
+  it("text-reading reads a photo of two printed lines, keeps what --config's pattern matches, and draws it to --out", async () => {
+    // The last two lines of imageTextN.png, as a JPEG photo (the reading itself: text-reading.test.ts).
+    const page = await decodeImage(mediaPath("imageTextN.png"));
+    const photo = join(dir, "two-lines.jpg");
+    writeFileSync(photo, await encodeJpeg(resizeImage(page, page.width, 39, { roi: { x: 0, y: 218, width: page.width, height: 39 } }).image, { quality: 95 }));
+    const out = join(dir, "read.jpg");
+    const run = await agent(["infer", "--template", "text-reading", "--input", photo, "--out", out, "--config", JSON.stringify({ pattern: "^In " })]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.results).toHaveLength(1);
+    expect(run.results[0]?.texts?.map((t) => t.text)).toEqual(["In formulating and solving computer vision problems, I have often found it useful to draw"]);
+    expect(run.results[0]?.texts?.[0]?.polygon).toHaveLength(4);
+    expect([...readFileSync(out).subarray(0, 2)]).toEqual([0xff, 0xd8]);
+  });
+
+  it("head-pose gives Messi's yaw, pitch and roll in messi5.jpg, and the opposite yaw in its mirror image", async () => {
+    const folder = photos("head-pose", ["messi5.jpg"]);
+    const photo = await decodeImage(mediaPath("messi5.jpg"));
+    const mirrored = new Uint8Array(photo.data.length);
+    const row = photo.width * 3;
+    for (let y = 0; y < photo.height; y++) {
+      for (let x = 0; x < photo.width; x++) mirrored.set(photo.data.subarray(y * row + x * 3, y * row + x * 3 + 3), y * row + (photo.width - 1 - x) * 3);
+    }
+    writeFileSync(join(folder, "1-mirrored.jpg"), await encodeJpeg({ ...photo, data: mirrored }, { quality: 95 }));
+    const out = join(dir, "head-pose-out");
+    const run = await agent(["infer", "--template", "head-pose", "--input", folder, "--out", out]);
+    expect(run.code, run.stderr).toBe(0);
+    const [face, other] = run.results.map((r) => r.faces?.[0]);
+    expect(run.results.map((r) => r.faces?.length)).toEqual([1, 1]);
+    expect(face?.yaw).toBeGreaterThan(10); // turned to the picture's right
+    expect(other?.yaw).toBeLessThan(-10);
+    expect(Math.abs((face?.yaw ?? 0) + (other?.yaw ?? 0))).toBeLessThan(5);
+    expect(centre(other?.box ?? [])[0]).toBeCloseTo(photo.width - centre(face?.box ?? [])[0]!, -1);
+    expect(readdirSync(out)).toHaveLength(2);
   });
 
   it("runs the user's own function with a sample model and a config, and exits 1 when it fails on a frame", async () => {
