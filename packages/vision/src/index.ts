@@ -8,6 +8,7 @@ export * from "./preprocess/index";
 export * from "./postprocess/index";
 export * from "./tracker/index";
 export * from "./zones/index";
+export * from "./head-pose/index";
 export * from "./overlay/index";
 export * from "./onnx/index";
 export * from "./models/index";

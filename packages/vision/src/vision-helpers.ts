@@ -1,18 +1,27 @@
 import { COCO_LABELS } from "./models/coco-labels";
 import { MOVENET_KEYPOINTS } from "./models/movenet-keypoints";
+import { PPOCR_CHARACTERS } from "./models/ppocr-keys";
 import { drawCaption, drawDetections, drawPoses, drawTextRegions } from "./overlay/draw-results";
 import { drawText, measureText } from "./overlay/bitmap-font";
 import { colorForIndex, parseColor } from "./overlay/color";
 import { drawLine, fillCircle, fillRect, strokePolygon, strokeRect } from "./overlay/raster";
+import { decodeFaceMesh, estimateHeadPose, faceRegion, HEAD_POSE_LANDMARKS, headPoseAxes } from "./head-pose/index";
 import { countLabels } from "./postprocess/count-labels";
 import { BLAZEFACE_LANDMARKS, decodeBlazeFace } from "./postprocess/decode-blazeface";
 import { decodeCenterNet } from "./postprocess/decode-centernet";
+import { decodeCtc } from "./postprocess/decode-ctc";
 import { decodeDbText } from "./postprocess/decode-db";
+import { decodeTextDirection } from "./postprocess/decode-text-direction";
+import { createTextFilter } from "./postprocess/text-pattern";
 import { COCO_SKELETON, decodeMoveNet } from "./postprocess/decode-movenet";
 import { boxIou, nonMaxSuppression, weightedNonMaxSuppression } from "./postprocess/nms";
 import { toInputPoint, toSourceBox, toSourcePoint } from "./preprocess/frame-transform";
 import { fitInputSize } from "./preprocess/geometry";
 import { NORMALIZATIONS } from "./preprocess/normalization";
+import { cropTextLine, warpQuad } from "./preprocess/perspective-crop";
+import { rotateImage } from "./preprocess/rotate-image";
+import { textLinesToTensor } from "./preprocess/text-line-tensor";
+import { splitTextLine } from "./preprocess/text-line-tiles";
 import { letterboxToTensor, prepareInput, resizeImage, resizeToTensor } from "./preprocess/to-tensor";
 import { createLineCounter } from "./tracker/line-counter";
 import { createTracker } from "./tracker/iou-tracker";
@@ -35,6 +44,12 @@ export const visionHelpers = Object.freeze({
   toSourceBox,
   toInputPoint,
   normalizations: NORMALIZATIONS,
+  // Text lines: cut out level (perspective-corrected), turned, batched for PP-OCR's cls/rec.
+  cropTextLine,
+  warpQuad,
+  rotateImage,
+  textLinesToTensor,
+  splitTextLine,
   // Model outputs -> InferenceResult parts.
   iou: boxIou,
   nms: nonMaxSuppression,
@@ -43,7 +58,16 @@ export const visionHelpers = Object.freeze({
   decodeBlazeFace,
   decodeMoveNet,
   decodeDbText,
+  decodeTextDirection,
+  decodeCtc,
+  createTextFilter,
   countLabels,
+  // Head pose: the crop facemesh wants, its landmarks in the frame, and yaw/pitch/roll from them.
+  faceRegion,
+  decodeFaceMesh,
+  estimateHeadPose,
+  headPoseAxes,
+  headPoseLandmarks: HEAD_POSE_LANDMARKS,
   // State across frames.
   createTracker,
   createLineCounter,
@@ -69,6 +93,6 @@ export const visionHelpers = Object.freeze({
   parseColor,
   colorForIndex,
   // Tables.
-  labels: Object.freeze({ coco: COCO_LABELS, movenet: MOVENET_KEYPOINTS, blazeface: BLAZEFACE_LANDMARKS }),
+  labels: Object.freeze({ coco: COCO_LABELS, movenet: MOVENET_KEYPOINTS, blazeface: BLAZEFACE_LANDMARKS, ppocr: PPOCR_CHARACTERS }),
   skeleton: COCO_SKELETON,
 });

@@ -71,7 +71,7 @@ function maxPoolRef(x: number[], h: number, w: number, c: number, k: number, str
 /** Values exactly representable in float16, so fp16-stored weights have exact expectations. */
 const halfExact = (v: number[]): number[] => v.map((x) => Math.round(x * 64) / 64);
 
-function convModel(op: string, p: ConvCase, filter: number[], opts: { bias?: number[]; fused?: string[]; fp16?: boolean } = {}): TfjsModelBuilder {
+function convModel(op: string, p: ConvCase, filter: number[], opts: { bias?: number[]; fused?: string[]; fp16?: boolean; alpha?: number[] } = {}): TfjsModelBuilder {
   const dtype = opts.fp16 ? "float16" : "float32";
   const m = new TfjsModelBuilder()
     .placeholder("x", "float32", [1, p.h, p.w, p.c])
@@ -81,12 +81,17 @@ function convModel(op: string, p: ConvCase, filter: number[], opts: { bias?: num
     m.constant("bias", opts.bias, [opts.bias.length], dtype);
     inputs.push("bias");
   }
+  if (opts.alpha) {
+    // tfjs-converter's fused PReLU keeps Keras's alpha shape [1, 1, C].
+    m.constant("alpha", opts.alpha, [1, 1, opts.alpha.length], dtype);
+    inputs.push("alpha");
+  }
   const attrs = {
     strides: attr.ints([1, p.stride, p.stride, 1]),
     padding: attr.s(p.padding),
     data_format: attr.s("NHWC"),
     dilations: attr.ints([1, 1, 1, 1]),
-    ...(opts.fused ? { fused_ops: attr.strs(opts.fused), num_args: attr.i(1) } : {}),
+    ...(opts.fused ? { fused_ops: attr.strs(opts.fused), num_args: attr.i(inputs.length - 2) } : {}),
   };
   return m.node("y", op, inputs, attrs).outputs("y");
 }
@@ -142,6 +147,19 @@ describe("converter: convolution and pooling (NHWC kept, Transpose-wrapped)", ()
     } finally {
       files.cleanup();
     }
+  });
+
+  it("_FusedConv2D BiasAdd+Prelu (facemesh's layers): alpha per output channel", async () => {
+    const p: ConvCase = { h: 5, w: 5, c: 2, kh: 3, kw: 3, out: 3, stride: 2, padding: "SAME" };
+    const x = seeded(5 * 5 * 2, 7);
+    const filter = seeded(3 * 3 * 2 * 3, 11);
+    const bias = [0.125, -0.25, 0.5];
+    const alpha = [0.25, -0.5, 2];
+    const expected = convRef(x, filter, p, bias).map((v, i) => (v >= 0 ? v : v * (alpha[i % 3] ?? Number.NaN)));
+    expect(expected.some((v, i) => v < 0 && i % 3 === 2)).toBe(true);
+    const { outputs } = await convertAndRun(convModel("_FusedConv2D", p, filter, { bias, alpha, fused: ["BiasAdd", "Prelu"] }), { x: f32(x, [1, 5, 5, 2]) });
+    expect(outputs.y?.dims).toEqual([1, 3, 3, 3]);
+    expect(maxAbsDiff(values(outputs.y), expected)).toBeLessThan(1e-5);
   });
 
   it("DepthwiseConv2dNative, channel multiplier 2, SAME", async () => {

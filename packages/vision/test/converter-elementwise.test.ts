@@ -27,6 +27,7 @@ describe("converter: elementwise ops", () => {
     ["FloorDiv", floorDiv],
     ["FloorMod", floorMod],
     ["Maximum", Math.max],
+    ["Prelu", (a, b) => (a >= 0 ? a : a * b)],
   ];
   for (const [op, fn] of binaries) {
     it(`${op} (float32, broadcast)`, async () => {

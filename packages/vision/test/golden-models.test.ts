@@ -18,14 +18,27 @@ interface GoldenCase {
   modelJson: string;
   size: number;
   photo: MediaName;
-  input: "float32-0-255" | "float32-minus1-1" | "int32-0-255";
+  input: "float32-0-255" | "float32-minus1-1" | "int32-0-255" | "float32-0-1";
+  /** Only this part of the photo (a face crop), in photo pixels. */
+  region?: { left: number; top: number; width: number; height: number };
 }
+
+// Messi's face in messi5.jpg, as head-pose crops it (BlazeFace box [221,96,258,133] x 1.5, squared).
+const FACEMESH_CASE: GoldenCase = {
+  model: "facemesh",
+  modelJson: "models/facemesh.json",
+  size: 192,
+  photo: "messi5.jpg",
+  input: "float32-0-1",
+  region: { left: 211, top: 86, width: 57, height: 57 },
+};
 
 const CASES: GoldenCase[] = [
   { model: "centernet", modelJson: "models/centernet.json", size: 512, photo: "dog.jpg", input: "float32-0-255" },
   { model: "centernet", modelJson: "models/centernet.json", size: 512, photo: "person.jpg", input: "float32-0-255" },
   { model: "blazeface", modelJson: "models/blazeface.json", size: 256, photo: "person.jpg", input: "float32-minus1-1" },
   { model: "movenet", modelJson: "models/movenet-lightning.json", size: 192, photo: "person.jpg", input: "int32-0-255" },
+  FACEMESH_CASE,
 ];
 
 /**
@@ -50,9 +63,11 @@ async function loadTfjs(modelJson: string): Promise<tf.GraphModel> {
 
 /** The photo stretched to size x size RGB, as each model expects it (MODELS.md). */
 async function inputOf(c: GoldenCase): Promise<TensorLike> {
-  const rgb = await sharp(mediaPath(c.photo)).removeAlpha().resize(c.size, c.size, { fit: "fill" }).raw().toBuffer();
+  const photo = sharp(mediaPath(c.photo)).removeAlpha();
+  const rgb = await (c.region ? photo.extract(c.region) : photo).resize(c.size, c.size, { fit: "fill" }).raw().toBuffer();
   const dims = [1, c.size, c.size, 3];
   if (c.input === "int32-0-255") return { type: "int32", data: Int32Array.from(rgb), dims };
+  if (c.input === "float32-0-1") return { type: "float32", data: Float32Array.from(rgb, (v) => v / 255), dims };
   if (c.input === "float32-minus1-1") return { type: "float32", data: Float32Array.from(rgb, (v) => v / 127.5 - 1), dims };
   return { type: "float32", data: Float32Array.from(rgb), dims };
 }
@@ -138,6 +153,17 @@ describe("golden: converted sample models match TF.js (wasm) on real photos", ()
     for (let k = 0; k < 17; k++) {
       expect(kp[k * 3]).toBeGreaterThanOrEqual(0);
       expect(kp[k * 3 + 1]).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it("facemesh on Messi's face (messi5.jpg): same outputs, a confident face flag, 468 points inside the crop", async () => {
+    const out = await compare(FACEMESH_CASE);
+    expect(out.Identity_1?.[0]).toBeGreaterThan(0.9);
+    const mesh = out.Identity_2 ?? new Float32Array();
+    expect(mesh.length).toBe(468 * 3);
+    for (let i = 0; i < 468; i++) {
+      expect(mesh[3 * i]).toBeGreaterThan(0);
+      expect(mesh[3 * i + 1]).toBeLessThan(192);
     }
   });
 });

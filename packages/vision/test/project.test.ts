@@ -142,6 +142,24 @@ describe("createProjectInstance", () => {
     });
   });
 
+  it("collects ctx.clip requests with ids unique per frame time, and refuses bad spans or calls outside infer", async () => {
+    const { instance } = await instanceOf("export default { infer(f, ctx) { return { extra: { clipId: ctx.clip(2, 1), other: ctx.clip() } }; } };");
+    const outcome = await instance.infer(frame());
+    expect(outcome.clips).toEqual([
+      { clipId: "p1-1700000000000-0", pre: 2, post: 1 },
+      { clipId: "p1-1700000000000-1", pre: 5, post: 5 },
+    ]);
+    expect(outcome.output).toEqual({ extra: { clipId: "p1-1700000000000-0", other: "p1-1700000000000-1" } });
+    expect((await instance.infer(frame())).clips).toEqual([expect.objectContaining({ clipId: "p1-1700000000000-0" }), expect.anything()]);
+    const bad = await instanceOf("export default { infer(f, ctx) { ctx.clip(90, 0); } };");
+    await expect(bad.instance.infer(frame())).rejects.toMatchObject({ code: "FUNCTION_FAILED", message: expect.stringMatching(/ctx\.clip\(90, 0\): pre: /) });
+    const none = await instanceOf("export default { infer(f, ctx) { ctx.clip(0, 0); } };");
+    await expect(none.instance.infer(frame())).rejects.toMatchObject({ message: expect.stringMatching(/at least 1 second/) });
+    const flood = await instanceOf("export default { infer(f, ctx) { for (let i = 0; i < 5; i++) ctx.clip(); } };");
+    await expect(flood.instance.infer(frame())).rejects.toMatchObject({ message: expect.stringMatching(/at most 4 clips per frame/) });
+    await expect(instanceOf("export default { setup(ctx) { ctx.clip(); }, infer() {} };")).rejects.toMatchObject({ message: expect.stringMatching(/only while infer runs/) });
+  });
+
   it("fails with MODEL_LOAD_FAILED when a declared model is missing", async () => {
     await expect(instanceOf("export default { models: ['detector'], infer() {} };")).rejects.toMatchObject({ code: "MODEL_LOAD_FAILED", message: expect.stringContaining('"detector"') });
   });

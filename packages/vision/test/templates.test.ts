@@ -1,18 +1,19 @@
 import type { FunctionOutput } from "@edgelens/shared";
 import { FunctionOutputSchema } from "@edgelens/shared";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeImage } from "../src/image/index";
 import { visionHelpers } from "../src/index";
 import { mediaPath, type MediaName } from "../src/media/index";
 import { ensureSampleModels, getSampleModel } from "../src/models/index";
 import { createOrtModelRunner, type ModelRunner } from "../src/onnx/index";
-import { compileProjectFunction, createProjectInstance, loadProjectModule, type ProjectInstance } from "../src/project/index";
+import { compileProjectFunction, createProjectInstance, loadProjectModule, type FrameOutcome, type ProjectInstance } from "../src/project/index";
 import { getTemplate, listTemplates } from "../src/templates/index";
 
-const NAMES = ["object-detection", "people-counter", "hotdog", "face-detection", "pose", "text-detection"];
+const NAMES = ["object-detection", "people-counter", "hotdog", "face-detection", "pose", "text-detection", "text-reading", "head-pose"];
 
 describe("template registry", () => {
-  it("lists the six sample projects with their models and configs", () => {
+  it("lists the sample projects with their models and configs", () => {
     const templates = listTemplates();
     expect(templates.map((t) => t.name)).toEqual(NAMES);
     for (const t of templates) {
@@ -46,7 +47,8 @@ describe("templates on real photos and models", () => {
 
   beforeAll(async () => {
     await ensureSampleModels();
-    for (const name of NAMES) {
+    // text-reading runs in text-reading.test.ts: its three models are not loaded twice.
+    for (const name of NAMES.filter((n) => n !== "text-reading")) {
       const t = getTemplate(name);
       const models: Record<string, ModelRunner> = {};
       for (const [key, sample] of Object.entries(t.models)) {
@@ -64,11 +66,14 @@ describe("templates on real photos and models", () => {
     await Promise.all(runners.map((r) => r.dispose()));
   });
 
-  async function run(name: string, media: MediaName, seq = 0): Promise<FunctionOutput> {
-    const image = await decodeImage(mediaPath(media));
+  let lastOverlay: FrameOutcome["overlay"] = [];
+
+  async function run(name: string, media: MediaName | Uint8Array, seq = 0, drawsSomething = true): Promise<FunctionOutput> {
+    const image = await decodeImage(typeof media === "string" ? mediaPath(media) : media);
     const outcome = await (instances.get(name) as ProjectInstance).infer({ ...image, seq, ts: Date.now() });
     expect(outcome.output).not.toBeNull();
-    expect(outcome.overlay.length).toBeGreaterThan(0);
+    if (drawsSomething) expect(outcome.overlay.length).toBeGreaterThan(0);
+    lastOverlay = outcome.overlay;
     return FunctionOutputSchema.parse(outcome.output);
   }
 
@@ -127,5 +132,39 @@ describe("templates on real photos and models", () => {
     for (const t of out.texts ?? []) expect(t.polygon).toHaveLength(4);
     const widest = Math.max(...(out.texts ?? []).map((t) => t.box[2] - t.box[0]));
     expect(widest).toBeGreaterThan(300); // whole lines of the 556 px wide page, not single letters
+  });
+
+  it("head-pose: Messi's face turns to the picture's right and looks down; in the mirror image yaw and roll flip", async () => {
+    const out = await run("head-pose", "messi5.jpg");
+    expect(out.faces).toHaveLength(1);
+    const face = out.faces?.[0];
+    const [x, y] = centre(face?.box ?? []);
+    expect(x).toBeGreaterThan(221); // BlazeFace's face-detection box [221, 96, 258, 133]
+    expect(x).toBeLessThan(258);
+    expect(y).toBeLessThan(133);
+    expect(face?.yaw).toBeGreaterThan(10);
+    expect(face?.pitch).toBeLessThan(-10);
+    // The stream shows the head's three axes, from the nose tip inside the face box.
+    const axes = lastOverlay.flatMap((op) => (op.kind === "line" ? [op] : []));
+    expect(axes.map((op) => op.color)).toEqual(["red", "lime", "blue"]);
+    for (const op of axes) {
+      expect(op.from[0]).toBeGreaterThan(face?.box[0] ?? Infinity);
+      expect(op.from[0]).toBeLessThan(face?.box[2] ?? -Infinity);
+    }
+
+    const mirrored = await run("head-pose", await sharp(mediaPath("messi5.jpg")).flop().png().toBuffer());
+    const other = mirrored.faces?.[0];
+    expect(mirrored.faces).toHaveLength(1);
+    expect(other?.yaw).toBeLessThan(-10);
+    expect(Math.abs((other?.yaw ?? 0) + (face?.yaw ?? 0))).toBeLessThan(5);
+    expect(Math.abs((other?.pitch ?? 0) - (face?.pitch ?? 0))).toBeLessThan(5);
+    expect(Math.sign(other?.roll ?? 0)).toBe(-Math.sign(face?.roll ?? 0));
+    expect(out.counts?.face).toBe(1);
+  });
+
+  it("head-pose reports no face for the back of the woman's head in person.jpg (BlazeFace sees one, facemesh does not)", async () => {
+    const out = await run("head-pose", "person.jpg", 0, false);
+    expect(out.faces).toEqual([]);
+    expect(out.counts?.face).toBe(0);
   });
 });

@@ -10,7 +10,8 @@ import { MANIFEST_FILE, readModelManifest, sampleModelsDir, type SampleModelEntr
 import { MOVENET_KEYPOINTS } from "./movenet-keypoints";
 import { findInstalledPackage, type InstalledPackage } from "./package-locator";
 import { SAMPLE_MODEL_SOURCES, type SampleModelSource } from "./sample-models";
-import { assertSameList, readHumanCocoLabels, readHumanMovenetKeypoints } from "./upstream-labels";
+import { PPOCR_KEYS_V1 } from "./ppocr-keys";
+import { assertSameList, readHumanCocoLabels, readHumanMovenetKeypoints, readPpocrKeys } from "./upstream-labels";
 
 /** Bump when what this build writes changes (labels, manifest fields) without a converter change. */
 const BUILD_VERSION = 1;
@@ -46,7 +47,7 @@ async function writeAtomic(path: string, data: Uint8Array | string): Promise<voi
 
 /** The files a model is made from: model.json and its shards, or the .onnx itself. */
 async function sourceFiles(src: SampleModelSource, pkg: InstalledPackage): Promise<string[]> {
-  if (src.kind === "onnx") return [src.file];
+  if (src.kind === "onnx") return src.labelFile ? [src.file, src.labelFile] : [src.file];
   const model = parseTfjsModelJson(await readFile(join(pkg.dir, src.file), "utf8"));
   const dir = dirname(src.file);
   return [src.file, ...model.weightsManifest.flatMap((g) => g.paths.map((p) => join(dir, p)))];
@@ -68,6 +69,13 @@ function labelsOf(src: SampleModelSource, pkg: InstalledPackage): string[] {
     const upstream = readHumanMovenetKeypoints(pkg.dir);
     assertSameList(MOVENET_KEYPOINTS, upstream, "MoveNet keypoints");
     return upstream;
+  }
+  if (src.labels === "text-direction") return ["0", "180"];
+  if (src.labels === "ppocr-characters") {
+    // Why only checked: the 6625 classes are single characters, not labels worth listing; the
+    // function decodes with the PPOCR_KEYS_V1 constant, which must be the package's dictionary.
+    assertSameList(PPOCR_KEYS_V1, readPpocrKeys(join(pkg.dir, src.labelFile ?? "")), "PP-OCR dictionary");
+    return ["text"];
   }
   return [src.labels];
 }

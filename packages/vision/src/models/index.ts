@@ -1,4 +1,5 @@
 export { COCO_LABELS, type CocoLabel } from "./coco-labels";
+export { PPOCR_CHARACTERS, PPOCR_KEYS_V1 } from "./ppocr-keys";
 export { MOVENET_KEYPOINTS, type MovenetKeypoint } from "./movenet-keypoints";
 export { SAMPLE_MODEL_NAMES, SAMPLE_MODEL_SOURCES, type SampleModelName, type SampleModelSource } from "./sample-models";
 export {

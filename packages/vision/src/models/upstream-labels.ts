@@ -23,6 +23,13 @@ export function readHumanMovenetKeypoints(humanDir: string): string[] {
   return names;
 }
 
+/** PaddleOCR's dictionary file (one character per line, no trailing newline, e.g. ppocr_keys_v1.txt). */
+export function readPpocrKeys(file: string): string[] {
+  const keys = readFileSync(file, "utf8").replace(/\r?\n$/, "").split(/\r?\n/);
+  if (keys.some((k) => Array.from(k).length !== 1)) throw mismatch("Dictionary entries (one character each)", file);
+  return keys;
+}
+
 export function assertSameList(expected: readonly string[], actual: string[], what: string): void {
   if (expected.length !== actual.length || expected.some((v, i) => v !== actual[i])) {
     throw new EdgelensError("INVALID_MODEL", `${what} from the model package differ from @edgelens/vision's constant: ${actual.join(", ")}`, {});

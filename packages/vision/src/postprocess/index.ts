@@ -8,3 +8,6 @@ export { labelComponents, type Component } from "./connected-components";
 export { convexHull, minAreaRect, rectCorners, unclipRect, type RotatedRect, type Vec2 } from "./min-area-rect";
 export { decodeDbText, type DbOptions } from "./decode-db";
 export { countLabels } from "./count-labels";
+export { decodeCtc, type CtcOptions, type RecognizedText } from "./decode-ctc";
+export { decodeTextDirection, type TextDirection } from "./decode-text-direction";
+export { createTextFilter } from "./text-pattern";

@@ -15,3 +15,7 @@ export {
 } from "./to-tensor";
 export { createTensorPool, type TensorPool, type TensorPoolOptions } from "./tensor-pool";
 export { inputRequestKey, MAX_PLANNED_INPUTS, prepareRequests, toInputRequest, type FrameWithInputs, type InputRequest, type PreparedEntry } from "./input-plan";
+export { cropTextLine, perspectiveTransform, warpQuad, type Homography, type Quad, type QuadPoint } from "./perspective-crop";
+export { rotateImage } from "./rotate-image";
+export { textLinesToTensor, type TextLineTensorOptions } from "./text-line-tensor";
+export { splitTextLine } from "./text-line-tiles";

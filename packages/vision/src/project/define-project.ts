@@ -33,6 +33,12 @@ export interface ProjectContext<TModel extends string = string, TConfig extends 
   readonly vision: VisionHelpers;
   /** Publishes an extra result now, beside the one `infer` returns. */
   publish(output: FunctionOutput): void;
+  /**
+   * Asks the device for a video clip of this frame's source from `pre` s before the frame to
+   * `post` s after it (defaults 5 and 5, each at most 60; docs/design.md "Clips"). Returns the
+   * clip's id: put it in the result (`extra: {clipId}`) so a `store` rule's event links to the clip.
+   */
+  clip(pre?: number, post?: number): string;
   /** Overlay for the project stream, recorded per frame. */
   readonly draw: DrawApi;
   readonly log: ProjectLog;

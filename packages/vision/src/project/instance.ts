@@ -1,4 +1,4 @@
-import { FunctionOutputSchema, formatZodError, type FunctionOutput, type ProjectConfig } from "@edgelens/shared";
+import { ClipSpanSchema, FunctionOutputSchema, formatZodError, type FunctionOutput, type ProjectConfig } from "@edgelens/shared";
 import { EdgelensError } from "@edgelens/shared/errors";
 import type { ModelRunner } from "../onnx/model-runner";
 import type { FrameWithInputs, InputRequest } from "../preprocess/input-plan";
@@ -8,6 +8,9 @@ import { createDrawRecorder, type DrawOp } from "./draw";
 import { createFrameInputs } from "./frame-inputs";
 
 export type LogLevel = "info" | "warn" | "error";
+
+/** ctx.clip calls one frame may make: a loop calling it on every detection must not flood the device. */
+const MAX_CLIPS_PER_FRAME = 4;
 
 export interface ProjectInstanceOptions {
   projectId: string;
@@ -34,6 +37,15 @@ export interface FrameOutcome {
   preparedHits?: number;
   /** Time the function spent computing model inputs itself (not prepared ahead). */
   prepareMs?: number;
+  /** Clips the function asked for with ctx.clip during this frame. */
+  clips?: ClipAsk[];
+}
+
+/** One `ctx.clip` call: the clip's id and its seconds around the frame. */
+export interface ClipAsk {
+  clipId: string;
+  pre: number;
+  post: number;
 }
 
 export interface ProjectInstance {
@@ -91,7 +103,8 @@ function createModelClock() {
  * Wires a project definition to its models and context, runs `setup`, and returns the per-frame
  * entry point that the agent's worker and the tests both use. Errors carry codes:
  * MODEL_LOAD_FAILED when a declared model is missing, INVALID_CONFIG when `config.zones` is not a
- * list of valid polygons (naming the zone), FUNCTION_FAILED when user code throws or
+ * list of valid polygons (naming the zone) or `setup` throws an INVALID_CONFIG error of a helper
+ * (an invalid `pattern`), FUNCTION_FAILED when user code throws or
  * returns something that is not a FunctionOutput.
  */
 export async function createProjectInstance(options: ProjectInstanceOptions): Promise<ProjectInstance> {
@@ -117,6 +130,8 @@ export async function createProjectInstance(options: ProjectInstanceOptions): Pr
   const recorder = createDrawRecorder();
   const inputs = createFrameInputs(options.vision);
   let published: FunctionOutput[] | null = null;
+  let clips: ClipAsk[] | null = null;
+  let frameTs = 0;
   const ctx: ProjectContext = {
     projectId,
     models,
@@ -126,6 +141,16 @@ export async function createProjectInstance(options: ProjectInstanceOptions): Pr
     publish(output) {
       if (!published) throw new EdgelensError("FUNCTION_FAILED", "ctx.publish works only while infer runs: a result belongs to a frame", { projectId });
       published.push(validateOutput(output, "ctx.publish's argument", projectId));
+    },
+    clip(pre = 5, post = 5) {
+      if (!clips) throw new EdgelensError("FUNCTION_FAILED", "ctx.clip works only while infer runs: a clip is around a frame", { projectId });
+      const span = ClipSpanSchema.safeParse({ pre, post });
+      if (!span.success) throw new EdgelensError("FUNCTION_FAILED", `ctx.clip(${String(pre)}, ${String(post)}): ${formatZodError(span.error)}`, { projectId });
+      if (clips.length >= MAX_CLIPS_PER_FRAME) throw new EdgelensError("FUNCTION_FAILED", `ctx.clip: at most ${MAX_CLIPS_PER_FRAME} clips per frame`, { projectId });
+      // Unique per device across restarts: the frame's capture time, not its seq (which starts again).
+      const clipId = `${projectId.slice(0, 80)}-${frameTs}-${clips.length}`;
+      clips.push({ clipId, ...span.data });
+      return clipId;
     },
     log: {
       info: (message) => options.log("info", String(message)),
@@ -138,6 +163,10 @@ export async function createProjectInstance(options: ProjectInstanceOptions): Pr
     try {
       await definition.setup(ctx);
     } catch (error) {
+      // Why kept: a setting the function refuses (ctx.vision.createTextFilter) is the config's fault, not the code's.
+      if (error instanceof EdgelensError && error.code === "INVALID_CONFIG") {
+        throw new EdgelensError("INVALID_CONFIG", `setup refused the config: ${error.message}`, { ...error.context, projectId }, { cause: error });
+      }
       throw new EdgelensError("FUNCTION_FAILED", `setup failed: ${errorText(error)}`, { projectId }, { cause: error });
     }
   }
@@ -150,9 +179,12 @@ export async function createProjectInstance(options: ProjectInstanceOptions): Pr
       inputs.begin(frame, prepared);
       clock.reset();
       published = [];
+      clips = [];
+      frameTs = frame.ts;
       const started = performance.now();
       let returned: unknown;
       let extras: FunctionOutput[] = [];
+      let asked: ClipAsk[] = [];
       try {
         returned = await definition.infer(frame, ctx);
       } catch (error) {
@@ -162,10 +194,12 @@ export async function createProjectInstance(options: ProjectInstanceOptions): Pr
         // Why here: results published after infer returns would carry no frame (see ctx.publish).
         extras = published ?? [];
         published = null;
+        asked = clips ?? [];
+        clips = null;
       }
       const totalMs = performance.now() - started;
       const output = returned === undefined || returned === null ? null : validateOutput(returned, "infer's return value", projectId);
-      return { output, published: extras, overlay: recorder.take(), inferenceMs: clock.elapsed(), totalMs, inputs: inputs.requests(), preparedHits: inputs.hits, prepareMs: inputs.prepareMs };
+      return { output, published: extras, overlay: recorder.take(), inferenceMs: clock.elapsed(), totalMs, inputs: inputs.requests(), preparedHits: inputs.hits, prepareMs: inputs.prepareMs, ...(asked.length > 0 ? { clips: asked } : {}) };
     },
   };
 }

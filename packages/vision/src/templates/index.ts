@@ -77,6 +77,20 @@ const TEMPLATES: readonly TemplateInfo[] = [
     models: { text: "ppocr-det" },
     defaultConfig: { source: CAMERA, fps: 1, maxSide: 960, threshold: 0.3, boxThreshold: 0.6, unclipRatio: 1.5 },
   },
+  {
+    name: "text-reading",
+    title: "Text reading",
+    description: "Reads the text lines in the picture with PP-OCR (detector, direction classifier, PP-OCRv4 recognizer); `pattern` keeps only matching strings, e.g. licence plates.",
+    models: { text: "ppocr-det", direction: "ppocr-cls", reader: "ppocr-rec" },
+    defaultConfig: { source: CAMERA, fps: 1, timeoutMs: 30_000, maxSide: 960, threshold: 0.3, boxThreshold: 0.6, unclipRatio: 1.5, flipThreshold: 0.9, minScore: 0.5, pattern: "", lineBatch: 6 },
+  },
+  {
+    name: "head-pose",
+    title: "Head pose",
+    description: "Yaw, pitch and roll of each face in degrees (BlazeFace, then facemesh's 468 3-D landmarks), drawn as axes on the stream.",
+    models: { faces: "blazeface", mesh: "facemesh" },
+    defaultConfig: { source: CAMERA, fps: 10, threshold: 0.5, minMeshScore: 0.5, maxFaces: 5 },
+  },
 ];
 
 export function listTemplates(): TemplateInfo[] {

@@ -4,6 +4,7 @@ import { floatAttr, intAttr, intsAttr, stringAttr } from "../graph-builder";
 import type { NodeContext, OpMapper } from "../node-context";
 import { permute } from "../permute";
 import { fromNchw, toNchw } from "./layout";
+import { fusedPrelu } from "./prelu";
 
 /** stride/dilation/padding attributes shared by Conv and pooling, from TF's NHWC lists. */
 function windowAttrs(ctx: NodeContext): OnnxAttributeProto[] {
@@ -69,7 +70,8 @@ function convolution(depthwise: boolean, fused: boolean): OpMapper {
     }
     let y = ctx.tmp("conv");
     ctx.emit("Conv", inputs, [y], attrs);
-    for (const op of rest) y = activation(ctx, op, y);
+    // Fused args follow input and filter in fused_ops order: the bias, then Prelu's alpha.
+    for (const op of rest) y = op === "Prelu" ? fusedPrelu(ctx, y, inputs.length) : activation(ctx, op, y);
     fromNchw(ctx, y, ctx.output());
   };
 }

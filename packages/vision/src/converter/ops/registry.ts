@@ -3,6 +3,7 @@ import { convOps } from "./conv";
 import { elementwiseOps } from "./elementwise";
 import { gatherOps } from "./gather";
 import { layoutOps } from "./layout";
+import { preluOps } from "./prelu";
 import { reduceOps } from "./reduce";
 import { shapeOps } from "./shape";
 import { sliceOps } from "./slice";
@@ -12,6 +13,7 @@ export const OP_MAPPERS: Readonly<Record<string, OpMapper>> = {
   ...convOps,
   ...layoutOps,
   ...elementwiseOps,
+  ...preluOps,
   ...shapeOps,
   ...sliceOps,
   ...gatherOps,
