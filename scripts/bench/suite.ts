@@ -47,6 +47,14 @@ export const SUITE: BenchSpec[] = [
     budgetS: { full: 600, quick: 300 },
   },
   {
+    name: "camera-sharing",
+    about: "1, 2 and 4 projects on one camera (one shared decoder) against one project: results/s and ffmpeg processes",
+    cwd: "apps/agent",
+    script: "bench/camera-sharing.ts",
+    args: { full: [], quick: ["--seconds", "4", "--warmup", "2"] },
+    budgetS: { full: 300, quick: 180 },
+  },
+  {
     name: "agent-deploy",
     about: "deploy latency (publish -> first result): cold, cached, replacing",
     cwd: "apps/agent",
@@ -77,6 +85,14 @@ export const SUITE: BenchSpec[] = [
     script: "bench/pages.ts",
     args: { full: [], quick: ["--requests", "5", "--warmup", "1", "--no-build", "--register", "50"] },
     budgetS: { full: 1200, quick: 600 },
+  },
+  {
+    name: "console-rollout",
+    about: "a staged rollout to 100 simulated devices through the real broker (told -> all running), all at once and in batches, against one plain deploy",
+    cwd: "apps/console",
+    script: "bench/rollout.ts",
+    args: { full: [], quick: ["--devices", "20"] },
+    budgetS: { full: 600, quick: 240 },
   },
   {
     name: "console-upload-memory",

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
 import { registerConvertCommand } from "./commands/convert";
+import { registerFleetCommand } from "./commands/fleet";
 import { registerInferCommand } from "./commands/infer";
 import { registerModelsCommand } from "./commands/models";
 import { EXIT_USAGE, reportError } from "./commands/report-error";
@@ -17,6 +18,7 @@ const program = new Command("edgelens-agent")
 
 // One register function per command (commands/<name>.ts).
 registerRunCommand(program);
+registerFleetCommand(program);
 registerInferCommand(program);
 registerConvertCommand(program);
 registerModelsCommand(program);

@@ -27,6 +27,8 @@ export const AgentEnvSchema = z.object({
     EDGELENS_AGENT_FUNCTION_MAX_RSS_MB: z.coerce.number().int().min(128).max(1_048_576).default(1024),
     /** `run`: onnxruntime threads the device's projects share (default: the CPUs, os.availableParallelism()). */
     EDGELENS_AGENT_CPU_THREADS: z.coerce.number().int().min(1).max(1024).optional(),
+    /** `run`: seconds of video kept per source for clips around events (0: none). */
+    EDGELENS_AGENT_CLIP_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
 });
 export type AgentEnv = z.infer<typeof AgentEnvSchema>;
 

@@ -62,7 +62,7 @@ describe("deployment plan", () => {
     const err = { deploymentId: "d1", code: "X", message: "m", ts: 1 };
     const failedNothingRuns = reportedState(memoryOf({ p1: pm({ lastHandled: { deploymentId: "d1", outcome: "failed", version: 3 }, lastError: err }) }, { lastError: err }), "0.1.0", noStatus, 7);
     expect(ReportedStateSchema.parse(failedNothingRuns)).toMatchObject({ deploymentId: null, project: null, state: "failed", lastError: { code: "X" }, projects: [{ deploymentId: "d1", project: { id: "p1", version: 3 }, state: "failed" }] });
-    const status = (id: string) => (id === "p2" ? { source: "vtest.avi", fps: 4, latencyMs: { p50: 10, p95: 20 }, threads: 2 } : null);
+    const status = (id: string) => (id === "p2" ? { deploymentId: "d2", source: "vtest.avi", fps: 4, latencyMs: { p50: 10, p95: 20 }, threads: 2, results: 9, workerRestarts: 0 } : null);
     const two = reportedState(memoryOf({ p1: pm({ lastHandled: { deploymentId: "d1", outcome: "failed", version: 3 }, lastError: err }), p2: pm({ current: entry("d2", "p2") }) }), "0.1.0", status, 7);
     expect(ReportedStateSchema.parse(two)).toMatchObject({ deploymentId: "d2", project: { id: "p2", version: 1 }, state: "running" });
     expect(two.projects?.[1]).toEqual({ deploymentId: "d2", project: { id: "p2", version: 1 }, state: "running", source: "vtest.avi", fps: 4, latencyMs: { p50: 10, p95: 20 }, threads: 2, lastError: null });

@@ -137,4 +137,19 @@ describe("FramePool", () => {
     expect([...third!]).toEqual([13, 14, 15, 16, 17, 18]);
     expect([...second!]).toEqual([7, 8, 9, 10, 11, 12]);
   });
+
+  it("a frame shared by several readers (a camera's projects) is free again only when each gave it back", () => {
+    const pool = new FramePool();
+    const frame = pool.take(6);
+    pool.share(frame, 3);
+    pool.give(frame);
+    pool.give(frame);
+    expect(pool.size).toBe(0);
+    pool.give(frame);
+    expect(pool.size).toBe(1);
+    const again = pool.take(6);
+    expect(again).toBe(frame);
+    pool.share(again, 0); // no reader wanted it: free at once
+    expect(pool.size).toBe(1);
+  });
 });

@@ -16,18 +16,7 @@ interface Health {
 describe("offline spool", () => {
   let stack: AgentStack;
 
-  const health = async (): Promise<Health> => {
-    const res = await fetch(`${stack.agent!.started.stream}/healthz`);
-    return (await res.json()) as Health;
-  };
-  const waitForHealth = async (predicate: (h: Health) => boolean, what: string): Promise<Health> => {
-    let last: Health | undefined;
-    await stack.observer.until(() => {
-      void health().then((h) => (last = h), () => undefined);
-      return last !== undefined && predicate(last);
-    }, () => `${what} (last /healthz: ${JSON.stringify(last)})\n${stack.agentLog()}`);
-    return last!;
-  };
+  const waitForHealth = (predicate: (h: Health) => boolean, what: string): Promise<Health> => stack.waitForHealth(predicate, what);
 
   /** All results of the deployment: seqs 0..n-1 exactly once each, in arrival order. */
   const expectOnceInOrder = (id: string): void => {

@@ -5,6 +5,8 @@ import type { BrokerConfig } from "./config";
 import { DeviceConnections } from "./device-connections";
 import { DurableAcks } from "./delivery/durable-ack";
 import { InflightPublishes } from "./delivery/inflight-publishes";
+import type { ClipRequest } from "@edgelens/shared";
+import { failClipRequest, recordClipRequest } from "./db/clip-requests";
 import { DeviceDirectory } from "./db/device-directory";
 import { PresenceStore } from "./db/presence-store";
 import { TelemetryWriter } from "./db/telemetry-writer";
@@ -80,6 +82,16 @@ export function buildServices(
       throw err;
     }
   };
+  const requestClip = async (deviceId: string, request: ClipRequest, ruleName: string) => {
+    const command = { cmd: "clip", id: request.clipId, args: { ...request, rule: ruleName } };
+    recordClipRequest(db, deviceId, request);
+    try {
+      await publish(topics.commands(deviceId), Buffer.from(JSON.stringify(command)), { qos: 1, retain: false });
+    } catch (err) {
+      failClipRequest(db, deviceId, request.clipId, "ACTION_FAILED", `the clip command could not be sent: ${describeError(err)}`);
+      throw err;
+    }
+  };
   const rules = new RuleEngine({
     db,
     log,
@@ -88,7 +100,7 @@ export function buildServices(
     payloads,
     lineage,
     counters,
-    createAction: (c) => createRuleAction(c, { publish: rulePublish, events, webhooks, webhookAllow: config.webhookAllow, requestSnapshot, ...(options.webhookBackoffMs !== undefined ? { webhookBackoffMs: options.webhookBackoffMs } : {}) }),
+    createAction: (c) => createRuleAction(c, { publish: rulePublish, events, webhooks, webhookAllow: config.webhookAllow, requestSnapshot, requestClip, ...(options.webhookBackoffMs !== undefined ? { webhookBackoffMs: options.webhookBackoffMs } : {}) }),
   });
   const users = new UserDirectory(db);
   const services: BrokerServices = {

@@ -4,7 +4,7 @@
  * production server, built first when no build is newer than the sources (support/console-process.ts;
  * `--dev`: next dev; `--no-build`: next dev rather than a build), an admin signed in, warm-up
  * requests, then rounds of sequential GETs of `/` (dashboard), `/devices` (its first page of 50),
- * `/devices?q=camera 1&page=2` (a search, its second page), `/api/v1/devices` (API token; every device,
+ * `/devices?q=camera 1&page=2` (a search, its second page), `/rollouts/{id}` (a rollout to every device; 100 rows a page), `/api/v1/devices` (API token; every device,
  * the unpaged shape) and `/api/v1/devices?limit=50` (one page), each round also hitting
  * `/api/health` on the same server: the reference, a route that does no work. p50/p95/max per route.
  *
@@ -98,6 +98,14 @@ async function measure(): Promise<Record<string, unknown>> {
       check: (s, b) => (s !== 200 ? `status ${s}` : checkDeviceList(b, Math.min(PAGE, searchMatches - (searchPage - 1) * PAGE), searchMatches)),
     },
     {
+      key: "rollout",
+      path: `/rollouts/${fleet.rolloutId}`,
+      label: "GET /rollouts/{id} (a rollout to every device)",
+      headers: { cookie },
+      // The page shows 100 device rows at a time and says how many there are in all.
+      check: (s, b) => (s !== 200 ? `status ${s}` : b.split('data-testid="rollout-device"').length - 1 === Math.min(100, n) && b.includes(` of ${n}`) ? null : `not ${Math.min(100, n)} of ${n} device rows in the rollout page`),
+    },
+    {
       key: "apiDevices",
       path: "/api/v1/devices",
       label: "GET /api/v1/devices (API token)",
@@ -164,7 +172,7 @@ function figuresOf(details: Record<string, unknown>) {
     { key: "p95", label: "p95" },
     { key: "max", label: "max" },
   ];
-  return ["dashboard", "devices", "devicesSearch", "apiDevices", "apiDevicesPage"].flatMap((route) =>
+  return ["dashboard", "devices", "devicesSearch", "rollout", "apiDevices", "apiDevicesPage"].flatMap((route) =>
     stats
       .filter((s) => !route.startsWith("apiDevices") || s.key !== "max")
       .map((s) => ({

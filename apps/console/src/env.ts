@@ -25,6 +25,10 @@ const readConsoleEnv = createEnv({
       .regex(/^wss?:\/\//, "must start with ws:// or wss://")
       .optional(),
     EDGELENS_MAX_UPLOAD_MB: z.coerce.number().int().positive().max(65_536).default(1024),
+    /** Clips around events kept per device: count, total MiB (also the most one clip may be) and age. */
+    EDGELENS_CLIPS_MAX_PER_DEVICE: z.coerce.number().int().min(1).max(100_000).default(100),
+    EDGELENS_CLIPS_MAX_MB_PER_DEVICE: z.coerce.number().int().min(1).max(1_048_576).default(1024),
+    EDGELENS_CLIPS_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
     EDGELENS_MQTT_TOKEN_TTL: z.coerce.number().int().min(30).max(7 * 24 * 3600).default(3600),
     EDGELENS_COOKIE_SECURE: z.enum(["0", "1", "auto"]).default("auto"),
     /** Next's build folder (default .next); tests give each server its own. */
@@ -51,6 +55,8 @@ export interface ConsoleConfig {
   adminEmail: string;
   adminPassword: string | undefined;
   maxUploadBytes: number;
+  /** Bounds of the clips kept per device (docs/design.md "Clips"). */
+  clips: { maxPerDevice: number; maxBytesPerDevice: number; maxAgeMs: number };
   mqttTokenTtlSec: number;
   cookieSecure: boolean;
   webhookAllow: WebhookAllowList;
@@ -84,6 +90,11 @@ export function loadConsoleConfig(env: Record<string, string | undefined> = proc
     adminEmail: e.EDGELENS_ADMIN_EMAIL,
     adminPassword: e.EDGELENS_ADMIN_PASSWORD,
     maxUploadBytes: e.EDGELENS_MAX_UPLOAD_MB * 1024 * 1024,
+    clips: {
+      maxPerDevice: e.EDGELENS_CLIPS_MAX_PER_DEVICE,
+      maxBytesPerDevice: e.EDGELENS_CLIPS_MAX_MB_PER_DEVICE * 1024 * 1024,
+      maxAgeMs: e.EDGELENS_CLIPS_MAX_AGE_DAYS * 86_400_000,
+    },
     mqttTokenTtlSec: e.EDGELENS_MQTT_TOKEN_TTL,
     cookieSecure: e.EDGELENS_COOKIE_SECURE === "auto" ? consoleUrl.startsWith("https:") : e.EDGELENS_COOKIE_SECURE === "1",
     webhookAllow: parseWebhookAllow(e.EDGELENS_WEBHOOK_ALLOW),

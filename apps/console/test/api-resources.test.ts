@@ -63,6 +63,20 @@ describe("REST API /api/v1 over HTTP (real console + real broker)", () => {
     expect((await f.admin.get("/api/v1/devices/ghost")).status).toBe(404);
   });
 
+  it("adds, lists and removes a device's cameras; bad names and URIs are 400", async () => {
+    const added = await f.admin.post("/api/v1/devices/cam-api/cameras", { name: "gate", uri: "rtsp://u:secret@10.0.0.9/s" });
+    expect(added.status, JSON.stringify(added.body)).toBe(201);
+    expect(shaped(z.object({ camera: Res.CameraView }), added.body).camera).toMatchObject({ name: "gate", uri: "rtsp://u:***@10.0.0.9/s" });
+    const bad = await f.admin.post("/api/v1/devices/cam-api/cameras", { name: "gate", uri: "gopher://x" });
+    expect(bad.status).toBe(400);
+    expect(shaped(Res.ErrorResponse, bad.body).error.message).toMatch(/uri: camera URI scheme must be one of/);
+    const listed = await f.admin.get("/api/v1/devices/cam-api/cameras");
+    expect(shaped(z.object({ cameras: z.array(Res.CameraView) }), listed.body).cameras.map((c) => c.name)).toEqual(["gate"]);
+    expect((await f.anonymous.delete("/api/v1/devices/cam-api/cameras/gate")).status).toBe(401);
+    expect((await f.admin.delete("/api/v1/devices/cam-api/cameras/gate")).status).toBe(204);
+    expect((await f.admin.delete("/api/v1/devices/cam-api/cameras/gate")).status).toBe(404);
+  });
+
   it("pages and searches devices with ?q=&presence=&limit=&offset=, and refuses bad parameters with 400", async () => {
     const ctx = createContext(loadConsoleConfig({ EDGELENS_DATA_DIR: dataDir, EDGELENS_SECRET: TEST_SECRET }));
     ctx.handle.sqlite.transaction(() => {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DesiredStateSchema, DeviceFileSchema, topics, verifyConsoleToken, type DeviceFile } from "@edgelens/shared";
+import { DesiredStateSchema, DeviceFileSchema, topics, verifyConsoleToken, type DesiredState, type DeviceFile } from "@edgelens/shared";
 import { startBroker, type BrokerProcess } from "./support/broker";
 import { runCli } from "./support/cli";
 import { connectAsDevice, reportProgress } from "./support/fake-device";
@@ -20,6 +20,8 @@ describe("edgelens deploy / sub / mqtt-token / device remove with the broker", (
   let file: DeviceFile;
   let device: MqttClient;
   let answer: "run" | "fail" | "silent" = "run";
+  /** Every desired state the device received, in order. */
+  const desiredSeen: DesiredState[] = [];
   const cli = (...args: string[]) => runCli(args, env, 90_000);
 
   beforeAll(async () => {
@@ -37,6 +39,7 @@ describe("edgelens deploy / sub / mqtt-token / device remove with the broker", (
     device.on("message", (topic, payload) => {
       if (topic !== topics.shadowDesired("cam-cli") || payload.length === 0) return;
       const desired = DesiredStateSchema.parse(JSON.parse(payload.toString("utf8")));
+      desiredSeen.push(desired);
       const id = desired.deploymentId;
       // A list whose own id is none of its projects' is a removal (undeploy, deploy none).
       const removal = desired.version === 2 && !desired.projects.some((p) => p.deploymentId === id);
@@ -118,6 +121,33 @@ describe("edgelens deploy / sub / mqtt-token / device remove with the broker", (
     expect(check.ok && check.claims.role).toBe("admin");
     const admin = await mqtt.connectAsync(broker.mqttUrl, { ...creds, clientId: "_cli_test", reconnectPeriod: 0 });
     await admin.endAsync();
+  });
+
+  it("device camera add / list / remove: stored, sent to the device in its desired state, bad input refused", async () => {
+    answer = "silent";
+    const camerasSent = () => {
+      const last = desiredSeen.at(-1);
+      return last?.version === 2 ? (last.cameras ?? null) : null;
+    };
+    const added = await cli("device", "camera", "add", "cam-cli", "door", "rtsp://viewer:hunter2@127.0.0.1:8554/door");
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stderr).toMatch(/camera door added to cam-cli .*camera:\/\/door/);
+    // The device gets the URI with its password; every list shows it hidden.
+    await expect.poll(camerasSent, { timeout: 10_000 }).toEqual([{ name: "door", uri: "rtsp://viewer:hunter2@127.0.0.1:8554/door" }]);
+    const listed = await cli("device", "camera", "list", "cam-cli", "--json");
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(JSON.parse(listed.stdout)).toMatchObject([{ name: "door", uri: "rtsp://viewer:***@127.0.0.1:8554/door" }]);
+    const bad = await cli("device", "camera", "add", "cam-cli", "Bad Name", "ftp://x/y");
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/INVALID_PAYLOAD: invalid camera: name: camera name must be .*; uri: camera URI scheme must be one of/);
+    const twice = await cli("device", "camera", "add", "cam-cli", "door", "/dev/video0");
+    expect(twice.stderr).toMatch(/CONFLICT: device cam-cli already has a camera door/);
+    const removed = await cli("device", "camera", "remove", "cam-cli", "door");
+    expect(removed.code, removed.stderr).toBe(0);
+    await expect.poll(camerasSent, { timeout: 10_000 }).toEqual([]);
+    const gone = await cli("device", "camera", "remove", "cam-cli", "door");
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toMatch(/NOT_FOUND: device cam-cli has no camera door/);
   });
 
   it("device remove: the broker drops the device and its credentials stop working", async () => {

@@ -13,6 +13,7 @@ import { startAgent } from "./ui-support/agent";
 import { launchBrowser, newContext, screenshot, watchErrors } from "./ui-support/browser";
 import { readDesiredState, readDeviceFile } from "./ui-support/device-client";
 import { checkEventsAndSettings, checkModelImport, checkMqttClient, checkPhone, checkRules, checkViewer, checkZones } from "./ui-support/flows";
+import { checkGroupJoin } from "./ui-support/group-flows";
 import { goto, signIn, waitForAttribute, waitForUrlOrFormError } from "./ui-support/pages";
 import { ADMIN, startUiStack, type UiStack } from "./ui-support/stack";
 
@@ -178,6 +179,11 @@ describe("console UI end to end", () => {
     ranLive = true;
   }, 360_000);
 
+  it("groups: a device tagged from the device list joins a dynamic group and the agent runs the group's deployment", async () => {
+    expect(ranLive, "the project never ran").toBe(true);
+    await checkGroupJoin(page, base, projectId, "front-door");
+  }, 240_000);
+
   it("undeploys the project with its button on the device page: the agent reports it removed", async () => {
     expect(ranLive, "the project never ran").toBe(true);
     await goto(page, base, "/devices/front-door");
@@ -190,6 +196,21 @@ describe("console UI end to end", () => {
     const newest = page.locator("[data-testid^=deployment-row-]").first();
     await expect.poll(() => newest.getAttribute("data-state"), { timeout: 60_000 }).toBe("removed");
     await screenshot(page, "device-undeployed");
+  }, 120_000);
+
+  it("adds a camera on the device page: the agent decodes it and reports it running; removed with its button", async () => {
+    expect(ranLive, "the project never ran").toBe(true);
+    await goto(page, base, "/devices/front-door");
+    const form = page.getByTestId("device-camera-add");
+    await form.getByLabel("Camera name").fill("hall");
+    await form.getByLabel("Camera URI").fill(`file://${VIDEO}?loop=1`);
+    await form.getByRole("button", { name: "Add camera" }).click();
+    await waitForAttribute(page, "[data-testid=device-camera-hall]", "data-state", "running", 60_000);
+    await expect.poll(() => page.getByTestId("device-camera-hall-figures").textContent(), { timeout: 30_000 }).toContain("768×576");
+    await screenshot(page, "device-camera");
+    await page.getByTestId("device-camera-remove-hall").click();
+    await page.getByTestId("device-camera-remove-hall-confirm").click();
+    await waitForAttribute(page, "[data-testid=device-cameras]", "data-count", "0", 30_000);
     // The rest needs no device; two cores are better spent on the pages.
     await agent?.stop();
     agent = null;

@@ -109,7 +109,7 @@ describe("deployments through the real broker", () => {
     expect(two).not.toHaveProperty("project");
     const [removal] = await undeployProject(ctx, { projectId: "faces", deviceIds: ["cam-dep"] }, "test");
     expect(removal).toMatchObject({ kind: "undeploy", projectId: "faces", projectVersion: null, state: "queued" });
-    const one = DesiredStateSchema.parse(await nextJson(device, topics.shadowDesired("cam-dep")));
+    const one = DesiredStateSchema.parse(await nextJson(device, topics.shadowDesired("cam-dep"), (j) => (j as { deploymentId?: string }).deploymentId === removal!.id));
     expect(one).toMatchObject({ version: 2, deploymentId: removal!.id, projects: [{ deploymentId: added!.id, project: { id: "faces-2" } }] });
     expect(deviceProjects(ctx, "cam-dep").map((d) => d.projectId)).toEqual(["faces-2"]);
   });

@@ -13,8 +13,8 @@ describe("projects", () => {
   });
   afterAll(async () => t.cleanup());
 
-  it("lists the six sample templates", () => {
-    expect(listTemplates().map((x) => x.name).sort()).toEqual(["face-detection", "hotdog", "object-detection", "people-counter", "pose", "text-detection"]);
+  it("lists the sample templates", () => {
+    expect(listTemplates().map((x) => x.name).sort()).toEqual(["face-detection", "head-pose", "hotdog", "object-detection", "people-counter", "pose", "text-detection", "text-reading"]);
   });
 
   it("creates a project from a template: imports its models, compiles the function, stores the bundle", async () => {
@@ -25,6 +25,13 @@ describe("projects", () => {
     expect(listModels(t.ctx).map((m) => m.name)).toContain("centernet");
     expect(existsSync(artifactPath(t.ctx.paths, p.latest!.functionSha256))).toBe(true);
     expect(p.latest!.functionSize).toBeGreaterThan(100);
+  });
+
+  it("creates a project of several models from a template: text-reading carries the detector, the direction classifier and the recognizer", async () => {
+    const p = await createProject(t.ctx, { name: "Gate plates", template: "text-reading", config: { pattern: "^[A-Z]{2}-?[0-9]{3}-?[A-Z]{2}$" } });
+    expect(Object.keys(p.latest!.models).sort()).toEqual(["direction", "reader", "text"]);
+    expect(listModels(t.ctx).map((m) => m.name)).toEqual(expect.arrayContaining(["ppocr-det", "ppocr-cls", "ppocr-rec"]));
+    expect(p.latest?.config).toMatchObject({ pattern: "^[A-Z]{2}-?[0-9]{3}-?[A-Z]{2}$", minScore: 0.5 });
   });
 
   it("saves new versions and carries over what was not changed", async () => {

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { events } from "@edgelens/db";
+import { Readable } from "node:stream";
+import { listDeviceClips, receiveClip } from "../src/server/services/clips";
 import { EVENTS_CSV_HEADER, exportEventsCsv, listEvents } from "../src/server/services/events";
 import { createRule, deleteRule, listRules, setRuleEnabled, testRule, updateRule } from "../src/server/services/rules";
 import { tempContext, type TempContext } from "./support/temp-context";
@@ -10,9 +12,25 @@ const SQL = `SELECT deviceId, counts.person AS people FROM '${filters.allOf("inf
 describe("rules and events", () => {
   let t: TempContext;
   beforeAll(() => {
-    t = tempContext();
+    // Small clip bounds: 3 clips and 1 MiB per device.
+    t = tempContext({ EDGELENS_CLIPS_MAX_PER_DEVICE: "3", EDGELENS_CLIPS_MAX_MB_PER_DEVICE: "1" });
   });
   afterAll(async () => t.cleanup());
+
+  it("keeps a device's clips within the count and byte bounds, the oldest going first with their files", async () => {
+    const clip = (i: number, bytes: number) =>
+      receiveClip(t.ctx, "cam-9", { clipId: `c-${i}`, at: i, pre: 1, post: 1, durationMs: 2000 }, Readable.from([Buffer.alloc(bytes, i)]));
+    for (let i = 1; i <= 4; i++) await clip(i, 100_000);
+    expect(listDeviceClips(t.ctx, "cam-9").map((c) => c.clipId)).toEqual(["c-4", "c-3", "c-2"]);
+    // 700 kB more passes 1 MiB in all: the oldest go until it fits.
+    await clip(5, 700_000);
+    expect(listDeviceClips(t.ctx, "cam-9").map((c) => c.clipId)).toEqual(["c-5", "c-4", "c-3"]);
+    await expect(clip(6, 2 * 1024 * 1024)).rejects.toMatchObject({ code: "TOO_LARGE", message: expect.stringMatching(/EDGELENS_CLIPS_MAX_MB_PER_DEVICE/) });
+    // Another device's clips are not touched by cam-9's bounds.
+    await receiveClip(t.ctx, "cam-8", { clipId: "c-1", at: 1, pre: 1, post: 1 }, Readable.from([Buffer.alloc(10, 1)]));
+    expect(listDeviceClips(t.ctx, "cam-8")).toHaveLength(1);
+    expect(listDeviceClips(t.ctx, "cam-9")).toHaveLength(3);
+  });
 
   it("creates, updates, disables and deletes rules", () => {
     const rule = createRule(t.ctx, { name: "crowd", sql: SQL, actions: [{ type: "store" }] });

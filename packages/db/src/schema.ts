@@ -3,7 +3,7 @@
  * Migrations in ../drizzle are generated from this file by `pnpm --filter @edgelens/db generate`.
  */
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 const createdAt = () =>
   integer("created_at", { mode: "number" })
@@ -54,13 +54,92 @@ export const devices = sqliteTable("devices", {
   /** Latest telemetry JSON, kept for list pages. */
   telemetry: text("telemetry", { mode: "json" }),
   currentDeploymentId: text("current_deployment_id"),
+  /** Set while the device is pinned: group deployments skip it (docs/design.md "Device groups"). */
+  pinnedAt: integer("pinned_at", { mode: "number" }),
+  /** What it was pinned to (`device pin <id> <project>@<version>`); null when pinned to what it ran. */
+  pinnedProjectId: text("pinned_project_id"),
+  pinnedVersion: integer("pinned_version"),
   createdAt: createdAt(),
 });
+
+/** A device's named cameras (docs/design.md "Cameras"): sent to the agent in `shadow/desired.cameras`. */
+export const cameras = sqliteTable(
+  "cameras",
+  {
+    deviceId: text("device_id")
+      .notNull()
+      .references(() => devices.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** A source URI (may hold a password: shown redacted outside the device's own desired state). */
+    uri: text("uri").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.deviceId, t.name] })],
+);
+
+export const deviceTags = sqliteTable(
+  "device_tags",
+  {
+    deviceId: text("device_id")
+      .notNull()
+      .references(() => devices.id, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    value: text("value").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.deviceId, t.key] }), index("device_tags_key_value").on(t.key, t.value)],
+);
+
+export const deviceGroups = sqliteTable("device_groups", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull().unique(),
+  /** Dynamic group: the expression over tags and device fields; null for a static list. */
+  query: text("query"),
+  createdBy: text("created_by"),
+  createdAt: createdAt(),
+});
+
+/**
+ * Members now: a static group's list, or what its query matched when last evaluated. Kept (not
+ * computed on read) so that a device joining is noticed as a change: it gets the group's deployment.
+ */
+export const groupMembers = sqliteTable(
+  "group_members",
+  {
+    groupId: text("group_id")
+      .notNull()
+      .references(() => deviceGroups.id, { onDelete: "cascade" }),
+    deviceId: text("device_id")
+      .notNull()
+      .references(() => devices.id, { onDelete: "cascade" }),
+    joinedAt: integer("joined_at", { mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.deviceId] }), index("group_members_device").on(t.deviceId)],
+);
+
+/** A group's deployments; the newest is the group's current one. */
+export const groupDeployments = sqliteTable(
+  "group_deployments",
+  {
+    id: text("id").primaryKey(),
+    groupId: text("group_id")
+      .notNull()
+      .references(() => deviceGroups.id, { onDelete: "cascade" }),
+    projectId: text("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    projectVersion: integer("project_version").notNull(),
+    /** Between groups a device is in, the higher wins, then the newer (as Azure IoT Edge). */
+    priority: integer("priority").notNull().default(0),
+    createdBy: text("created_by"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("group_deployments_group").on(t.groupId, t.createdAt)],
+);
 
 export const artifacts = sqliteTable("artifacts", {
   sha256: text("sha256").primaryKey(),
   size: integer("size").notNull(),
-  kind: text("kind", { enum: ["model", "function", "snapshot", "upload"] }).notNull(),
+  kind: text("kind", { enum: ["model", "function", "snapshot", "upload", "clip"] }).notNull(),
   createdAt: createdAt(),
 });
 
@@ -128,6 +207,7 @@ export const projectVersions = sqliteTable(
 export const deploymentStates = ["queued", "downloading", "verifying", "loading", "running", "degraded", "failed", "rolled-back", "removed"] as const;
 
 /** `deploy` adds a project to what the device runs (or replaces its version); `undeploy` removes that project; `remove-all` removes every project. */
+export const soakStates = ["soaking", "passed", "failed"] as const;
 export const deploymentKinds = ["deploy", "undeploy", "remove-all"] as const;
 
 export const deployments = sqliteTable(
@@ -145,11 +225,65 @@ export const deployments = sqliteTable(
     state: text("state", { enum: deploymentStates }).notNull().default("queued"),
     pct: integer("pct"),
     reason: text("reason"),
+    /** The group deployment this device deployment carries out; null when deployed to the device directly. */
+    groupDeploymentId: text("group_deployment_id"),
     createdBy: text("created_by"),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "number" }),
+    /** A rollout's health check, sent in the desired state (null: none asked). */
+    soakSeconds: integer("soak_seconds"),
+    minFpsRatio: real("min_fps_ratio"),
+    /** The device's word on the soak (`soaking`, `passed`, `failed`), from its progress messages. */
+    soak: text("soak", { enum: soakStates }),
   },
   (t) => [index("deployments_device").on(t.deviceId, t.createdAt), index("deployments_state").on(t.state)],
+);
+
+export const rolloutStates = ["rolling", "paused", "completed", "aborted", "cancelled"] as const;
+export const rolloutDeviceStates = ["pending", "notified", "running", "failed", "rolled-back"] as const;
+
+/** A staged rollout of one project version to a list of devices (docs/design.md "Staged rollouts"). */
+export const rollouts = sqliteTable("rollouts", {
+  id: text("id").primaryKey(),
+  projectId: text("project_id")
+    .notNull()
+    .references(() => projects.id, { onDelete: "cascade" }),
+  projectVersion: integer("project_version").notNull(),
+  state: text("state", { enum: rolloutStates }).notNull().default("rolling"),
+  /** RolloutParams from @edgelens/shared */
+  params: text("params", { mode: "json" }).notNull(),
+  abortReason: text("abort_reason"),
+  createdBy: text("created_by"),
+  createdAt: createdAt(),
+  updatedAt: integer("updated_at", { mode: "number" }),
+  /** Which process drives it now (console server or a waiting CLI) and until when: one driver at a time. */
+  leaseOwner: text("lease_owner"),
+  leaseUntil: integer("lease_until", { mode: "number" }),
+});
+
+export const rolloutDevices = sqliteTable(
+  "rollout_devices",
+  {
+    rolloutId: text("rollout_id")
+      .notNull()
+      .references(() => rollouts.id, { onDelete: "cascade" }),
+    deviceId: text("device_id")
+      .notNull()
+      .references(() => devices.id, { onDelete: "cascade" }),
+    /** The order devices are told in. */
+    position: integer("position").notNull(),
+    state: text("state", { enum: rolloutDeviceStates }).notNull().default("pending"),
+    /** The batch it was told in (0 first). */
+    batch: integer("batch"),
+    deploymentId: text("deployment_id"),
+    /** The version of the project the device had before (null: none): what a failure rolls back to. */
+    previousVersion: integer("previous_version"),
+    rollbackDeploymentId: text("rollback_deployment_id"),
+    reason: text("reason"),
+    notifiedAt: integer("notified_at", { mode: "number" }),
+    finishedAt: integer("finished_at", { mode: "number" }),
+  },
+  (t) => [primaryKey({ columns: [t.rolloutId, t.deviceId] }), index("rollout_devices_order").on(t.rolloutId, t.position)],
 );
 
 export const deploymentEvents = sqliteTable(
@@ -197,6 +331,33 @@ export const events = sqliteTable(
     ts: integer("ts", { mode: "number" }).notNull(),
   },
   (t) => [index("events_ts").on(t.ts), index("events_device_ts").on(t.deviceId, t.ts), index("events_snapshot").on(t.snapshotSha256)],
+);
+
+/**
+ * Video clips around events (docs/design.md "Clips"): asked for by a `clip` rule action (with its
+ * event) or by a function's `ctx.clip`; `ready` with the MP4 artifact, or `failed` with the reason.
+ */
+export const clips = sqliteTable(
+  "clips",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    deviceId: text("device_id").notNull(),
+    clipId: text("clip_id").notNull(),
+    eventId: integer("event_id"),
+    projectId: text("project_id"),
+    /** The moment the clip is around (ms epoch); it reaches `pre` s before and `post` s after. */
+    at: integer("at", { mode: "number" }).notNull(),
+    pre: integer("pre_ms", { mode: "number" }).notNull(),
+    post: integer("post_ms", { mode: "number" }).notNull(),
+    state: text("state", { enum: ["requested", "ready", "failed"] }).notNull(),
+    sha256: text("sha256"),
+    size: integer("size"),
+    durationMs: integer("duration_ms"),
+    errorCode: text("error_code"),
+    errorMessage: text("error_message"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("clips_device_clip").on(t.deviceId, t.clipId), index("clips_event").on(t.eventId), index("clips_device_created").on(t.deviceId, t.createdAt)],
 );
 
 /** Small key/value facts: first-start markers, generated secrets' presence, schema notes. */

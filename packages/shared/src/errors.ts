@@ -22,11 +22,13 @@ export const ErrorCodes = [
   "FUNCTION_FAILED",
   "FUNCTION_TIMEOUT",
   "SOURCE_FAILED",
+  "CAMERA_NOT_FOUND",
   "RULE_PARSE_ERROR",
   "RULE_EVAL_ERROR",
   "ACTION_FAILED",
   "MEDIA_NOT_FOUND",
   "INTERNAL",
+  "SOAK_FAILED",
 ] as const;
 
 export type ErrorCode = (typeof ErrorCodes)[number];

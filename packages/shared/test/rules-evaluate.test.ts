@@ -97,3 +97,13 @@ describe("rule evaluation", () => {
     }
   });
 });
+
+describe("rule evaluation: IN lists", () => {
+  it("matches any listed value; a missing field matches neither IN nor NOT IN", () => {
+    const where = (w: string, payload: unknown) => run(`SELECT * FROM 'edgelens/devices/+/infer' WHERE ${w}`, payload).matched;
+    expect(where("floor IN ('1', '2')", { floor: "2" })).toBe(true);
+    expect(where("floor IN ('1', '2')", { floor: "3" })).toBe(false);
+    expect(where("floor NOT IN ('1', '2')", { floor: "3" })).toBe(true);
+    expect(where("floor NOT IN ('1', '2')", {})).toBe(false);
+  });
+});

@@ -110,3 +110,19 @@ describe("rule parser: malformed rules report position and expectation", () => {
     expect(json).toMatchObject({ code: "RULE_PARSE_ERROR", context: { line: 1, column: 14, position: 13 } });
   });
 });
+
+describe("rule parser: IN lists (device group queries)", () => {
+  it("reads `x IN (a, b)` as equality with either, and NOT IN as its negation", () => {
+    const ast = parseRule("SELECT * FROM 't' WHERE site = 'berlin' AND floor IN ('1', '2')");
+    expect(ast.where).toMatchObject({ op: "AND", right: { op: "OR", left: { op: "=", left: { kind: "field", name: "floor" }, right: { value: "1" } }, right: { op: "=", right: { value: "2" } } } });
+    const not = parseRule("SELECT * FROM 't' WHERE floor NOT IN ('1')");
+    expect(not.where).toMatchObject({ kind: "unary", op: "NOT", operand: { op: "=", right: { value: "1" } } });
+  });
+
+  it("points at the spot where an IN list breaks", () => {
+    const err = parseError("SELECT * FROM 't' WHERE floor IN ('1' '2')");
+    expect(err.column).toBe(39);
+    expect(err.message).toMatch(/expected ',' or '\)'/);
+    expect(parseError("SELECT * FROM 't' WHERE floor IN '1'").message).toMatch(/expected '\(' and a list/);
+  });
+});

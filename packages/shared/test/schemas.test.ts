@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  CameraSchema,
   CommandSchema,
   DeploymentProgressSchema,
   DesiredStateSchema,
@@ -10,7 +11,9 @@ import {
   ReportedStateSchema,
   StreamRequestSchema,
   TelemetrySchema,
+  cameraNameOf,
   formatZodError,
+  redactUri,
 } from "../src/index";
 
 const sha = "a".repeat(64);
@@ -27,6 +30,7 @@ const realistic = {
     detections: [{ label: "person", classId: 0, score: 0.67, box: [10, 20, 110, 320], trackId: 3 }],
     poses: [{ score: 0.8, keypoints: [{ name: "nose", x: 50, y: 40, score: 0.9 }] }],
     texts: [{ box: [1, 2, 3, 4], polygon: [[1, 2], [3, 2], [3, 4], [1, 4]], score: 0.7 }],
+    faces: [{ box: [221, 96, 258, 133], yaw: 23.9, pitch: -22.9, roll: -7.4 }],
     labels: [{ label: "hot dog", score: 0.4 }],
     counts: { person: 1 },
     extra: { crossed: 2 },
@@ -83,12 +87,23 @@ describe("schemas accept realistic payloads", () => {
     expect(DesiredStateSchema.parse(v2)).toMatchObject({ version: 2, projects: [{ project: { id: project.id } }, { project: { id: "other" } }] });
     expect(DesiredStateSchema.parse({ ...realistic.desired, ...v2, projects: [entry] })).toMatchObject({ version: 2, projects: [entry] });
   });
+
+  it("soak: health on a desired project, soak status on progress and reported projects", () => {
+    const { deploymentId, project, function: fn, models, config } = realistic.desired;
+    const entry = { deploymentId, project, function: fn, models, config, health: { soakSeconds: 30, minFpsRatio: 0.5 } };
+    expect(DesiredStateSchema.parse({ version: 2, deploymentId, projects: [entry, { ...entry, project: { id: "b", version: 1 }, health: {} }] })).toMatchObject({ projects: [{ health: { soakSeconds: 30 } }, { health: {} }] });
+    const soak = { deploymentId, state: "failed", reason: "crash loop", code: "SOAK_FAILED" };
+    expect(DeploymentProgressSchema.parse({ ...realistic.progress, state: "failed", soak }).soak).toEqual(soak);
+    const reportedProject = { deploymentId: "dep-0", project: { id: "people-counter", version: 1 }, state: "running", source: null, lastError: null, fps: 4, latencyMs: { p50: 1, p95: 2 }, soak };
+    expect(ReportedStateSchema.parse({ ...realistic.reported, projects: [reportedProject] }).projects?.[0]?.soak).toEqual(soak);
+  });
 });
 
 describe("schemas reject malformed payloads with a message naming the field", () => {
   const cases: Array<[string, { safeParse(v: unknown): { success: boolean; error?: unknown } }, unknown, string]> = [
     ["score above 1", InferenceResultSchema, { ...realistic.inference, detections: [{ ...realistic.inference.detections[0], score: 1.5 }] }, "detections.0.score"],
     ["box with 3 numbers", InferenceResultSchema, { ...realistic.inference, detections: [{ ...realistic.inference.detections[0], box: [1, 2, 3] }] }, "detections.0.box"],
+    ["yaw of 270 degrees", InferenceResultSchema, { ...realistic.inference, faces: [{ box: [1, 2, 3, 4], yaw: 270 }] }, "faces.0.yaw"],
     ["negative seq", InferenceResultSchema, { ...realistic.inference, seq: -1 }, "seq"],
     ["bad device id", InferenceResultSchema, { ...realistic.inference, deviceId: "Bad_Id" }, "deviceId"],
     ["missing frame", InferenceResultSchema, { ...realistic.inference, frame: undefined }, "frame"],
@@ -100,15 +115,33 @@ describe("schemas reject malformed payloads with a message naming the field", ()
     ["version 2 without projects", DesiredStateSchema, { version: 2, deploymentId: "d" }, "projects"],
     ["one project twice", DesiredStateSchema, { version: 2, deploymentId: "d", projects: [realistic.desired, realistic.desired] }, "a project may appear once"],
     ["pct 140", DeploymentProgressSchema, { ...realistic.progress, pct: 140 }, "pct"],
+    ["min fps ratio above 1", DesiredStateSchema, { version: 2, deploymentId: "dep-1", projects: [{ ...realistic.desired, health: { soakSeconds: 30, minFpsRatio: 1.5 } }] }, "projects.0.health.minFpsRatio"],
+    ["soak of 0 s", DesiredStateSchema, { version: 2, deploymentId: "dep-1", projects: [{ ...realistic.desired, health: { soakSeconds: 0 } }] }, "projects.0.health.soakSeconds"],
+    ["unknown soak state", DeploymentProgressSchema, { ...realistic.progress, state: "running", soak: { deploymentId: "dep-1", state: "soaked" } }, "soak.state"],
     ["unknown stream", StreamRequestSchema, { stream: "audio", until: now }, "stream"],
     ["unknown command", CommandSchema, { cmd: "rm -rf", id: "c" }, "cmd"],
     ["device file with extra key", DeviceFileSchema, { ...realistic.deviceFile, admin: true }, "admin"],
     ["device file with http broker", DeviceFileSchema, { ...realistic.deviceFile, brokerUrl: "http://x" }, "brokerUrl"],
     ["short secret", DeviceFileSchema, { ...realistic.deviceFile, secret: "x" }, "secret"],
+    ["camera name with a space", CameraSchema, { name: "front door", uri: "/dev/video0" }, "name"],
+    ["camera URI of another scheme", CameraSchema, { name: "door", uri: "ftp://x/y" }, "camera URI scheme must be one of"],
+    ["camera URI with a newline", CameraSchema, { name: "door", uri: "rtsp://h/s\nx" }, "control characters"],
+    ["one camera twice", DesiredStateSchema, { version: 2, deploymentId: "d", projects: [], cameras: [{ name: "a", uri: "/x" }, { name: "a", uri: "/y" }] }, "a camera name may appear once"],
   ];
   it.each(cases)("%s", (_name, schema, payload, field) => {
     const parsed = schema.safeParse(payload) as { success: boolean; error?: Parameters<typeof formatZodError>[0] };
     expect(parsed.success).toBe(false);
     expect(formatZodError(parsed.error!)).toContain(field);
+  });
+});
+
+describe("camera sources", () => {
+  it("names the camera of a camera:// source, and no other", () => {
+    expect(cameraNameOf("camera://door")).toBe("door");
+    expect(cameraNameOf(" camera://door/ ")).toBe("door");
+    expect(cameraNameOf("rtsp://door/stream")).toBeNull();
+    expect(cameraNameOf(undefined)).toBeNull();
+    expect(CameraSchema.parse({ name: "door", uri: "/media/my clip.mp4" }).uri).toBe("/media/my clip.mp4");
+    expect(redactUri("rtsp://viewer:hunter2@10.0.0.5/s")).toBe("rtsp://viewer:***@10.0.0.5/s");
   });
 });

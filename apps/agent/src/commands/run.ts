@@ -39,6 +39,7 @@ function buildConfig(flags: RunFlags, env: AgentEnv): DaemonConfig {
     stream: { host: env.EDGELENS_AGENT_STREAM_HOST, port: env.EDGELENS_AGENT_STREAM_PORT },
     functions: { user: env.EDGELENS_AGENT_FUNCTION_USER, maxRssMb: env.EDGELENS_AGENT_FUNCTION_MAX_RSS_MB },
     deploy: { cpuThreads: env.EDGELENS_AGENT_CPU_THREADS },
+    clips: { seconds: env.EDGELENS_AGENT_CLIP_SECONDS },
   };
   const configPath = flags.config ?? env.EDGELENS_AGENT_CONFIG;
   const fromFile = configPath ? readConfigFile(configPath) : {};
@@ -88,6 +89,7 @@ export function registerRunCommand(program: Command): void {
         "  sources: restartBaseMs [500], restartMaxMs [30000], stallTimeoutMs [15000]",
         "  logs: level [info], ratePerSec [5], burst [20]",
         "  stream: enabled [true], host [127.0.0.1], port [8090], maxFps [15], previewFps [5], previewMaxMs [600000], jpegQuality [75]",
+        "  clips: seconds [10], fps [10], maxPending [4], minFreeBytes [256 MiB], maxClipBytes [64 MiB], uploadTimeoutMs [60000]",
         "  defaultSource, ffmpegPath [/usr/bin/ffmpeg], logLevel [info]",
         "",
         "Example:",

@@ -1,4 +1,4 @@
-import { StreamNameSchema, decodeCommand, type Command } from "@edgelens/shared/schemas";
+import { ClipRequestSchema, StreamNameSchema, decodeCommand, formatZodError, type ClipRequest, type Command } from "@edgelens/shared/schemas";
 import { topics } from "@edgelens/shared/topics";
 import type { Publisher } from "../mqtt/publisher";
 import type { FrameTap } from "../stream/frame-tap";
@@ -10,6 +10,8 @@ export interface CommandTargets {
   restartProject(projectId?: string): Promise<void>;
   /** Ends the daemon so its supervisor (systemd) starts it again. */
   restartAgent(): void;
+  /** Records and sends a clip; reports its own failures (never rejects). */
+  clip(request: ClipRequest): Promise<void>;
 }
 
 /**
@@ -61,6 +63,16 @@ export class CommandHandler {
           // QoS 1: a snapshot is asked for once, unlike the preview stream.
           await this.publisher.publish(topics.frames(this.deviceId, name), frame.jpeg, { qos: 1, retain: false });
           this.log.info(`${tag}: ${frame.jpeg.length} bytes sent on frames/${name}`, { commandId: cmd.id, frameSeq: frame.seq });
+          return;
+        }
+        case "clip": {
+          const request = ClipRequestSchema.safeParse(cmd.args ?? {});
+          if (!request.success) {
+            this.log.warn(`${tag} ignored: ${formatZodError(request.error)}`, { code: "INVALID_PAYLOAD", commandId: cmd.id });
+            return;
+          }
+          this.log.info(`${tag}: clip ${request.data.clipId}, ${request.data.pre} s before and ${request.data.post} s after`, { commandId: cmd.id });
+          await this.targets.clip(request.data);
           return;
         }
         case "restart-agent":

@@ -97,6 +97,23 @@ export const DaemonConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /** Clips around events (docs/design.md "Clips"): a ring of the last seconds of every source. */
+    clips: z
+      .object({
+        /** Seconds kept per source (the most a clip reaches back); 0: no ring, clips refused. */
+        seconds: z.number().int().min(0).max(300).default(10),
+        /** Frame rate of the ring when it re-encodes (sources not already H.264). */
+        fps: z.number().int().min(1).max(60).default(10),
+        /** Clips being made at once; more are refused (RATE_LIMITED). */
+        maxPending: z.number().int().min(1).max(64).default(4),
+        /** Free disk space below which rings do not start and clips are refused. */
+        minFreeBytes: z.number().int().min(0).default(256 * 1024 * 1024),
+        /** A larger clip is refused (TOO_LARGE). */
+        maxClipBytes: z.number().int().min(1024).default(64 * 1024 * 1024),
+        uploadTimeoutMs: ms(60_000, 1000, 600_000),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 export type DaemonConfig = z.infer<typeof DaemonConfigSchema>;

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { decodeDesiredState, decodeStreamRequest } from "@edgelens/shared/schemas";
 import type { EdgelensError } from "@edgelens/shared/errors";
 import { topics } from "@edgelens/shared/topics";
+import { CameraHub } from "../cameras/camera-hub";
 import { ArtifactCache } from "../deploy/artifact-cache";
 import { ArtifactDownloader } from "../deploy/artifact-downloader";
 import { DeployStateStore } from "../deploy/deploy-state-store";
@@ -14,6 +15,10 @@ import { StreamServer } from "../stream/stream-server";
 import { LogPublisher } from "../telemetry/log-publisher";
 import { createLogger, describeError, jsonLineSink, type LogSink, type Logger } from "../telemetry/logger";
 import { TelemetryReporter } from "../telemetry/telemetry-reporter";
+import { ClipRecorders } from "../clips/clip-recorders";
+import { ClipService } from "../clips/clip-service";
+import { ClipUploader } from "../clips/clip-uploader";
+import { RecordingHost } from "../clips/recording-host";
 import { CommandHandler } from "./command-handler";
 import { readDeviceFile, type DaemonConfig } from "./daemon-config";
 import { lockDataDir } from "./data-dir-lock";
@@ -83,8 +88,21 @@ export async function startDaemon(config: DaemonConfig, options: DaemonOptions =
     const kick = (): void => drainer.kick();
     const results = new ResultPublisher(device.deviceId, spool, kick);
 
+    // Set once the manager exists: a camera starting, failing or gaining a reader is reported at once.
+    let reportCameras: () => void = () => undefined;
+    const cameras = new CameraHub({
+      log,
+      ffmpegPath: config.ffmpegPath,
+      backoff: { baseMs: config.sources.restartBaseMs, maxMs: config.sources.restartMaxMs },
+      stallTimeoutMs: config.sources.stallTimeoutMs,
+      onChange: () => reportCameras(),
+    });
+    cleanups.push(() => cameras.stop());
+
     // Set once the manager exists: the supervisor reports a degraded project to it.
     let onDegraded: (deploymentId: string, err: EdgelensError) => void = () => undefined;
+    // Set once the clip service exists (it needs the supervisor): functions' ctx.clip calls.
+    let clipService: ClipService | null = null;
     const supervisor = new ProjectSupervisor({
       log,
       onDegraded: (spec, err) => onDegraded(spec.deploymentId, err),
@@ -92,8 +110,12 @@ export async function startDaemon(config: DaemonConfig, options: DaemonOptions =
       jpegQuality: config.stream.jpegQuality,
       ffmpegPath: config.ffmpegPath,
       sandbox: { user: config.functions.user, maxRssMb: config.functions.maxRssMb },
+      cameras,
       sourceOptions: { backoff: { baseMs: config.sources.restartBaseMs, maxMs: config.sources.restartMaxMs }, stallTimeoutMs: config.sources.stallTimeoutMs },
       ...(config.defaultSource ? { defaultSource: config.defaultSource } : {}),
+      onClips: (asked, meta) => {
+        for (const a of asked) void clipService?.handle({ ...a, at: meta.frame.ts, projectId: meta.projectId });
+      },
       onResult: (r) => {
         try {
           results.publish(r.output, r.meta);
@@ -111,17 +133,49 @@ export async function startDaemon(config: DaemonConfig, options: DaemonOptions =
       { deviceId: device.deviceId, secret: device.secret, consoleUrl: device.consoleUrl },
       { attempts: config.download.attempts, retryDelayMs: config.download.retryDelayMs, stallTimeoutMs: config.download.stallTimeoutMs },
     );
+    const recorders = new ClipRecorders({
+      ffmpegPath: config.ffmpegPath,
+      dir: join(config.dataDir, "clips"),
+      seconds: config.clips.seconds,
+      fps: config.clips.fps,
+      maxPending: config.clips.maxPending,
+      minFreeBytes: config.clips.minFreeBytes,
+      maxClipBytes: config.clips.maxClipBytes,
+      onError: (err) => log.warn(err.message, { code: err.code }),
+    });
+    // clips.seconds 0: no ring, and clip requests are answered "the device records no source".
+    const host = config.clips.seconds > 0 ? new RecordingHost(supervisor, recorders, config.defaultSource, log) : null;
+    cleanups.push(() => (host ? host.stop() : recorders.stopAll()));
+    const clips = new ClipService(
+      recorders,
+      (projectId) => (host ? host.sourceOf(projectId) : null),
+      new ClipUploader({ deviceId: device.deviceId, secret: device.secret, consoleUrl: device.consoleUrl }, config.clips.uploadTimeoutMs),
+      log,
+    );
+    clipService = clips;
     const manager = new DeploymentManager({
       downloader,
-      host: supervisor,
+      host: host ?? supervisor,
       reporter,
       store: new DeployStateStore(join(config.dataDir, "deploy-state.json")),
       log,
       agentVersion: AGENT_VERSION,
       cacheMaxBytes: config.download.cacheMaxBytes,
       cpuThreads: config.deploy.cpuThreads,
+      cameras,
     });
+    let reportDue = false;
+    reportCameras = () => {
+      if (reportDue) return;
+      reportDue = true;
+      // Several changes in one turn (a desired state setting every camera) make one report.
+      queueMicrotask(() => {
+        reportDue = false;
+        reporter.reported(manager.state());
+      });
+    };
     onDegraded = (id, err) => manager.degrade(id, err);
+    cleanups.push(() => manager.stop());
 
     const telemetry = new TelemetryReporter(link, link, {
       deviceId: device.deviceId,
@@ -159,8 +213,10 @@ export async function startDaemon(config: DaemonConfig, options: DaemonOptions =
           reported: manager.state(),
           project: supervisor.describe().at(-1) ?? null,
           projects: supervisor.describe(),
+          cameras: cameras.status(),
           spoolDepth: spool.depth(),
           spoolDropped: spool.droppedTotal(),
+          clips: recorders.describe(),
           telemetry: telemetry.last(),
           uptimeS: Math.round(process.uptime()),
         }),
@@ -175,6 +231,7 @@ export async function startDaemon(config: DaemonConfig, options: DaemonOptions =
       {
         restartProject: (projectId) => supervisor.restart(projectId),
         restartAgent: () => options.onRestartRequested?.(),
+        clip: (request) => clips.handle(request),
       },
       supervisor,
       link,

@@ -1,9 +1,11 @@
 import type { FunctionOutput, StreamName } from "@edgelens/shared/schemas";
 import { EdgelensError } from "@edgelens/shared/errors";
-import type { Frame } from "@edgelens/vision/project";
+import type { ClipAsk, Frame } from "@edgelens/vision/project";
 import type { PipelineResult } from "../pipeline/index";
 import { loadProject, type ProjectHandle } from "../runtime/index";
-import { createFrameSource, FramePool, type SourceOptions } from "../sources/index";
+import { cameraNameOf } from "@edgelens/shared/schemas";
+import type { CameraHub } from "../cameras/camera-hub";
+import { createFrameSource, FramePool, type FrameSource, type SourceOptions } from "../sources/index";
 import type { ProjectSpec, ReplaceOptions } from "../deploy/project-host";
 import type { Logger } from "../telemetry/logger";
 import { describeError } from "../telemetry/logger";
@@ -25,7 +27,11 @@ export interface SupervisorOptions {
   sourceOptions?: Pick<SourceOptions, "backoff" | "stallTimeoutMs">;
   /** The source of projects whose config names none (the device's camera). */
   defaultSource?: string;
+  /** The device's named cameras: a project whose source is `camera://<name>` reads one of them. */
+  cameras?: Pick<CameraHub, "open">;
   onResult(result: { output: FunctionOutput; meta: ResultMeta }): void;
+  /** Clips the running project's function asked for (ctx.clip), with the frame they are around. */
+  onClips?(clips: ClipAsk[], meta: ResultMeta): void;
   /** Error rate of the running project: over its last `window` frames, at least `maxRate` failed. */
   degradeAfter?: { window: number; maxRate: number };
   /** The function sandbox: its user (when the agent is root) and its memory bound. */
@@ -191,17 +197,7 @@ export class ProjectSlot {
   private newRun(spec: ProjectSpec, key: string): ProjectRun {
     const sourceUri = spec.config.source ?? this.options.defaultSource;
     if (!sourceUri) throw new EdgelensError("SOURCE_FAILED", "the project config names no source and the agent has no default source", { projectId: spec.projectId });
-    const framePool = new FramePool();
-    const source = createFrameSource(sourceUri, {
-      framePool,
-      ...(spec.config.width ? { width: spec.config.width } : {}),
-      ...(spec.config.height ? { height: spec.config.height } : {}),
-      ...(spec.config.fps ? { fps: spec.config.fps } : {}),
-      ...this.options.sourceOptions,
-      realtime: true,
-      restart: true,
-      ...(this.options.ffmpegPath ? { ffmpegPath: this.options.ffmpegPath } : {}),
-    });
+    const { source, framePool } = this.openSource(spec, sourceUri);
     const run = new ProjectRun(key, source, spec, this.options.log, framePool);
     run.pipeline.on("result", (r) => {
       if (this.active === run) {
@@ -215,6 +211,27 @@ export class ProjectSlot {
     });
     run.start();
     return run;
+  }
+
+  /** A camera of the device (shared decoder, sampled at the project's fps), or a source of its own. */
+  private openSource(spec: ProjectSpec, sourceUri: string): { source: FrameSource; framePool: FramePool } {
+    const camera = cameraNameOf(sourceUri);
+    if (camera !== null) {
+      if (!this.options.cameras) throw new EdgelensError("CAMERA_NOT_FOUND", `camera "${camera}": this agent has no cameras`, { projectId: spec.projectId, camera });
+      return this.options.cameras.open(camera, spec.projectId, spec.config.fps);
+    }
+    const framePool = new FramePool();
+    const source = createFrameSource(sourceUri, {
+      framePool,
+      ...(spec.config.width ? { width: spec.config.width } : {}),
+      ...(spec.config.height ? { height: spec.config.height } : {}),
+      ...(spec.config.fps ? { fps: spec.config.fps } : {}),
+      ...this.options.sourceOptions,
+      realtime: true,
+      restart: true,
+      ...(this.options.ffmpegPath ? { ffmpegPath: this.options.ffmpegPath } : {}),
+    });
+    return { source, framePool };
   }
 
   private activate(run: ProjectRun): void {
@@ -237,6 +254,8 @@ export class ProjectSlot {
       frame: { width: r.frame.width, height: r.frame.height, ts: r.frame.ts },
       latencyMs: { total: r.latencyMs.total, inference: r.latencyMs.inference },
     };
+    // Before the results: a result naming a clip should not reach a rule before the clip is asked for.
+    if (r.clips && r.clips.length > 0) this.options.onClips?.(r.clips, meta);
     for (const output of [...r.published, ...(r.output ? [r.output] : [])]) this.options.onResult({ output, meta });
   }
 

@@ -72,7 +72,15 @@ export class ProjectSupervisor implements ProjectHost, FrameTap {
     const f = slot?.figures();
     const run = slot?.run;
     if (!f || !run) return null;
-    return { source: run.sourceDescription, fps: f.fps, latencyMs: f.latencyMs, ...(f.threads ? { threads: f.threads } : {}) };
+    return {
+      deploymentId: f.deploymentId,
+      source: run.sourceDescription,
+      fps: f.fps,
+      latencyMs: f.latencyMs,
+      ...(f.threads ? { threads: f.threads } : {}),
+      results: run.pipeline.stats().processed,
+      workerRestarts: run.handle?.restarts ?? 0,
+    };
   }
 
   /** `restart-project`: a fresh worker for one project (`projectId`) or for each. */

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync } from "node:fs";
 import { dirname } from "node:path";
 import { z } from "zod";
-import { DesiredProjectSchema, DesiredStateV1Schema, IdSchema, TimestampSchema, desiredProjectsOf, formatZodError } from "@edgelens/shared/schemas";
+import { CamerasSchema, DesiredProjectSchema, DesiredStateV1Schema, IdSchema, SoakStatusSchema, TimestampSchema, desiredProjectsOf, formatZodError } from "@edgelens/shared/schemas";
 import { EdgelensError } from "@edgelens/shared/errors";
 
 const ErrorRecordSchema = z.object({ deploymentId: IdSchema.optional(), code: z.string(), message: z.string(), ts: TimestampSchema });
@@ -18,6 +18,11 @@ export const ProjectMemorySchema = z.object({
   /** Last deployment of this project handled, whatever its outcome: a retained desired state is not redone. */
   lastHandled: z.object({ deploymentId: IdSchema, outcome: OutcomeSchema, version: z.number().int().positive().optional() }).nullable(),
   lastError: ErrorRecordSchema.nullable(),
+  /**
+   * The soak of its last deployment with `health`; `previousFps` is the baseline measured before
+   * the switch, so a restart during the soak soaks again against the same figure.
+   */
+  soak: SoakStatusSchema.extend({ previousFps: z.number().nonnegative().nullable().optional() }).optional(),
 });
 export type ProjectMemory = z.infer<typeof ProjectMemorySchema>;
 
@@ -29,6 +34,8 @@ export const DeployMemorySchema = z.object({
   /** The desired state (its top-level deploymentId) last carried out, and how. */
   lastHandled: z.object({ deploymentId: IdSchema, outcome: OutcomeSchema }).nullable(),
   lastError: ErrorRecordSchema.nullable(),
+  /** The device's cameras from the last desired state (absent in files from before cameras). */
+  cameras: CamerasSchema.optional(),
 });
 export type DeployMemory = z.infer<typeof DeployMemorySchema>;
 

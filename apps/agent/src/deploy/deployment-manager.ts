@@ -1,14 +1,15 @@
-import { EdgelensError, isEdgelensError } from "@edgelens/shared/errors";
-import { desiredProjectsOf, type DeploymentProgress, type DesiredProject, type DesiredState, type ReportedState } from "@edgelens/shared/schemas";
+import { EdgelensError } from "@edgelens/shared/errors";
+import { desiredProjectsOf, type Camera, type DeploymentProgress, type DesiredProject, type DesiredState, type ReportedState } from "@edgelens/shared/schemas";
 import type { Logger } from "../telemetry/logger";
 import { describeError } from "../telemetry/logger";
 import type { ArtifactDownloader } from "./artifact-downloader";
 import type { DeployMemory, DeployStateStore, ErrorRecord, ProjectMemory } from "./deploy-state-store";
 import { threadsPerModel } from "./cpu-budget";
-import { artifactsOf, createPctThrottle, keptHashes, planDesired, progress, reportedState } from "./deployment-plan";
+import { artifactsOf, asError, createPctThrottle, errorRecord, keptHashes, planDesired, progress, reportedState, soakStatusOf } from "./deployment-plan";
 import { fetchArtifacts } from "./fetch-artifacts";
 import type { ProjectHost, ProjectSpec } from "./project-host";
 import { ProjectLanes, type LaneJob } from "./project-lanes";
+import { SoakKeeper } from "./soak-keeper";
 
 export interface DeploymentReporter {
   /** `deployments/{id}` (QoS 1, through the spool). */
@@ -28,6 +29,10 @@ export interface DeploymentManagerDeps {
   cacheMaxBytes: number;
   /** onnxruntime threads the device's projects share (EDGELENS_AGENT_CPU_THREADS). */
   cpuThreads: number;
+  /** The device's named cameras: set from the desired state (and the memory at resume), reported in `shadow/reported.cameras`. */
+  cameras?: { set(cameras: Camera[]): void; status(): ReportedState["cameras"] };
+  /** How often a soak looks at its project (default 250 ms). */
+  soakSampleMs?: number;
 }
 
 /**
@@ -43,15 +48,34 @@ export class DeploymentManager {
   /** Projects of the latest desired state: the CPU budget is split between this many. */
   private planned = 0;
   private refreshedAt = 0;
+  private readonly soaks: SoakKeeper;
 
   constructor(private readonly deps: DeploymentManagerDeps) {
     this.memory = deps.store.load();
     this.planned = Object.keys(this.memory.projects).length;
     this.lanes = new ProjectLanes((projectId, job, signal) => this.runJob(projectId, job, signal), () => void this.pruneCache());
+    this.soaks = new SoakKeeper({
+      host: deps.host,
+      reporter: deps.reporter,
+      log: deps.log,
+      project: (projectId) => this.memory.projects[projectId],
+      projects: () => this.memory.projects,
+      saveProject: (projectId, pm, device) => this.saveProject(projectId, pm, device),
+      specOf: (entry) => this.specOf(entry),
+      rollbackLater: (projectId, deploymentId) => void this.lanes.enqueue(projectId, { kind: "rollback", deploymentId }, this.resuming),
+      reportState: () => this.deps.reporter.reported(this.state()),
+      ...(deps.soakSampleMs ? { sampleMs: deps.soakSampleMs } : {}),
+    });
+  }
+
+  /** Ends the soaks under way (the agent stops; a restart soaks them again). */
+  stop(): void {
+    this.soaks.stop();
   }
 
   state(): ReportedState {
-    return reportedState(this.memory, this.deps.agentVersion, (id) => this.deps.host.status(id));
+    const cameras = this.deps.cameras?.status();
+    return { ...reportedState(this.memory, this.deps.agentVersion, (id) => this.deps.host.status(id)), ...(cameras ? { cameras } : {}) };
   }
 
   memorySnapshot(): DeployMemory {
@@ -59,11 +83,12 @@ export class DeploymentManager {
   }
 
   /**
-   * Sends `shadow/reported` again with fresh per-project fps and latency while something runs, at
+   * Sends `shadow/reported` again with fresh per-project fps and latency (and cameras' figures) while something runs, at
    * most every REFRESH_MS: it is retained and consoles refresh views on it, so not every sample.
    */
   refreshReported(now = Date.now()): void {
-    if (now - this.refreshedAt < REFRESH_MS || !Object.values(this.memory.projects).some((pm) => pm.current)) return;
+    const live = Object.values(this.memory.projects).some((pm) => pm.current) || (this.memory.cameras?.length ?? 0) > 0;
+    if (now - this.refreshedAt < REFRESH_MS || !live) return;
     this.refreshedAt = now;
     this.deps.reporter.reported(this.state());
   }
@@ -78,9 +103,16 @@ export class DeploymentManager {
   }
 
   private async resumeNow(): Promise<void> {
+    // Before the projects: one reading camera://<name> finds its camera.
+    this.deps.cameras?.set(this.memory.cameras ?? []);
     for (const [projectId, pm] of Object.entries(this.memory.projects)) {
-      const cur = pm.current;
-      if (!cur) continue;
+      // Stopped after its soak failed but before the rollback: the version before runs instead.
+      const soakFailed = pm.soak?.state === "failed" && pm.soak.deploymentId === pm.current?.deploymentId;
+      const cur = soakFailed ? pm.previous : pm.current;
+      if (!cur) {
+        if (soakFailed) this.soaks.rolledBackAtStart(projectId, pm);
+        continue;
+      }
       const log = this.deps.log.child({ deploymentId: cur.deploymentId, projectId });
       try {
         for (const a of artifactsOf(cur)) {
@@ -88,6 +120,8 @@ export class DeploymentManager {
         }
         log.info(`resuming deployment ${cur.deploymentId} (project ${projectId} v${cur.project.version}) from the cache`);
         await this.deps.host.replace(this.specOf(cur), { awaitFirstFrame: false });
+        if (soakFailed) this.soaks.rolledBackAtStart(projectId, pm);
+        else if (pm.soak?.state === "soaking" && pm.soak.deploymentId === cur.deploymentId) this.soaks.start(cur, pm.soak.previousFps ?? null);
       } catch (err) {
         const e = asError(err);
         log.error(`cannot resume deployment ${cur.deploymentId}: ${e.message}`, { code: e.code });
@@ -102,6 +136,8 @@ export class DeploymentManager {
   /** Hands over a validated desired state of either version (retained: it comes again on every reconnect). */
   submit(desired: DesiredState): void {
     const doc = desiredProjectsOf(desired);
+    // A version-1 state (a console from before cameras) says nothing of cameras: they stay.
+    if (desired.version === 2) this.setCameras(desired.cameras ?? []);
     const plan = planDesired(doc, this.memory, this.lanes.busyIds());
     for (const why of plan.ignored) this.deps.log.debug(`desired state: ${why}`);
     this.planned = doc.projects.length;
@@ -117,6 +153,12 @@ export class DeploymentManager {
     if (switched) {
       const now = deployed.get(switched.deploymentId);
       void this.switchProjects(switched, now ?? this.lanes.whenIdle(), plan.remove, start, now !== undefined);
+      return;
+    }
+    // Projects with `health` replacing others: those go only once every one of them passed its soak.
+    const guarded = plan.remove.length > 0 ? doc.projects.filter((e) => e.health) : [];
+    if (guarded.length > 0) {
+      void this.removeAfterSoak(guarded, this.lanes.whenIdle(), plan.remove, plan.removalId, start);
       return;
     }
     const removals = plan.remove.map((projectId) => this.lanes.enqueue(projectId, { kind: "remove" }, start));
@@ -145,6 +187,33 @@ export class DeploymentManager {
     this.deps.reporter.reported(this.state());
   }
 
+  /** Cameras first, so that a project of the same desired state reading one finds it. */
+  private setCameras(cameras: Camera[]): void {
+    if (JSON.stringify(cameras) !== JSON.stringify(this.memory.cameras ?? [])) this.save({ ...this.memory, cameras });
+    this.deps.cameras?.set(cameras);
+  }
+
+  /**
+   * A desired state that adds projects with `health` and drops others (docs/design.md "Soak"):
+   * the dropped ones keep running until every added one passed its soak, so a failed soak leaves
+   * the device running what it ran before. Also when the retained state comes again.
+   */
+  private async removeAfterSoak(guarded: DesiredProject[], deployed: Promise<void>, others: string[], removalId: string | null, start: Promise<void>): Promise<void> {
+    await deployed;
+    const passed = await Promise.all(guarded.map((e) => this.soaks.outcome(e.deploymentId)));
+    if (passed.every(Boolean)) {
+      const removals = others.map((projectId) => this.lanes.enqueue(projectId, { kind: "remove" }, start));
+      if (removalId) await this.finishRemoval(removalId, removals);
+      else {
+        await Promise.all(removals);
+        this.deps.reporter.reported(this.state());
+      }
+      return;
+    }
+    const failed = guarded.filter((_, i) => !passed[i]).map((e) => e.deploymentId);
+    this.deps.log.warn(`project(s) ${others.join(", ")} keep running: deployment(s) ${failed.join(", ")} did not pass their soak`);
+  }
+
   /** Resolves when no deployment runs or waits. */
   whenIdle(): Promise<void> {
     return this.lanes.whenIdle();
@@ -155,6 +224,7 @@ export class DeploymentManager {
    * running (there may be nothing better to run), reported `degraded` with the last error.
    */
   degrade(deploymentId: string, err: EdgelensError): void {
+    if (this.soaks.fail(deploymentId, err)) return;
     const found = Object.entries(this.memory.projects).find(([, pm]) => pm.current?.deploymentId === deploymentId);
     if (!found || found[1].lastHandled?.outcome === "degraded") return;
     const [projectId, pm] = found;
@@ -168,6 +238,7 @@ export class DeploymentManager {
     try {
       if (job.kind === "deploy") await this.deploy(job.entry, signal);
       else if (job.kind === "remove") await this.removeProject(projectId);
+      else if (job.kind === "rollback") await this.soaks.rollBack(projectId, job.deploymentId);
       else await this.rethread(projectId, job.threads);
     } catch (err) {
       this.deps.log.error(`project ${projectId}: ${job.kind} crashed the manager: ${describeError(err)}`, { code: "INTERNAL", projectId });
@@ -175,6 +246,7 @@ export class DeploymentManager {
   }
 
   private async removeProject(projectId: string): Promise<void> {
+    this.soaks.cancel(projectId);
     await this.deps.host.remove(projectId);
     this.saveProject(projectId, null);
     this.deps.log.info(`project ${projectId} removed`, { projectId });
@@ -196,6 +268,7 @@ export class DeploymentManager {
     const report = this.deps.reporter;
     const started = Date.now();
     report.progress(progress(id, "queued"));
+    let previousFps: number | null = null;
     try {
       const artifacts = artifactsOf(entry);
       const throttle = createPctThrottle(5, 1000);
@@ -211,6 +284,8 @@ export class DeploymentManager {
       });
       log.info(`artifacts ready: ${mb(fetched.downloadedBytes)} MB downloaded, ${fetched.cachedCount} of ${artifacts.length} from the cache`);
       if (signal.aborted) throw signal.reason;
+      // The soak's baseline: what the version it replaces achieves on this device now.
+      previousFps = this.deps.host.status(projectId)?.fps ?? null;
       await this.deps.host.replace(this.specOf(entry), {
         awaitFirstFrame: true,
         onLoading: () => report.progress(progress(id, "loading")),
@@ -220,9 +295,12 @@ export class DeploymentManager {
       return;
     }
     const pm = this.memory.projects[projectId];
-    this.saveProject(projectId, { current: entry, previous: pm?.current ?? pm?.previous ?? null, lastHandled: { deploymentId: id, outcome: "running" }, lastError: null });
+    // A superseded soak stays `soaking` no more; a finished one is still this project's last.
+    const soak = pm?.soak?.state === "soaking" ? undefined : pm?.soak;
+    this.saveProject(projectId, { current: entry, previous: pm?.current ?? pm?.previous ?? null, lastHandled: { deploymentId: id, outcome: "running" }, lastError: null, ...(soak ? { soak } : {}) });
     log.info(`deployment ${id} running after ${Date.now() - started} ms`);
-    report.progress(progress(id, "running"));
+    const soaking = this.soaks.start(entry, previousFps);
+    report.progress(progress(id, "running", soaking ? { soak: soakStatusOf(soaking) } : {}));
     report.reported(this.state());
   }
 
@@ -312,15 +390,6 @@ export class DeploymentManager {
 }
 
 const REFRESH_MS = 30_000;
-
-function asError(err: unknown): EdgelensError {
-  if (isEdgelensError(err)) return err;
-  return new EdgelensError("INTERNAL", describeError(err), {}, { cause: err });
-}
-
-function errorRecord(deploymentId: string, err: EdgelensError): ErrorRecord {
-  return { deploymentId, code: err.code, message: err.message.slice(0, 4096), ts: Date.now() };
-}
 
 function mb(bytes: number): string {
   return (bytes / 1e6).toFixed(1);

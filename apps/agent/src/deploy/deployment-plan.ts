@@ -1,5 +1,7 @@
-import type { Artifact, DeploymentProgress, DeploymentState, DesiredProject, DesiredStateV2, ReportedProject, ReportedState } from "@edgelens/shared/schemas";
-import type { DeployMemory, ProjectMemory } from "./deploy-state-store";
+import type { Artifact, DeploymentProgress, DeploymentState, DesiredProject, DesiredStateV2, ReportedProject, ReportedState, SoakStatus } from "@edgelens/shared/schemas";
+import { EdgelensError, isEdgelensError } from "@edgelens/shared/errors";
+import { describeError } from "../telemetry/logger";
+import type { DeployMemory, ErrorRecord, ProjectMemory } from "./deploy-state-store";
 import type { ProjectStatus } from "./project-host";
 
 /**
@@ -64,13 +66,14 @@ export function keptHashes(memory: DeployMemory, extra: DesiredProject[] = []): 
   return keep;
 }
 
-export function progress(deploymentId: string, state: DeploymentState, extra: { pct?: number; reason?: string; code?: string } = {}, now = Date.now()): DeploymentProgress {
+export function progress(deploymentId: string, state: DeploymentState, extra: { pct?: number; reason?: string; code?: string; soak?: SoakStatus } = {}, now = Date.now()): DeploymentProgress {
   return {
     deploymentId,
     state,
     ...(extra.pct !== undefined ? { pct: Math.max(0, Math.min(100, Math.round(extra.pct * 10) / 10)) } : {}),
     ...(extra.reason !== undefined ? { reason: extra.reason.slice(0, 4096) } : {}),
     ...(extra.code !== undefined ? { code: extra.code } : {}),
+    ...(extra.soak !== undefined ? { soak: extra.soak } : {}),
     ts: now,
   };
 }
@@ -87,7 +90,8 @@ export function reportedState(memory: DeployMemory, agentVersion: string, status
   const projects: ReportedProject[] = [];
   for (const [projectId, pm] of Object.entries(memory.projects)) {
     const s = status(projectId);
-    const figures = { source: s?.source ?? null, fps: s?.fps ?? 0, latencyMs: s?.latencyMs ?? { p50: 0, p95: 0 }, ...(s?.threads ? { threads: s.threads } : {}) };
+    const soak = pm.soak ? soakStatusOf(pm.soak) : undefined;
+    const figures = { source: s?.source ?? null, fps: s?.fps ?? 0, latencyMs: s?.latencyMs ?? { p50: 0, p95: 0 }, ...(s?.threads ? { threads: s.threads } : {}), ...(soak ? { soak } : {}) };
     const cur = pm.current;
     if (cur) {
       const degraded = pm.lastHandled?.deploymentId === cur.deploymentId && pm.lastHandled.outcome === "degraded";
@@ -114,6 +118,12 @@ export function reportedState(memory: DeployMemory, agentVersion: string, status
   };
 }
 
+/** A project's remembered soak without what only the agent needs (its baseline). */
+export function soakStatusOf(soak: NonNullable<ProjectMemory["soak"]>): SoakStatus {
+  const { previousFps: _baseline, ...status } = soak;
+  return status;
+}
+
 /**
  * Throttles download progress: a message when the percentage moved by `step` points or
  * `intervalMs` passed since the last one, and always at 100.
@@ -130,4 +140,15 @@ export function createPctThrottle(step: number, intervalMs: number, now: () => n
     }
     return due;
   };
+}
+
+/** Any failure as an EdgelensError (INTERNAL when it is none). */
+export function asError(err: unknown): EdgelensError {
+  if (isEdgelensError(err)) return err;
+  return new EdgelensError("INTERNAL", describeError(err), {}, { cause: err });
+}
+
+/** A failure as the deployment memory and `lastError` keep it. */
+export function errorRecord(deploymentId: string, err: EdgelensError): ErrorRecord {
+  return { deploymentId, code: err.code, message: err.message.slice(0, 4096), ts: Date.now() };
 }

@@ -19,12 +19,23 @@ export interface FetchedArtifacts {
   cachedCount: number;
 }
 
+/** Per downloader, the fetch under way: fetches run one after the other (see fetchArtifacts). */
+const queues = new WeakMap<ArtifactDownloader, Promise<unknown>>();
+
 /**
  * Downloads every artifact not yet cached (one at a time: a device link is rarely faster in
  * parallel), then verifies them all. The split gives the deployment its `downloading` then
- * `verifying` steps.
+ * `verifying` steps. Calls for several projects (their lanes run side by side) take turns: two
+ * projects needing the same artifact (one template on two cameras) would otherwise write its
+ * partial file together and fail renaming it (ENOENT); the second finds it cached.
  */
-export async function fetchArtifacts(downloader: ArtifactDownloader, artifacts: Artifact[], opts: FetchArtifactsOptions = {}): Promise<FetchedArtifacts> {
+export function fetchArtifacts(downloader: ArtifactDownloader, artifacts: Artifact[], opts: FetchArtifactsOptions = {}): Promise<FetchedArtifacts> {
+  const run = (queues.get(downloader) ?? Promise.resolve()).then(() => fetchNow(downloader, artifacts, opts));
+  queues.set(downloader, run.catch(() => undefined));
+  return run;
+}
+
+async function fetchNow(downloader: ArtifactDownloader, artifacts: Artifact[], opts: FetchArtifactsOptions): Promise<FetchedArtifacts> {
   const cached = new Set<string>();
   const resumed = new Set<string>();
   const total = artifacts.reduce((n, a) => n + a.size, 0);

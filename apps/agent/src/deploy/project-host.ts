@@ -27,10 +27,16 @@ export interface ReplaceOptions {
 
 /** What a running project does now, for `shadow/reported`. */
 export interface ProjectStatus {
+  /** The deployment whose worker runs. */
+  deploymentId: string;
   source: string | null;
   fps: number;
   latencyMs: { p50: number; p95: number };
   threads?: number;
+  /** Frames processed into a result since its source started (the soak counts what grew). */
+  results: number;
+  /** Restarts of its current worker (a crash, a frame over its timeout). */
+  workerRestarts: number;
 }
 
 /**

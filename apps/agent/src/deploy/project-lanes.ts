@@ -6,7 +6,9 @@ export type LaneJob =
   | { kind: "deploy"; entry: DesiredProject }
   | { kind: "remove" }
   /** Reload the running version with fewer threads (the CPU budget shrank). */
-  | { kind: "rethread"; threads: number };
+  | { kind: "rethread"; threads: number }
+  /** Its soak failed: run the version before it again (unless a newer job came first). */
+  | { kind: "rollback"; deploymentId: string };
 
 interface Lane {
   busy: { id: string; abort: AbortController } | null;
@@ -44,6 +46,8 @@ export class ProjectLanes {
 
   enqueue(projectId: string, job: LaneJob, start: Promise<void>): Promise<void> {
     let lane = this.lanes.get(projectId);
+    // A job already waiting is newer than the soak that failed: it replaces the failing version itself.
+    if (job.kind === "rollback" && lane?.pending) return Promise.resolve();
     const fresh = !lane;
     if (!lane) {
       lane = { busy: null, pending: null };
@@ -53,7 +57,7 @@ export class ProjectLanes {
     lane.pending?.done();
     const done = new Promise<void>((resolve) => (lane.pending = { job, done: resolve }));
     const id = job.kind === "deploy" ? job.entry.deploymentId : job.kind;
-    if (lane.busy && job.kind !== "rethread") lane.busy.abort.abort(new EdgelensError("CONFLICT", `superseded by ${job.kind === "deploy" ? `deployment ${id}` : "its removal"}`, { projectId }));
+    if (lane.busy && (job.kind === "deploy" || job.kind === "remove")) lane.busy.abort.abort(new EdgelensError("CONFLICT", `superseded by ${job.kind === "deploy" ? `deployment ${id}` : "its removal"}`, { projectId }));
     if (fresh) void this.drain(projectId, lane, start);
     return done;
   }

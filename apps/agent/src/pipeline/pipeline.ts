@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import type { FunctionOutput } from "@edgelens/shared";
 import { EdgelensError } from "@edgelens/shared/errors";
 import { renderDrawOps } from "@edgelens/vision/overlay";
-import type { DrawOp, Frame } from "@edgelens/vision/project";
+import type { ClipAsk, DrawOp, Frame } from "@edgelens/vision/project";
 import type { ProcessResult } from "../runtime/project-handle";
 import { InputPreparer, type PreparedFrame } from "./input-preparer";
 import { pruneSamples, resultsPerSecond, samplesInWindow, summarizeLatencies, type LatencySample, type LatencySummary } from "./latency-stats";
@@ -24,6 +24,8 @@ export interface PipelineResult {
   output: FunctionOutput | null;
   published: FunctionOutput[];
   overlay: DrawOp[];
+  /** Clips the function asked for with ctx.clip on this frame. */
+  clips?: ClipAsk[];
   latencyMs: {
     /** Frame capture to this result being handed on for publishing. */
     total: number;
@@ -346,6 +348,7 @@ export class Pipeline extends EventEmitter<PipelineEvents> {
       output: result.output,
       published: result.published,
       overlay: result.overlay,
+      ...(result.clips ? { clips: result.clips } : {}),
       latencyMs: {
         total,
         queue: Math.max(0, taken - frame.ts),

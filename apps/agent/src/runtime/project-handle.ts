@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import { FunctionOutputSchema, formatZodError, type FunctionOutput, type ProjectConfig } from "@edgelens/shared";
 import { EdgelensError } from "@edgelens/shared/errors";
 import type { FrameWithInputs, InputRequest } from "@edgelens/vision/preprocess";
-import type { DrawOp, Frame, LogLevel } from "@edgelens/vision/project";
+import type { ClipAsk, DrawOp, Frame, LogLevel } from "@edgelens/vision/project";
 import { restartDelay } from "../sources/restarting-source";
 import type { InitMessage, ModelSummary } from "./protocol";
 import { sandboxEntry } from "./sandbox-entry";
@@ -53,6 +53,8 @@ export interface ProcessResult {
   preparedHits?: number;
   /** The model inputs the function asked for: what to prepare for the next frame (pipeline/input-preparer.ts). */
   inputs?: InputRequest[];
+  /** Clips the function asked for with ctx.clip during this frame. */
+  clips?: ClipAsk[];
 }
 
 export interface ProjectLogLine {
@@ -202,6 +204,7 @@ class WorkerProjectHandle extends EventEmitter<ProjectHandleEvents> implements P
       prepareMs: outcome.prepareMs ?? 0,
       preparedHits: outcome.preparedHits ?? 0,
       inputs: outcome.inputs ?? [],
+      ...(outcome.clips ? { clips: outcome.clips } : {}),
     };
   }
 

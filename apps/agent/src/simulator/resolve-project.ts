@@ -10,7 +10,7 @@ import { getTemplate } from "@edgelens/vision/templates";
 export interface ProjectChoice {
   template?: string;
   functionFile?: string;
-  /** `name=path` or `name=<sample model>` (centernet, blazeface, movenet, ppocr-det). */
+  /** `name=path` or `name=<sample model>` (SAMPLE_MODEL_NAMES of @edgelens/vision/models). */
   modelArgs?: string[];
   /** JSON object merged over the template's (or an empty) config. */
   configJson?: string;

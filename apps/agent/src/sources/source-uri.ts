@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { EdgelensError } from "@edgelens/shared/errors";
+import { redactUri } from "@edgelens/shared/schemas";
 
 /** Where frames come from, parsed from a project's `config.source`. */
 export type SourceSpec =
@@ -96,6 +97,4 @@ export function parseSourceUri(uri: string, cwd = process.cwd()): SourceSpec {
 }
 
 /** The URI with any password replaced, safe for logs and errors. */
-export function redactSourceUri(uri: string): string {
-  return uri.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]+):[^@/]*@/i, "$1:***@");
-}
+export const redactSourceUri = redactUri;

@@ -36,6 +36,11 @@ export interface AgentStack {
   telemetry(): Telemetry[];
   waitForState(deploymentId: string, state: DeploymentProgress["state"], timeoutMs?: number): Promise<DeploymentProgress>;
   waitForResults(deploymentId: string, count: number, timeoutMs?: number): Promise<InferenceResult[]>;
+  /**
+   * Polls the agent's `/healthz` until `predicate` holds (works while the broker is down): the
+   * last answer. `T` is the part of the health document the test reads.
+   */
+  waitForHealth<T>(predicate: (h: T) => boolean, what: string, timeoutMs?: number): Promise<T>;
   /** Dumps the agent's last log lines (for failure messages). */
   agentLog(lines?: number): string;
   stop(): Promise<void>;
@@ -80,6 +85,17 @@ export async function startAgentStack(deviceId: string, secret = `${deviceId}-se
     async waitForResults(id, count, timeoutMs = 90_000) {
       await observer.until(() => stack.results(id).length >= count, () => `${count} results of ${id}\n${stack.agentLog()}`, timeoutMs);
       return stack.results(id);
+    },
+    async waitForHealth<T>(predicate: (h: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
+      let last: T | undefined;
+      const poll = (): void => {
+        void fetch(`${stack.agent!.started.stream}/healthz`).then((res) => res.json() as Promise<T>).then((h) => (last = h), () => undefined);
+      };
+      await observer.until(() => {
+        poll();
+        return last !== undefined && predicate(last);
+      }, () => `${what} (last /healthz: ${JSON.stringify(last)})\n${stack.agentLog()}`, timeoutMs);
+      return last!;
     },
     agentLog: (lines = 30) => (stack.agent ? stack.agent.proc.output().trimEnd().split("\n").slice(-lines).join("\n") : "(no agent)"),
     async stop() {

@@ -1,7 +1,13 @@
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Artifact } from "@edgelens/shared/schemas";
+import { CLIP_REPORT_HEADER, ClipReportSchema, type Artifact, type ClipReport } from "@edgelens/shared/schemas";
+
+/** A clip the agent sent (`POST /api/device/clips`): its report and the MP4 (empty with an error). */
+export interface ReceivedClip {
+  report: ClipReport;
+  mp4: Buffer;
+}
 
 export interface ArtifactRequest {
   sha256: string;
@@ -19,6 +25,8 @@ export interface ArtifactServer {
   /** The next response for `sha256` stops after `afterBytes` bytes and drops the connection. */
   cutNext(sha256: string, afterBytes: number): void;
   requests: ArtifactRequest[];
+  /** Clips received, in arrival order. */
+  clips: ReceivedClip[];
   close(): Promise<void>;
 }
 
@@ -28,15 +36,33 @@ export function sha256Of(bytes: Buffer | string): string {
 
 /**
  * The console's artifact endpoint as the agent sees it (`GET /api/artifacts/{sha256}`, bearer
- * `<deviceId>:<secret>`, 200/206 with Range, 401, 404), on a loopback port.
+ * `<deviceId>:<secret>` of one device or of each of a fleet, 200/206 with Range, 401, 404), on a
+ * loopback port.
  */
-export async function startArtifactServer(credentials: { deviceId: string; secret: string }): Promise<ArtifactServer> {
+export async function startArtifactServer(credentials: { deviceId: string; secret: string } | { deviceId: string; secret: string }[]): Promise<ArtifactServer> {
   const files = new Map<string, Buffer>();
   const cuts = new Map<string, number>();
   const requests: ArtifactRequest[] = [];
-  const expected = `Bearer ${credentials.deviceId}:${credentials.secret}`;
+  const clips: ReceivedClip[] = [];
+  const expected = new Set((Array.isArray(credentials) ? credentials : [credentials]).map((c) => `Bearer ${c.deviceId}:${c.secret}`));
+
+  /** The console's clip endpoint: the report header decoded as the console does, the body kept. */
+  const receiveClip = (req: IncomingMessage, res: ServerResponse): void => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      if (!expected.has(req.headers.authorization ?? "")) return void res.writeHead(401).end();
+      // As the console's CSRF guard: a raw body is application/octet-stream or nothing.
+      if (req.headers["content-type"] !== "application/octet-stream") return void res.writeHead(400).end(JSON.stringify({ code: "INVALID_PAYLOAD" }));
+      const report = ClipReportSchema.safeParse(JSON.parse(String(req.headers[CLIP_REPORT_HEADER] ?? "null")));
+      if (!report.success) return void res.writeHead(400).end(JSON.stringify({ code: "INVALID_PAYLOAD" }));
+      clips.push({ report: report.data, mp4: Buffer.concat(chunks) });
+      res.writeHead(201, { "content-type": "application/json" }).end("{}");
+    });
+  };
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    if (req.method === "POST" && req.url === "/api/device/clips") return receiveClip(req, res);
     const m = /^\/api\/artifacts\/([a-f0-9]{64})$/.exec(req.url ?? "");
     const sha = m?.[1] ?? "";
     const range = req.headers.range ?? null;
@@ -44,7 +70,7 @@ export async function startArtifactServer(credentials: { deviceId: string; secre
       requests.push({ sha256: sha, range, status });
       res.writeHead(status, { "content-type": "application/json" }).end(body ?? JSON.stringify({ status }));
     };
-    if (req.headers.authorization !== expected) return answer(401, JSON.stringify({ code: "UNAUTHORIZED" }));
+    if (!expected.has(req.headers.authorization ?? "")) return answer(401, JSON.stringify({ code: "UNAUTHORIZED" }));
     const bytes = files.get(sha);
     if (!m || !bytes) return answer(404, JSON.stringify({ code: "NOT_FOUND" }));
     let start = 0;
@@ -92,6 +118,7 @@ export async function startArtifactServer(credentials: { deviceId: string; secre
       cuts.set(sha256, afterBytes);
     },
     requests,
+    clips,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

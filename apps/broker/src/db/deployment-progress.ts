@@ -33,7 +33,7 @@ export function applyDeploymentProgress(db: EdgelensDb, deviceId: string, progre
     const reason = rowReason(tx, deviceId, progress);
     const changed = tx
       .update(deployments)
-      .set({ state: progress.state, pct, reason, updatedAt: now })
+      .set({ state: progress.state, pct, reason, updatedAt: now, ...(progress.soak ? { soak: progress.soak.state } : {}) })
       .where(and(eq(deployments.id, progress.deploymentId), eq(deployments.deviceId, deviceId)))
       .run().changes;
     if (changed === 0) return "unknown-deployment";

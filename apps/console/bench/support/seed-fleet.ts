@@ -5,7 +5,7 @@
  * events), straight into the same SQLite file.
  */
 import { eq, inArray } from "drizzle-orm";
-import { deploymentEvents, deployments, devices, events } from "@edgelens/db";
+import { deploymentEvents, deployments, devices, events, rolloutDevices } from "@edgelens/db";
 import type { Telemetry } from "@edgelens/shared";
 import { loadConsoleConfig } from "../../src/env";
 import { closeContext, createContext } from "../../src/server/build-context";
@@ -13,6 +13,7 @@ import type { ConsolePublisher } from "../../src/server/mqtt/console-client";
 import { deployProject } from "../../src/server/services/deployments";
 import { registerDevice } from "../../src/server/services/devices";
 import { createProject } from "../../src/server/services/projects";
+import { createRollout, moveRollout } from "../../src/server/services/rollouts";
 import { createRule } from "../../src/server/services/rules";
 import { createApiToken } from "../../src/server/services/tokens";
 import { createUser } from "../../src/server/services/users";
@@ -34,6 +35,8 @@ export interface FleetSpec {
 export interface SeededFleet {
   /** API token of the admin (Bearer) for /api/v1. */
   apiToken: string;
+  /** A paused rollout of the project to every device: most told and running, some failed, the rest pending. */
+  rolloutId: string;
   counts: { devices: number; registeredViaService: number; online: number; deployments: number; running: number; failed: number; events: number; rules: number };
   seconds: number;
 }
@@ -72,6 +75,8 @@ export async function seedFleet(spec: FleetSpec): Promise<SeededFleet> {
     })();
     const project = await createProject(ctx, { name: "Bench counter", description: "blank function, for the page benchmark" });
     const deployed = await deployProject(ctx, { projectId: project.id, deviceIds: ids }, admin.id);
+    const rollout = createRollout(ctx, { projectId: project.id, deviceIds: ids, params: { batch: 10, increase: 2, abortFailuresPct: 20, abortMin: 20, soakS: 0 } }, admin.id);
+    moveRollout(ctx, rollout.id, "pause");
     const rules = [
       createRule(ctx, { name: "crowd", sql: "SELECT counts.person AS people FROM 'edgelens/devices/+/infer' WHERE counts.person > 3", actions: [{ type: "store", snapshot: false }] }),
       createRule(ctx, { name: "dogs", sql: "SELECT * FROM 'edgelens/devices/+/infer' WHERE count(detections, 'label', 'dog') > 0", actions: [{ type: "store", snapshot: false }] }),
@@ -99,6 +104,17 @@ export async function seedFleet(spec: FleetSpec): Promise<SeededFleet> {
         ctx.db.update(deployments).set({ state: "failed", reason: "first frame timeout", updatedAt: now }).where(eq(deployments.id, d.id)).run();
         ctx.db.insert(deploymentEvents).values({ deploymentId: d.id, state: "failed", reason: "first frame timeout", ts: now }).run();
       }
+      // As the rollout driver writes: batches 1, 2, 4, … told and finished, then paused.
+      for (const [i, id] of ids.entries()) {
+        if (i % 20 >= 13) continue;
+        const bad = i % 20 === 12;
+        const d = deployed[i]!;
+        ctx.db
+          .update(rolloutDevices)
+          .set({ state: bad ? "rolled-back" : "running", batch: Math.floor(Math.log2(i + 1)), deploymentId: d.id, notifiedAt: now - 600_000 + i, finishedAt: now - 300_000, ...(bad ? { reason: "first frame timeout" } : {}) })
+          .where(eq(rolloutDevices.deviceId, id))
+          .run();
+      }
       for (let i = 0; i < spec.events; i++) {
         const rule = rules[i % rules.length]!;
         const device = online[i % online.length] ?? ids[0]!;
@@ -108,6 +124,7 @@ export async function seedFleet(spec: FleetSpec): Promise<SeededFleet> {
     })();
     return {
       apiToken,
+      rolloutId: rollout.id,
       counts: { devices: ids.length, registeredViaService: viaService, online: online.length, deployments: deployed.length, running: running.length, failed: failed.length, events: spec.events, rules: rules.length },
       seconds: (performance.now() - started) / 1000,
     };

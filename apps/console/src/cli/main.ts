@@ -6,10 +6,12 @@ import { Command, CommanderError } from "commander";
 import { backupCommand } from "./commands/backup";
 import { deployCommand } from "./commands/deploy";
 import { deviceCommands } from "./commands/device";
+import { groupCommands } from "./commands/group";
 import { modelCommands } from "./commands/model";
 import { mqttCommands } from "./commands/mqtt";
 import { projectCommands, templatesCommand } from "./commands/project";
 import { restoreCommand } from "./commands/restore";
+import { deploymentCommands, rolloutCommands } from "./commands/rollout";
 import { ruleCommands } from "./commands/rule";
 import { undeployCommand } from "./commands/undeploy";
 import { userCommands } from "./commands/user";
@@ -21,11 +23,14 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   deviceCommands(program);
+  groupCommands(program);
   modelCommands(program);
   projectCommands(program);
   templatesCommand(program);
   deployCommand(program);
   undeployCommand(program);
+  deploymentCommands(program);
+  rolloutCommands(program);
   ruleCommands(program);
   userCommands(program);
   mqttCommands(program);

@@ -5,6 +5,7 @@ import type { ServiceContext } from "./context";
 import { keepLiveCounting } from "./live/live-counting";
 import { reconcileWhenBrokerAnswers } from "./services/desired-reconcile";
 import { ensureFirstAdmin } from "./services/first-admin";
+import { startRolloutEngine } from "./services/rollout-driver";
 
 // Next may evaluate this module more than once (route bundles, dev reloads): keep the one
 // context on globalThis so every route shares the database handle and the MQTT connection.
@@ -28,6 +29,8 @@ export async function getContext(): Promise<ServiceContext> {
     else if (first.kind === "form") console.log(`edgelens: no user yet and EDGELENS_ADMIN_PASSWORD is unset: open ${ctx.config.consoleUrl}/login to create the admin`);
     keepLiveCounting(ctx);
     reconcileWhenBrokerAnswers(ctx);
+    // Staged rollouts go on from the database: after a restart too (docs/design.md "Staged rollouts").
+    startRolloutEngine(ctx);
     return ctx;
   })();
   holder[KEY] = starting;

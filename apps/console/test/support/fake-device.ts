@@ -14,12 +14,15 @@ export async function reportProgress(client: MqttClient, deviceId: string, progr
 }
 
 /** The next message on a topic (retained ones included), parsed as JSON. */
-export async function nextJson(client: MqttClient, topic: string): Promise<unknown> {
+export async function nextJson(client: MqttClient, topic: string, accept: (json: unknown) => boolean = () => true): Promise<unknown> {
   const got = new Promise<unknown>((resolve) => {
     const onMessage = (t: string, payload: Buffer) => {
       if (t !== topic) return;
+      const json: unknown = JSON.parse(payload.toString("utf8"));
+      // The subscribe itself may deliver the retained message from before the change under test.
+      if (!accept(json)) return;
       client.off("message", onMessage);
-      resolve(JSON.parse(payload.toString("utf8")));
+      resolve(json);
     };
     client.on("message", onMessage);
   });

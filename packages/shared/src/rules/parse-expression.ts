@@ -83,8 +83,36 @@ function parseNot(s: TokenStream): Expr {
   return parseComparison(s);
 }
 
+/**
+ * `x IN (a, b)` is `(x = a OR x = b)` and `x NOT IN (…)` its negation: sugar over `=`, so the
+ * compiler and AWS's undefined semantics stay as they are. IN is not reserved: a field may be
+ * called `in`, since a word after a complete operand can only be this operator.
+ */
+function parseIn(s: TokenStream, left: Expr): Expr {
+  const negated = s.isKeyword("NOT");
+  const start = s.next();
+  if (negated) s.expectKeyword("IN");
+  s.expectOp("(", ["'(' and a list"]);
+  let out: Expr | null = null;
+  for (;;) {
+    const item = parseAdditive(s);
+    const eq: Expr = { kind: "binary", op: "=", left, right: item, pos: item.pos };
+    out = out ? { kind: "binary", op: "OR", left: out, right: eq, pos: item.pos } : eq;
+    if (!s.isOp(",")) break;
+    s.next();
+  }
+  s.expectOp(")", ["','", "')'"]);
+  return negated ? { kind: "unary", op: "NOT", operand: out, pos: start.pos } : out;
+}
+
+function startsIn(s: TokenStream): boolean {
+  const t = s.peek(1);
+  return s.isKeyword("IN") || (s.isKeyword("NOT") && t.kind === "word" && t.text.toUpperCase() === "IN");
+}
+
 function parseComparison(s: TokenStream): Expr {
   const left = parseAdditive(s);
+  if (startsIn(s)) return parseIn(s, left);
   const t = s.peek();
   const op = t.kind === "op" ? COMPARISONS[t.text] : undefined;
   if (!op) return left;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CamerasSchema, ReportedCameraSchema } from "./camera";
 import { IdSchema, Sha256Schema, TimestampSchema } from "./common";
 
 /** A content-addressed file the agent downloads with its bearer credentials. */
@@ -46,6 +47,19 @@ export const DesiredStateV1Schema = z.object({
 });
 export type DesiredStateV1 = z.infer<typeof DesiredStateV1Schema>;
 
+/**
+ * The health check after a switch (docs/design.md "Soak"): the project must run healthily for
+ * `soakSeconds` or the agent rolls it back by itself. Absent: no soak (running is success).
+ */
+export const ProjectHealthSchema = z.object({
+  /** Default SOAK_DEFAULTS.soakSeconds. */
+  soakSeconds: z.number().positive().max(86_400).optional(),
+  /** Results per second at least this share of the baseline fps; default SOAK_DEFAULTS.minFpsRatio. */
+  minFpsRatio: z.number().min(0).max(1).optional(),
+});
+export type ProjectHealth = z.infer<typeof ProjectHealthSchema>;
+export const SOAK_DEFAULTS = { soakSeconds: 30, minFpsRatio: 0.5, maxWorkerRestarts: 3 } as const;
+
 /** One project a device runs: its own deployment, artifacts and config (`config.threads` overrides the CPU budget). */
 export const DesiredProjectSchema = z.object({
   deploymentId: IdSchema,
@@ -53,6 +67,8 @@ export const DesiredProjectSchema = z.object({
   function: ArtifactSchema,
   models: z.record(ModelNameSchema, ArtifactSchema),
   config: ProjectConfigSchema,
+  /** Deployed by a staged rollout: the health check that decides success (docs/design.md "Soak"). */
+  health: ProjectHealthSchema.optional(),
 });
 export type DesiredProject = z.infer<typeof DesiredProjectSchema>;
 
@@ -67,6 +83,8 @@ export const DesiredStateV2Schema = z.object({
     .array(DesiredProjectSchema)
     .max(64)
     .refine((ps) => new Set(ps.map((p) => p.project.id)).size === ps.length, "a project may appear once"),
+  /** The device's named cameras (consoles since cameras; absent: none). A project reads one with `config.source: "camera://<name>"`. */
+  cameras: CamerasSchema.optional(),
   ts: TimestampSchema.optional(),
 });
 export type DesiredStateV2 = z.infer<typeof DesiredStateV2Schema>;
@@ -97,6 +115,19 @@ export const DeploymentStateSchema = z.enum([
 ]);
 export type DeploymentState = z.infer<typeof DeploymentStateSchema>;
 
+/**
+ * Where a deployment with `health` stands in its soak: `soaking` until `endsAt`, then `passed`
+ * (it counts as succeeded) or `failed` (`reason`, `code`; the agent rolled it back).
+ */
+export const SoakStatusSchema = z.object({
+  deploymentId: IdSchema,
+  state: z.enum(["soaking", "passed", "failed"]),
+  reason: z.string().max(4096).optional(),
+  code: z.string().optional(),
+  endsAt: TimestampSchema.optional(),
+});
+export type SoakStatus = z.infer<typeof SoakStatusSchema>;
+
 /** `deployments/{deploymentId}`: one message per step the agent takes. */
 export const DeploymentProgressSchema = z.object({
   deploymentId: IdSchema,
@@ -104,6 +135,8 @@ export const DeploymentProgressSchema = z.object({
   pct: z.number().min(0).max(100).optional(),
   reason: z.string().max(4096).optional(),
   code: z.string().optional(),
+  /** On `running` (soaking, then passed) and `failed` of a deployment with `health`. */
+  soak: SoakStatusSchema.optional(),
   ts: TimestampSchema,
 });
 export type DeploymentProgress = z.infer<typeof DeploymentProgressSchema>;
@@ -119,6 +152,8 @@ export const ReportedProjectSchema = z.object({
   latencyMs: z.object({ p50: z.number().nonnegative(), p95: z.number().nonnegative() }),
   /** onnxruntime intra-op threads per model it was loaded with (the CPU budget's share). */
   threads: z.number().int().positive().optional(),
+  /** The soak of this project's last deployment with `health` (which may be the one rolled back). */
+  soak: SoakStatusSchema.optional(),
 });
 export type ReportedProject = z.infer<typeof ReportedProjectSchema>;
 
@@ -132,6 +167,8 @@ export const ReportedStateSchema = z.object({
   state: DeploymentStateSchema.or(z.literal("idle")),
   lastError: z.object({ deploymentId: IdSchema.optional(), code: z.string(), message: z.string(), ts: TimestampSchema }).nullable(),
   projects: z.array(ReportedProjectSchema).max(64).optional(),
+  /** Each camera's decoder (agents since cameras). */
+  cameras: z.array(ReportedCameraSchema).max(32).optional(),
   agentVersion: z.string(),
   ts: TimestampSchema,
 });

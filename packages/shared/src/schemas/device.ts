@@ -46,7 +46,7 @@ export const LogLineSchema = z.object({
 export type LogLine = z.infer<typeof LogLineSchema>;
 
 export const CommandSchema = z.object({
-  cmd: z.enum(["restart-project", "snapshot", "restart-agent"]),
+  cmd: z.enum(["restart-project", "snapshot", "restart-agent", "clip"]),
   id: IdSchema,
   args: z.record(z.string(), z.unknown()).optional(),
 });

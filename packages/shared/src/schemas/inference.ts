@@ -36,6 +36,22 @@ export const TextRegionSchema = z.object({
 });
 export type TextRegion = z.infer<typeof TextRegionSchema>;
 
+/**
+ * A face of the face-recognition and head-pose samples (issue 19): each project fills the fields it
+ * knows. Angles in degrees: yaw > 0 turned to the picture's right, pitch > 0 up, roll > 0 clockwise.
+ */
+export const FaceSchema = z.object({
+  box: BoxSchema,
+  name: z.string().min(1).max(64).nullable().optional(),
+  distance: z.number().nonnegative().optional(),
+  age: z.number().nonnegative().optional(),
+  gender: z.string().min(1).max(16).optional(),
+  yaw: z.number().min(-180).max(180).optional(),
+  pitch: z.number().min(-90).max(90).optional(),
+  roll: z.number().min(-180).max(180).optional(),
+});
+export type Face = z.infer<typeof FaceSchema>;
+
 export const ClassLabelSchema = z.object({ label: LabelSchema, score: z.number().min(0).max(1) });
 
 /** What a project function may return for one frame (the device adds ids, seq, ts, timings). */
@@ -43,6 +59,7 @@ export const FunctionOutputSchema = z.object({
   detections: z.array(DetectionSchema).optional(),
   poses: z.array(PoseSchema).optional(),
   texts: z.array(TextRegionSchema).optional(),
+  faces: z.array(FaceSchema).optional(),
   labels: z.array(ClassLabelSchema).optional(),
   counts: z.record(z.string(), z.number()).optional(),
   /** Per zone of the config, detections per label in it this frame: `{"door": {"person": 2}}`. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CLIP_MAX_POST_S, CLIP_MAX_PRE_S } from "./clip";
 
 export const RepublishActionSchema = z.object({
   type: z.literal("republish"),
@@ -21,7 +22,16 @@ export const StoreActionSchema = z.object({
   snapshot: z.boolean().default(false),
 });
 
-export const RuleActionSchema = z.discriminatedUnion("type", [RepublishActionSchema, WebhookActionSchema, StoreActionSchema]);
+/** Stores the event as `store` does and asks the device for a video clip around it. */
+export const ClipActionSchema = z
+  .object({
+    type: z.literal("clip"),
+    pre: z.number().min(0).max(CLIP_MAX_PRE_S).default(5),
+    post: z.number().min(0).max(CLIP_MAX_POST_S).default(5),
+  })
+  .refine((a) => a.pre + a.post >= 1, { message: "pre + post must be at least 1 second" });
+
+export const RuleActionSchema = z.discriminatedUnion("type", [RepublishActionSchema, WebhookActionSchema, StoreActionSchema, ClipActionSchema]);
 export type RuleActionConfig = z.infer<typeof RuleActionSchema>;
 
 export const RuleDefinitionSchema = z.object({

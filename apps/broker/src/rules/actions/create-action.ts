@@ -1,6 +1,7 @@
 import type { RuleActionConfig, WebhookAllowList } from "@edgelens/shared";
 import type { EventWriter } from "../event-writer";
 import type { RuleAction } from "../rule-action";
+import { ClipAction, type ClipRequester } from "./clip";
 import { RepublishAction, type RulePublisher } from "./republish";
 import { StoreAction, type SnapshotRequester } from "./store";
 import { WebhookAction } from "./webhook";
@@ -13,6 +14,7 @@ export interface ActionDeps {
   /** Operator-allowed webhook targets inside the refused ranges (EDGELENS_WEBHOOK_ALLOW). */
   webhookAllow: WebhookAllowList;
   requestSnapshot: SnapshotRequester;
+  requestClip: ClipRequester;
   /** First retry delay of webhooks; doubles per retry. */
   webhookBackoffMs?: number;
 }
@@ -26,5 +28,7 @@ export function createRuleAction(config: RuleActionConfig, deps: ActionDeps): Ru
       return new WebhookAction(config, deps.webhooks, deps.webhookAllow, deps.webhookBackoffMs);
     case "store":
       return new StoreAction(config, deps.events, deps.requestSnapshot);
+    case "clip":
+      return new ClipAction(config, deps.events, deps.requestClip);
   }
 }

@@ -39,22 +39,26 @@ export class StoreAction implements RuleAction {
   ) {}
 
   async execute(input: RuleActionInput): Promise<void> {
-    const write = this.events.add({
-      ruleId: input.rule.id,
-      ruleName: input.rule.name,
-      topic: input.topic,
-      deviceId: input.deviceId,
-      labels: labelsOf(input.input, input.output),
-      payload: input.output,
-      ts: input.timestamp,
-    });
-    input.durable?.(write);
-    let id: number;
-    try {
-      id = await write;
-    } catch (err) {
-      throw new EdgelensError("ACTION_FAILED", `store failed: ${(err as Error).message}`, { rule: input.rule.name }, { cause: err });
-    }
+    const id = await writeEvent(this.events, input);
     if (this.config.snapshot && input.deviceId) await this.requestSnapshot(input.deviceId, id, input.rule.name);
+  }
+}
+
+/** The events row of a matched message (durable before the sender's PUBACK); resolves to its id. */
+export async function writeEvent(events: EventWriter, input: RuleActionInput): Promise<number> {
+  const write = events.add({
+    ruleId: input.rule.id,
+    ruleName: input.rule.name,
+    topic: input.topic,
+    deviceId: input.deviceId,
+    labels: labelsOf(input.input, input.output),
+    payload: input.output,
+    ts: input.timestamp,
+  });
+  input.durable?.(write);
+  try {
+    return await write;
+  } catch (err) {
+    throw new EdgelensError("ACTION_FAILED", `store failed: ${(err as Error).message}`, { rule: input.rule.name }, { cause: err });
   }
 }

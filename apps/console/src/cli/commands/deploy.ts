@@ -1,25 +1,55 @@
 import type { Command } from "commander";
-import { parsePositiveNumber, withContext } from "../runtime";
+import { CliFailure, note, parsePositiveNumber, withContext } from "../runtime";
+import { deployGroup } from "./deploy-group";
 import { reportDeployments, type OutcomeOptions } from "./deployment-outcome";
+import { addRolloutOptions, readDeviceIds, readRolloutFlags, type RolloutFlags } from "./rollout-options";
+import { reportRollout } from "./rollout-outcome";
 
-interface DeployOptions extends OutcomeOptions {
-  device: string[];
+interface DeployOptions extends Omit<OutcomeOptions, "timeout">, RolloutFlags {
+  device?: string[];
+  devices?: string;
+  group?: string;
+  priority?: string;
+  timeout?: string;
 }
 
 export function deployCommand(program: Command): void {
-  program
+  const cmd = program
     .command("deploy <project>")
-    .description("add a project (id or name) to what devices run, or replace its version there (`none` removes every project); with --wait, exit 0 once running, 1 on failure")
-    .requiredOption("--device <id...>", "device id(s)")
-    .option("--wait", "wait until each device runs it (or fails)")
-    .option("--timeout <seconds>", "how long --wait waits", "300")
-    .option("--json", "print the deployments as JSON")
-    .action(async (project: string, opts: DeployOptions) => {
-      const timeoutMs = parsePositiveNumber(opts.timeout, "--timeout") * 1000;
-      await withContext(async (ctx) => {
-        const { deployProject, removeProject } = await import("../../server/services/deployments");
-        const created = project === "none" ? await removeProject(ctx, { deviceIds: opts.device }, "cli") : await deployProject(ctx, { projectId: project, deviceIds: opts.device }, "cli");
-        await reportDeployments(ctx, created, opts, timeoutMs);
-      });
+    .description(
+      "add a project (id or name) to what devices (or a group's devices) run, or replace its version there (`none` removes every project); a rollout flag makes it a staged rollout; with --wait, exit 0 once running, 1 on failure",
+    )
+    .option("--device <id...>", "device id(s)")
+    .option("--devices <ids>", "device ids, comma-separated")
+    .option("--group <name>", "a device group: its members get it now, devices that join later get it then")
+    .option("--priority <n>", "with --group: between groups a device is in, the higher wins, then the newer")
+    .option("--wait", "wait until each device runs it (or fails); a rollout: until it ends")
+    .option("--timeout <seconds>", "how long --wait waits (default 300; a rollout: 3600)")
+    .option("--json", "print the deployments as JSON (a rollout or a group deployment: one object)");
+  addRolloutOptions(cmd).action(async (project: string, opts: DeployOptions) => {
+    const params = readRolloutFlags(opts);
+    const timeoutMs = parsePositiveNumber(opts.timeout ?? (params ? "3600" : "300"), "--timeout") * 1000;
+    const { group } = opts;
+    if (group !== undefined && (opts.device !== undefined || opts.devices !== undefined)) throw new CliFailure("give either --device <id...> or --group <name>, not both (--devices a,b counts as --device)", 2);
+    if (opts.priority !== undefined && (group === undefined || params)) throw new CliFailure("--priority goes with --group (a continuous group deployment, no rollout flags)", 2);
+    if (group !== undefined && project === "none") throw new CliFailure("deploy none takes --device (a group deployment deploys a project)", 2);
+    if (group !== undefined && !params) return withContext((ctx) => deployGroup(ctx, project, { ...opts, group, timeout: String(timeoutMs / 1000) }, timeoutMs));
+    await withContext(async (ctx) => {
+      let deviceIds: string[];
+      if (group !== undefined) {
+        const { resolveGroupDevices } = await import("../../server/services/group-members");
+        deviceIds = resolveGroupDevices(ctx, group);
+        // A rollout is a one-off over the members it starts with; continuous membership is the group deployment's.
+        note(`rollout over the ${deviceIds.length} device(s) in group ${group} now; devices that join later are not part of it`);
+      } else deviceIds = readDeviceIds(opts);
+      if (params) {
+        const { createRollout } = await import("../../server/services/rollouts");
+        await reportRollout(ctx, createRollout(ctx, { projectId: project, deviceIds, params }, "cli"), opts, timeoutMs);
+        return;
+      }
+      const { deployProject, removeProject } = await import("../../server/services/deployments");
+      const created = project === "none" ? await removeProject(ctx, { deviceIds }, "cli") : await deployProject(ctx, { projectId: project, deviceIds }, "cli");
+      await reportDeployments(ctx, created, { ...opts, timeout: String(timeoutMs / 1000) }, timeoutMs);
     });
+  });
 }

@@ -2,7 +2,9 @@ import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Command } from "commander";
+import { deviceCameraCommands } from "./device-camera";
 import { CliFailure, note, printJson, printLine, table, withContext } from "../runtime";
+import { deviceFleetCommands } from "./device-fleet";
 
 function ago(ms: number | null): string {
   if (ms === null) return "never";
@@ -25,6 +27,10 @@ export function deviceCommands(program: Command): void {
       await withContext(async (ctx) => {
         const { registerDevice } = await import("../../server/services/devices");
         const { deviceFile } = await registerDevice(ctx, { id, ...(opts.name ? { name: opts.name } : {}) });
+        // A group whose query matches the new device deploys to it (docs/design.md "Device groups").
+        // It must not cost the device file, whose secret exists only in this output.
+        const { followGroups } = await import("../../server/services/group-deployments");
+        await followGroups(ctx, [id], "cli").catch((err: unknown) => note(`warning: device ${id} registered, but its groups' deployment was not sent: ${(err as Error).message}`));
         if (!path) return printJson(deviceFile);
         await writeFile(path, `${JSON.stringify(deviceFile, null, 2)}\n`, { mode: 0o600, flag: "wx" }).catch((err: NodeJS.ErrnoException) => {
           throw new Error(`device ${id} registered, but ${path} could not be written (${err.code}); run \`edgelens device remove ${id}\` and register again`);
@@ -56,6 +62,8 @@ export function deviceCommands(program: Command): void {
       });
     });
 
+  deviceFleetCommands(device);
+
   device
     .command("remove <id>")
     .description("deregister a device: its credentials stop working and its retained desired state is cleared")
@@ -67,4 +75,6 @@ export function deviceCommands(program: Command): void {
         note(`device ${id} removed`);
       });
     });
+
+  deviceCameraCommands(device);
 }

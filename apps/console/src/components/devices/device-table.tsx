@@ -3,6 +3,7 @@ import { DeploymentStateBadge } from "../deployments/deployment-state";
 import { RelativeTime } from "../ui/relative-time";
 import { StatusBadge } from "../ui/status-badge";
 import { Table, TBody, Td, Th } from "../ui/table";
+import { TagList } from "./device-fleet-card";
 import type { DeviceDeployment } from "./device-projects";
 
 export type DeviceRow = {
@@ -14,23 +15,37 @@ export type DeviceRow = {
   fps: number | null;
   deployment: DeviceDeployment | null;
   latestDeployment: DeviceDeployment | null;
+  tags?: Record<string, string>;
+  pin?: unknown;
 };
 
-export function DeviceTable({ rows }: { rows: DeviceRow[] }) {
+/** With `selectable`, each row has a `deviceIds` checkbox for the form around the table (bulk tagging). */
+export function DeviceTable({ rows, selectable = false }: { rows: DeviceRow[]; selectable?: boolean }) {
   return (
     <Table label="Devices">
       <thead>
         <tr>
+          {selectable ? (
+            <Th>
+              <span className="sr-only">Select</span>
+            </Th>
+          ) : null}
           <Th>Name</Th>
           <Th>Presence</Th>
           <Th>Project</Th>
           <Th className="text-right">FPS</Th>
+          <Th>Tags</Th>
           <Th>Last seen</Th>
         </tr>
       </thead>
       <TBody>
         {rows.map((d) => (
           <tr key={d.id} className="hover:bg-slate-50" data-testid={`device-row-${d.id}`}>
+            {selectable ? (
+              <Td>
+                <input type="checkbox" name="deviceIds" value={d.id} aria-label={`select ${d.id}`} data-testid={`device-select-${d.id}`} />
+              </Td>
+            ) : null}
             <Td>
               <Link href={`/devices/${d.id}`} className="font-medium text-sky-700 hover:underline">
                 {d.name}
@@ -41,6 +56,7 @@ export function DeviceTable({ rows }: { rows: DeviceRow[] }) {
               <div className="flex flex-wrap gap-1">
                 <StatusBadge status={d.presence} />
                 {d.registration === "awaiting-credentials" ? <StatusBadge status={d.registration} /> : null}
+                {d.pin ? <StatusBadge status="pinned" tone="violet" /> : null}
               </div>
             </Td>
             <Td>
@@ -59,6 +75,9 @@ export function DeviceTable({ rows }: { rows: DeviceRow[] }) {
               ) : null}
             </Td>
             <Td className="text-right tabular-nums">{d.presence === "online" && d.fps != null ? d.fps.toFixed(1) : "—"}</Td>
+            <Td>
+              <TagList tags={d.tags ?? {}} />
+            </Td>
             <Td className="text-slate-500">
               <RelativeTime ts={d.lastSeenAt} />
             </Td>

@@ -8,6 +8,9 @@ import { useMqttSubscription } from "../mqtt/mqtt-provider";
 const KEEP = 40;
 
 function summarize(r: InferenceResult): string {
+  // What was read says more than how many lines (text-reading).
+  const read = r.texts?.flatMap((t) => (t.text ? [`"${t.text.length > 40 ? `${t.text.slice(0, 39)}…` : t.text}"`] : [])) ?? [];
+  if (read.length > 0) return `${read.slice(0, 3).join(", ")}${read.length > 3 ? ` and ${read.length - 3} more` : ""}`;
   if (r.counts && Object.keys(r.counts).length > 0) return Object.entries(r.counts).map(([k, v]) => `${k}: ${v}`).join(", ");
   if (r.detections) {
     const byLabel = new Map<string, number>();

@@ -12,8 +12,27 @@ import type { SearchDeployTargets } from "./deploy-target";
 /** `version: null` deploys whatever is the latest version when the deployment starts. */
 export type DeployFn = (projectId: string, deviceIds: string[], version: number | null) => Promise<ActionResult<{ deployments: Array<{ id: string; deviceId: string }> }>>;
 
-/** Pick devices (and a version), start one deployment per device, then link to each. */
-export function DeployDialog({ projectId, versions, search, deploy }: { projectId: string; versions: number[]; search: SearchDeployTargets; deploy: DeployFn }) {
+/** Deploys to a device group (continuous: devices that join later get it too). */
+export type GroupDeployFn = (projectId: string, group: string, version: number | null, priority: number) => Promise<ActionResult<{ deployments: Array<{ id: string; deviceId: string }> }>>;
+
+/** Pick devices or a group (and a version), start one deployment per device, then link to each. */
+export function DeployDialog({
+  projectId,
+  versions,
+  search,
+  deploy,
+  groups = [],
+  deployToGroup,
+}: {
+  projectId: string;
+  versions: number[];
+  search: SearchDeployTargets;
+  deploy: DeployFn;
+  groups?: string[];
+  deployToGroup?: GroupDeployFn;
+}) {
+  const [group, setGroup] = useState<string | null>(null);
+  const [priority, setPriority] = useState(0);
   const dialog = useRef<HTMLDialogElement>(null);
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [version, setVersion] = useState<number | null>(null);
@@ -78,8 +97,25 @@ export function DeployDialog({ projectId, versions, search, deploy }: { projectI
                   ))}
                 </Select>
               </label>
+              {deployToGroup && groups.length > 0 ? (
+                <label className="flex items-center gap-2 text-sm">
+                  <span className="text-slate-600">Target</span>
+                  <Select value={group ?? ""} onChange={(e) => setGroup(e.target.value || null)} className="max-w-56" data-testid="deploy-group">
+                    <option value="">devices picked below</option>
+                    {groups.map((g) => (
+                      <option key={g} value={g}>
+                        group {g}
+                      </option>
+                    ))}
+                  </Select>
+                  {group ? (
+                    <input type="number" aria-label="priority" title="priority: between groups a device is in, the higher wins" className="w-20 rounded border border-slate-300 px-2 py-1" value={priority} onChange={(e) => setPriority(Number(e.target.value))} />
+                  ) : null}
+                </label>
+              ) : null}
               {/* Mounted while open: the device search runs when someone deploys, not on every page view. */}
-              {open ? <DeployDevicePicker search={search} chosen={chosen} toggle={toggle} /> : null}
+              {open && !group ? <DeployDevicePicker search={search} chosen={chosen} toggle={toggle} /> : null}
+              {group ? <p className="text-xs text-slate-500">Devices that join the group later get it too; pinned devices are skipped.</p> : null}
               <p className="text-xs text-slate-500">An offline device gets the project when it reconnects.</p>
             </>
           )}
@@ -93,19 +129,19 @@ export function DeployDialog({ projectId, versions, search, deploy }: { projectI
             <button
               type="button"
               className={buttonClasses("primary")}
-              disabled={pending || chosen.size === 0}
+              disabled={pending || (chosen.size === 0 && !group)}
               data-testid="deploy-confirm"
               onClick={async () => {
                 setPending(true);
                 setError(null);
-                const r = await deploy(projectId, [...chosen], version);
+                const r = group && deployToGroup ? await deployToGroup(projectId, group, version, priority) : await deploy(projectId, [...chosen], version);
                 setPending(false);
                 if (!r.ok) return setError(r.error);
                 setStarted(r.data.deployments);
                 setChosen(new Set());
               }}
             >
-              {pending ? "Deploying…" : `Deploy to ${chosen.size || ""} device${chosen.size === 1 ? "" : "s"}`}
+              {pending ? "Deploying…" : group ? `Deploy to group ${group}` : `Deploy to ${chosen.size || ""} device${chosen.size === 1 ? "" : "s"}`}
             </button>
           )}
         </div>

@@ -7,11 +7,13 @@ import { Field, Select, TextInput } from "../ui/form-field";
 export type ActionDraft =
   | { type: "republish"; topic: string; qos: 0 | 1 }
   | { type: "webhook"; url: string; timeoutMs: number; retries: number; headers?: Record<string, string> }
-  | { type: "store"; snapshot: boolean };
+  | { type: "store"; snapshot: boolean }
+  | { type: "clip"; pre: number; post: number };
 
 export function blankAction(type: ActionDraft["type"]): ActionDraft {
   if (type === "republish") return { type, topic: "alerts/${topic(3)}", qos: 0 };
   if (type === "webhook") return { type, url: "http://127.0.0.1:8080/hook", timeoutMs: 5000, retries: 2 };
+  if (type === "clip") return { type, pre: 5, post: 5 };
   return { type, snapshot: false };
 }
 
@@ -23,6 +25,7 @@ export function ActionEditor({ value, onChange, onRemove, idPrefix, readOnly }: 
           <option value="store">Store as event</option>
           <option value="republish">Republish</option>
           <option value="webhook">Webhook (HTTP POST)</option>
+          <option value="clip">Store with a video clip</option>
         </Select>
         {onRemove && !readOnly ? (
           <button type="button" className={buttonClasses("ghost", "ml-auto px-2 text-xs")} onClick={onRemove}>
@@ -53,6 +56,16 @@ export function ActionEditor({ value, onChange, onRemove, idPrefix, readOnly }: 
           </Field>
           <Field label="Retries" htmlFor={`${idPrefix}-retries`}>
             <TextInput id={`${idPrefix}-retries`} type="number" min={0} max={10} value={value.retries} onChange={(e) => onChange({ ...value, retries: Number(e.target.value) })} readOnly={readOnly} />
+          </Field>
+        </div>
+      ) : null}
+      {value.type === "clip" ? (
+        <div className="grid gap-3 sm:grid-cols-2 [&>*]:min-w-0">
+          <Field label="Seconds before" htmlFor={`${idPrefix}-pre`} hint="Stored as an event; the device sends the video around it (at most 60 s each side).">
+            <TextInput id={`${idPrefix}-pre`} type="number" min={0} max={60} value={value.pre} onChange={(e) => onChange({ ...value, pre: Number(e.target.value) })} readOnly={readOnly} />
+          </Field>
+          <Field label="Seconds after" htmlFor={`${idPrefix}-post`}>
+            <TextInput id={`${idPrefix}-post`} type="number" min={0} max={60} value={value.post} onChange={(e) => onChange({ ...value, post: Number(e.target.value) })} readOnly={readOnly} />
           </Field>
         </div>
       ) : null}

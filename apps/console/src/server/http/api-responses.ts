@@ -10,6 +10,9 @@ import {
   DeviceFileSchema,
   ErrorCodes,
   ProjectConfigSchema,
+  RolloutDeviceStateSchema,
+  RolloutParamsSchema,
+  RolloutStateSchema,
   RoleSchema,
   RuleActionSchema,
   StreamRequestSchema,
@@ -42,6 +45,8 @@ const DeviceDeploymentView = z
   })
   .strict();
 
+const DevicePinView = z.object({ at: ms, projectId: z.string().nullable(), version: z.number().int().nullable() }).strict();
+
 export const DeviceView = z
   .object({
     id: z.string(),
@@ -55,6 +60,8 @@ export const DeviceView = z
     fps: z.number().nullable(),
     deployment: DeviceDeploymentView.nullable().describe("what the device runs now"),
     latestDeployment: DeviceDeploymentView.nullable().describe("the newest deployment sent to it, in any state"),
+    tags: z.record(z.string(), z.string()).describe("key=value tags; dynamic groups query them"),
+    pin: DevicePinView.nullable().describe("set while pinned: group deployments skip the device"),
   })
   .strict();
 
@@ -132,6 +139,7 @@ const deploymentFields = {
   state: DeploymentStateSchema,
   pct: z.number().nullable(),
   reason: z.string().nullable(),
+  groupDeploymentId: z.string().nullable().describe("the group deployment it carries out; null when deployed to the device directly"),
   createdBy: z.string().nullable(),
   createdAt: ms,
   updatedAt: nullableMs,
@@ -161,6 +169,22 @@ export const RuleTestResultView = z.union([
   z.object({ ok: z.literal(false), error: z.object({ code: z.string(), message: z.string() }).loose() }),
 ]);
 
+export const ClipView = z
+  .object({
+    clipId: z.string(),
+    deviceId: z.string(),
+    eventId: z.number().int().nullable(),
+    projectId: z.string().nullable(),
+    state: z.enum(["requested", "ready", "failed"]),
+    url: z.string().nullable(),
+    size: z.number().int().nullable(),
+    durationMs: z.number().int().nullable(),
+    error: z.object({ code: z.string(), message: z.string() }).strict().nullable(),
+    at: ms,
+    createdAt: ms,
+  })
+  .strict();
+
 export const EventView = z
   .object({
     id: z.number().int(),
@@ -171,6 +195,8 @@ export const EventView = z
     labels: z.array(z.string()),
     payload: z.record(z.string(), z.unknown()),
     snapshotSha256: z.string().nullable(),
+    /** The event's clip (a `clip` rule action), null when it has none. */
+    clip: ClipView.nullable(),
     ts: ms,
   })
   .strict();
@@ -191,3 +217,71 @@ export const RegisteredDevice = z.object({ device: DeviceView, deviceFile: Devic
 export const DeregisterResult = z.object({ brokerCleared: z.boolean(), warning: z.string().nullable() }).strict();
 export const StreamRequestResult = z.object({ request: StreamRequestSchema }).strict();
 export const CommandResult = z.object({ command: CommandSchema }).strict();
+
+/** A device's named camera (GET/POST /devices/{id}/cameras). */
+export const CameraView = z.object({ name: z.string(), uri: z.string().describe("password hidden"), createdAt: z.number().int() }).strict();
+const rolloutCounts = z
+  .object({ targeted: z.number().int(), notified: z.number().int(), running: z.number().int(), failed: z.number().int(), rolledBack: z.number().int(), pending: z.number().int() })
+  .strict();
+const rolloutFields = {
+  id: z.string(),
+  projectId: z.string(),
+  projectName: z.string().nullable(),
+  projectVersion: z.number().int(),
+  state: RolloutStateSchema,
+  params: RolloutParamsSchema,
+  abortReason: z.string().nullable().describe("why it stopped by itself"),
+  counts: rolloutCounts,
+  createdBy: z.string().nullable(),
+  createdAt: ms,
+  updatedAt: nullableMs,
+};
+export const RolloutDeviceView = z
+  .object({
+    id: z.string(),
+    state: RolloutDeviceStateSchema,
+    reason: z.string().optional(),
+    batch: z.number().int().nullable(),
+    deploymentId: z.string().nullable(),
+    deploymentState: z.string().nullable(),
+    rollbackDeploymentId: z.string().nullable(),
+    notifiedAt: nullableMs,
+  })
+  .strict();
+export const RolloutSummaryView = z.object(rolloutFields).strict();
+export const RolloutView = z.object({ ...rolloutFields, devices: z.array(RolloutDeviceView) }).strict();
+export const GroupView = z.object({ id: z.string(), name: z.string(), query: z.string().optional().describe("absent for a static group"), members: z.number().int(), createdAt: ms }).strict();
+
+export const GroupDeploymentView = z
+  .object({
+    id: z.string(),
+    groupId: z.string(),
+    groupName: z.string(),
+    projectId: z.string(),
+    projectName: z.string(),
+    projectVersion: z.number().int(),
+    priority: z.number().int(),
+    createdBy: z.string().nullable(),
+    createdAt: ms,
+  })
+  .strict();
+
+export const GroupDetailView = z.object({ group: GroupView, devices: z.array(DeviceView), deployments: z.array(GroupDeploymentView) }).strict();
+
+const SkippedDevice = z.object({ deviceId: z.string(), reason: z.string() }).strict();
+const applyFields = { deployments: z.array(DeploymentView).describe("device deployments started"), skipped: z.array(SkippedDevice).describe("members left as they are, and why") };
+
+export const GroupDeployResult = z.object({ groupDeployment: GroupDeploymentView, ...applyFields }).strict();
+export const TagChangeResult = z.object({ device: DeviceView, deployments: z.array(DeploymentView) }).strict();
+export const BulkTagChangeResult = z.object({ devices: z.array(DeviceView), ...applyFields }).strict();
+export const PinResult = z.object({ device: DeviceView, deployments: z.array(DeploymentView) }).strict();
+export const UnpinResult = z.object({ device: DeviceView, ...applyFields }).strict();
+
+export const DeviceAssignmentView = z
+  .object({
+    pinned: z.boolean(),
+    groups: z.array(z.object({ name: z.string(), current: GroupDeploymentView.nullable() }).strict()).describe("the device's groups, the winner first"),
+    follows: GroupDeploymentView.nullable().describe("the group deployment it follows"),
+    reason: z.string(),
+  })
+  .strict();

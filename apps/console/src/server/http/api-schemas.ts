@@ -44,3 +44,12 @@ export const ModelOptimizeSchema = z
     method: z.enum(["minmax", "percentile", "mse"]).optional(),
   })
   .strict();
+
+export const DeviceTagChangeSchema = z
+  .object({ set: z.record(z.string(), z.string()).default({}).describe("key=value tags to set"), remove: z.array(z.string()).default([]).describe("tag keys to remove") })
+  .strict();
+
+export const PinInputSchema = z
+  .object({ projectId: z.string().min(1).optional().describe("deploy this project (id or name) to the device now"), version: z.number().int().positive().optional().describe("default: the latest") })
+  .strict()
+  .refine((p) => p.version === undefined || p.projectId !== undefined, { message: "version goes with projectId", path: ["version"] });

@@ -10,6 +10,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   MEDIA_NOT_FOUND: 404,
+  CAMERA_NOT_FOUND: 404,
   CONFLICT: 409,
   TOO_LARGE: 413,
   INVALID_MODEL: 422,

@@ -1,10 +1,15 @@
 /** OpenAPI 3.1 description of /api/v1, generated from the zod schemas the routes validate with. */
 import { z } from "zod";
 import { RuleDefinitionSchema } from "@edgelens/shared";
+import { NewCameraSchema } from "../services/cameras";
 import { DeployInputSchema, DeploymentFilterSchema } from "../services/deployments";
 import { DeviceQuerySchema, NewDeviceSchema, StreamRequestInputSchema } from "../services/devices";
+import { TagChangeSchema } from "../services/device-tags";
 import { EventFilterSchema } from "../services/events";
+import { GroupDeployInputSchema } from "../services/group-deployments";
+import { NewGroupSchema } from "../services/groups";
 import { NewProjectSchema, SaveVersionSchema } from "../services/projects";
+import { CreateRolloutSchema, RolloutMoveSchema } from "../services/rollouts";
 import { RuleTestSchema, RuleUpdateSchema } from "../services/rules";
 import { NewUserSchema } from "../services/users";
 import * as Req from "./api-schemas";
@@ -53,6 +58,20 @@ const OPERATIONS: Operation[] = [
   { method: "post", path: "/devices/{id}/secret", summary: "Rotate the device secret (new device file shown once)", role: "admin", response: Res.RegisteredDevice },
   { method: "post", path: "/devices/{id}/stream", summary: "Ask the device for preview frames", role: "viewer", body: StreamRequestInputSchema, response: Res.StreamRequestResult },
   { method: "post", path: "/devices/{id}/commands", summary: "Send a command", role: "admin", body: Req.CommandInputSchema, status: 202, response: Res.CommandResult },
+  { method: "get", path: "/devices/{id}/cameras", summary: "The device's named cameras (URIs with passwords hidden); their live state is in its shadow/reported", role: "viewer", response: wrap("cameras", z.array(Res.CameraView)) },
+  { method: "post", path: "/devices/{id}/cameras", summary: "Add a named camera (a source URI); a project reads it with config.source camera://<name>", role: "admin", body: NewCameraSchema, status: 201, response: wrap("camera", Res.CameraView) },
+  { method: "delete", path: "/devices/{id}/cameras/{name}", summary: "Remove a camera; projects reading it get no more frames", role: "admin", status: 204 },
+  { method: "patch", path: "/devices/{id}/tags", summary: "Set and remove tags of one device; a device that joins a group gets its deployment", role: "admin", body: Req.DeviceTagChangeSchema, response: Res.TagChangeResult },
+  { method: "post", path: "/devices/tags", summary: "Set and remove tags on many devices at once (all or none)", role: "admin", body: TagChangeSchema, response: Res.BulkTagChangeResult },
+  { method: "put", path: "/devices/{id}/pin", summary: "Pin a device: group deployments skip it; with projectId, deploy that version to it now", role: "admin", body: Req.PinInputSchema, response: Res.PinResult },
+  { method: "delete", path: "/devices/{id}/pin", summary: "Unpin a device: it gets its groups' winning deployment now", role: "admin", response: Res.UnpinResult },
+  { method: "get", path: "/devices/{id}/assignment", summary: "Why the device runs what it runs: pin, groups ranked by priority, the group deployment it follows", role: "viewer", response: wrap("assignment", Res.DeviceAssignmentView) },
+  { method: "get", path: "/groups", summary: "List device groups", role: "viewer", response: wrap("groups", z.array(Res.GroupView)) },
+  { method: "post", path: "/groups", summary: "Create a static (devices) or dynamic (query) group; a query that does not parse is 400 naming the column", role: "admin", body: NewGroupSchema, status: 201, response: wrap("group", Res.GroupView) },
+  { method: "get", path: "/groups/{name}", summary: "A group: members now with presence and what runs, and its deployments", role: "viewer", response: Res.GroupDetailView },
+  { method: "delete", path: "/groups/{name}", summary: "Delete a group; its devices keep what they run", role: "admin", status: 204 },
+  { method: "get", path: "/groups/{name}/deployments", summary: "The group's deployments, current first", role: "viewer", response: wrap("groupDeployments", z.array(Res.GroupDeploymentView)) },
+  { method: "post", path: "/groups/{name}/deployments", summary: "Deploy a project version to a group (continuous: devices that join later get it); higher priority wins between groups, then newer", role: "admin", body: GroupDeployInputSchema, status: 201, response: Res.GroupDeployResult },
   { method: "get", path: "/models", summary: "List models", role: "viewer", response: wrap("models", z.array(Res.ModelView)) },
   {
     method: "post",
@@ -90,6 +109,10 @@ const OPERATIONS: Operation[] = [
   { method: "get", path: "/deployments", summary: "List deployments, newest first", role: "viewer", query: DeploymentFilterSchema, response: wrap("deployments", z.array(Res.DeploymentView)) },
   { method: "post", path: "/deployments", summary: "Add a project to devices (or replace its version); undeploy: true removes it; projectId null removes every project", role: "admin", body: DeployInputSchema, status: 201, response: wrap("deployments", z.array(Res.DeploymentView)) },
   { method: "get", path: "/deployments/{id}", summary: "One deployment with its timeline and desired state", role: "viewer", response: wrap("deployment", Res.DeploymentDetail) },
+  { method: "get", path: "/rollouts", summary: "Staged rollouts, newest first (counts, no device rows)", role: "viewer", response: wrap("rollouts", z.array(Res.RolloutSummaryView)) },
+  { method: "post", path: "/rollouts", summary: "Start a staged rollout of a project version to devices (docs/design.md \"Staged rollouts\")", role: "admin", body: CreateRolloutSchema, status: 201, response: wrap("rollout", Res.RolloutView) },
+  { method: "get", path: "/rollouts/{id}", summary: "One rollout: state, counts, a row per device, the abort reason", role: "viewer", response: wrap("rollout", Res.RolloutView) },
+  { method: "patch", path: "/rollouts/{id}", summary: "Pause, resume or cancel a rollout (409 CONFLICT from a state it does not apply to)", role: "admin", body: RolloutMoveSchema, response: wrap("rollout", Res.RolloutView) },
   { method: "get", path: "/rules", summary: "List rules", role: "viewer", response: wrap("rules", z.array(Res.RuleView)) },
   { method: "post", path: "/rules", summary: "Create a rule", role: "admin", body: RuleDefinitionSchema, status: 201, response: wrap("rule", Res.RuleView) },
   { method: "get", path: "/rules/{id}", summary: "One rule", role: "viewer", response: wrap("rule", Res.RuleView) },

@@ -5,7 +5,7 @@
 import { and, asc, desc, eq, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { deploymentEvents, deployments, projects } from "@edgelens/db";
-import { DeploymentStateSchema, EdgelensError, IdSchema, topics, type DeploymentState, type DesiredStateV1 } from "@edgelens/shared";
+import { DeploymentStateSchema, EdgelensError, IdSchema, topics, type DeploymentState, type DesiredSoak, type DesiredStateV1 } from "@edgelens/shared";
 import type { ServiceContext } from "../context";
 import { newId } from "../ids";
 import { buildDesiredState, buildDeviceDesiredState, deviceProjectRows, UNPUBLISHED_REASON } from "./device-desired-state";
@@ -27,6 +27,8 @@ export interface DeploymentView {
   state: DeploymentState;
   pct: number | null;
   reason: string | null;
+  /** The group deployment it carries out (docs/design.md "Device groups"); null when deployed to the device directly. */
+  groupDeploymentId: string | null;
   createdBy: string | null;
   createdAt: number;
   updatedAt: number | null;
@@ -82,6 +84,7 @@ function view({ d, projectName }: Joined): DeploymentView {
     state: d.state,
     pct: d.pct,
     reason: d.reason,
+    groupDeploymentId: d.groupDeploymentId,
     createdBy: d.createdBy,
     createdAt: d.createdAt,
     updatedAt: d.updatedAt,
@@ -136,17 +139,41 @@ function recordEvent(ctx: ServiceContext, deploymentId: string, state: Deploymen
   if (state !== "queued") ctx.db.update(deployments).set({ state, reason, updatedAt: now }).where(eq(deployments.id, deploymentId)).run();
 }
 
-type Target = { kind: "deploy"; projectId: string; version: number } | { kind: "undeploy"; projectId: string } | { kind: "remove-all" };
+type Target = { kind: "deploy"; projectId: string; version: number; soak?: DesiredSoak } | { kind: "undeploy"; projectId: string } | { kind: "remove-all" };
+
+export interface PublishOptions {
+  /** The group deployment these device deployments carry out. */
+  groupDeploymentId?: string;
+  /**
+   * Per device, a project the new one takes the place of (a group deployment that won over
+   * another group's): it leaves the device's list in the same desired state, so the device
+   * switches in one step instead of running both or going dark in between.
+   */
+  retire?: ReadonlyMap<string, string>;
+}
+
+/** The retired project's row: an `undeploy` settled at once, since the head deployment carries it out. */
+function insertRetired(ctx: ServiceContext, deviceId: string, projectId: string, options: PublishOptions, actor?: string): void {
+  const id = newId("dpl");
+  const reason = "replaced by a group deployment of higher priority";
+  ctx.db
+    .insert(deployments)
+    .values({ id, kind: "undeploy", deviceId, projectId, state: "removed", reason, groupDeploymentId: options.groupDeploymentId ?? null, createdBy: actor ?? null })
+    .run();
+  ctx.db.insert(deploymentEvents).values({ deploymentId: id, state: "removed", reason, ts: Date.now() }).run();
+}
 
 /**
  * Creates one queued deployment per device, then publishes each device's whole desired state
  * (every project it should run; docs/design.md) retained, QoS 1.
  */
-async function createAndPublish(ctx: ServiceContext, deviceIds: string[], target: Target, actor?: string): Promise<DeploymentView[]> {
+export async function createAndPublish(ctx: ServiceContext, deviceIds: string[], target: Target, actor?: string, options: PublishOptions = {}): Promise<DeploymentView[]> {
   const unique = [...new Set(deviceIds)];
   for (const id of unique) getDevice(ctx, id);
   const ids = ctx.handle.sqlite.transaction(() =>
     unique.map((deviceId) => {
+      const retired = options.retire?.get(deviceId);
+      if (retired) insertRetired(ctx, deviceId, retired, options, actor);
       const id = newId("dpl");
       ctx.db
         .insert(deployments)
@@ -156,7 +183,9 @@ async function createAndPublish(ctx: ServiceContext, deviceIds: string[], target
           deviceId,
           projectId: target.kind === "remove-all" ? null : target.projectId,
           projectVersion: target.kind === "deploy" ? target.version : null,
+          ...(target.kind === "deploy" && target.soak ? { soakSeconds: target.soak.seconds, minFpsRatio: target.soak.minFpsRatio } : {}),
           state: "queued",
+          groupDeploymentId: options.groupDeploymentId ?? null,
           createdBy: actor ?? null,
         })
         .run();
@@ -187,12 +216,12 @@ async function createAndPublish(ctx: ServiceContext, deviceIds: string[], target
 }
 
 /** Adds the project to what each device runs, or replaces the version of it that runs there. */
-export async function deployProject(ctx: ServiceContext, input: { projectId: string; deviceIds: string[]; version?: number }, actor?: string): Promise<DeploymentView[]> {
+export async function deployProject(ctx: ServiceContext, input: { projectId: string; deviceIds: string[]; version?: number; soak?: DesiredSoak }, actor?: string): Promise<DeploymentView[]> {
   const deviceIds = DeviceIdsSchema.parse(input.deviceIds);
   const project = getProject(ctx, input.projectId);
   const version = input.version ?? project.latestVersion;
   getProjectVersion(ctx, project.id, version);
-  return createAndPublish(ctx, deviceIds, { kind: "deploy", projectId: project.id, version }, actor);
+  return createAndPublish(ctx, deviceIds, { kind: "deploy", projectId: project.id, version, ...(input.soak ? { soak: input.soak } : {}) }, actor);
 }
 
 /**

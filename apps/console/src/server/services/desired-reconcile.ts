@@ -5,11 +5,10 @@
  * state of every device the broker has none for. Agents ignore a desired state they already
  * handled (docs/design.md "Desired state"), so publishing one they know is harmless.
  */
-import { and, desc, eq } from "drizzle-orm";
-import { deployments, devices } from "@edgelens/db";
+import { devices } from "@edgelens/db";
 import { filters, parseDeviceTopic, topics } from "@edgelens/shared";
 import type { ServiceContext } from "../context";
-import { buildDeviceDesiredState, publishedOnly } from "./device-desired-state";
+import { currentDesiredState } from "./device-desired-state";
 
 export interface ReconcileOutcome {
   /** Devices the broker already had a desired state for. */
@@ -38,18 +37,6 @@ async function retainedDesired(ctx: ServiceContext, settleMs: number): Promise<S
   return seen;
 }
 
-/** The newest deployment of a device that reached the broker (console-side failures never did): the head of its desired state. */
-function newestPublished(ctx: ServiceContext, deviceId: string): string | null {
-  const row = ctx.db
-    .select({ id: deployments.id })
-    .from(deployments)
-    .where(and(eq(deployments.deviceId, deviceId), publishedOnly))
-    .orderBy(desc(deployments.createdAt), desc(deployments.id))
-    .limit(1)
-    .get();
-  return row?.id ?? null;
-}
-
 export async function reconcileDesiredStates(ctx: ServiceContext, options: { settleMs?: number } = {}): Promise<ReconcileOutcome> {
   const retained = await retainedDesired(ctx, options.settleMs ?? 1500);
   const outcome: ReconcileOutcome = { retained: 0, republished: [], failed: [] };
@@ -58,11 +45,11 @@ export async function reconcileDesiredStates(ctx: ServiceContext, options: { set
       outcome.retained += 1;
       continue;
     }
-    const deploymentId = newestPublished(ctx, id);
-    if (!deploymentId) continue;
     try {
-      await ctx.mqtt.publish(topics.shadowDesired(id), JSON.stringify(buildDeviceDesiredState(ctx, id, deploymentId)), { qos: 1, retain: true });
-      outcome.republished.push({ deviceId: id, deploymentId });
+      const desired = currentDesiredState(ctx, id);
+      if (!desired) continue;
+      await ctx.mqtt.publish(topics.shadowDesired(id), JSON.stringify(desired), { qos: 1, retain: true });
+      outcome.republished.push({ deviceId: id, deploymentId: String(desired.deploymentId) });
     } catch (err) {
       outcome.failed.push({ deviceId: id, message: (err as Error).message });
     }

@@ -3,8 +3,8 @@
  * table: version 2 lists every project the device should run, each with its own deployment.
  */
 import { and, desc, eq, not, sql } from "drizzle-orm";
-import { artifacts, deployments, modelVersions } from "@edgelens/db";
-import { DesiredProjectSchema, DesiredStateV1Schema, DesiredStateV2Schema, EdgelensError, type Artifact, type DesiredProject, type DesiredStateV1, type ProjectConfig } from "@edgelens/shared";
+import { artifacts, cameras, deployments, modelVersions } from "@edgelens/db";
+import { CameraSchema, DesiredProjectSchema, DesiredStateV1Schema, DesiredStateV2Schema, EdgelensError, type Artifact, type Camera, type DesiredProject, type DesiredStateV1, type ProjectConfig } from "@edgelens/shared";
 import type { ServiceContext } from "../context";
 import { artifactUrl } from "../storage/artifacts";
 import { getProject, getProjectVersion } from "./projects";
@@ -43,6 +43,7 @@ function desiredEntry(ctx: ServiceContext, d: DeploymentRow): DesiredProject {
     function: artifactOf(ctx, pv.functionSha256),
     models,
     config,
+    ...(d.soakSeconds !== null && d.soakSeconds > 0 ? { health: { soakSeconds: d.soakSeconds, minFpsRatio: d.minFpsRatio ?? 0 } } : {}),
   });
 }
 
@@ -94,11 +95,42 @@ export function buildDeviceDesiredState(ctx: ServiceContext, deviceId: string, h
   const entries = deviceProjectRows(ctx, deviceId)
     .reverse()
     .map((d) => desiredEntry(ctx, d));
-  const doc = DesiredStateV2Schema.parse({ version: 2, deploymentId: headId, projects: entries, ts: head.createdAt });
+  const doc = DesiredStateV2Schema.parse({ version: 2, deploymentId: headId, projects: entries, cameras: deviceCameras(ctx, deviceId), ts: head.createdAt });
   const only = entries.length === 1 ? entries[0] : undefined;
   if (entries.length === 0 || only?.deploymentId === headId) {
     const { version: _v1, ...legacy } = buildDesiredState(ctx, headId);
     return { ...legacy, ...doc };
   }
   return doc;
+}
+
+/** The device's cameras, oldest first, URIs as stored (the device needs the password). */
+export function deviceCameras(ctx: ServiceContext, deviceId: string): Camera[] {
+  const rows = ctx.db.select().from(cameras).where(eq(cameras.deviceId, deviceId)).orderBy(cameras.createdAt, cameras.name).all();
+  return rows.map((r) => CameraSchema.parse({ name: r.name, uri: r.uri }));
+}
+
+/** The newest deployment of a device that reached the broker (console-side failures never did): the head of its desired state. */
+export function newestPublished(ctx: ServiceContext, deviceId: string): string | null {
+  const row = ctx.db
+    .select({ id: deployments.id })
+    .from(deployments)
+    .where(and(eq(deployments.deviceId, deviceId), publishedOnly))
+    .orderBy(desc(deployments.createdAt), desc(deployments.id))
+    .limit(1)
+    .get();
+  return row?.id ?? null;
+}
+
+/**
+ * The device's desired state as it stands: after its newest published deployment, or, for a
+ * device never deployed to, its cameras and no project under the id `cameras-<device>` (an agent
+ * reports it `removed`, which no deployment row records). Null: nothing to ask of it.
+ */
+export function currentDesiredState(ctx: ServiceContext, deviceId: string): Record<string, unknown> | null {
+  const head = newestPublished(ctx, deviceId);
+  if (head) return buildDeviceDesiredState(ctx, deviceId, head);
+  const cams = deviceCameras(ctx, deviceId);
+  if (cams.length === 0) return null;
+  return DesiredStateV2Schema.parse({ version: 2, deploymentId: `cameras-${deviceId}`, projects: [], cameras: cams, ts: Date.now() });
 }

@@ -1,7 +1,7 @@
 /** Devices: registration (secret shown once in edgelens-device.json), listing, preview requests, commands. */
 import { and, asc, count, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { deployments, devices, digestToken, generateSecret, hashSecret, projects, verifySecret } from "@edgelens/db";
+import { deployments, devices, deviceTags, digestToken, generateSecret, hashSecret, projects, verifySecret } from "@edgelens/db";
 import {
   CommandSchema,
   DeviceFileSchema,
@@ -43,6 +43,10 @@ export interface DeviceView {
   deployment: DeviceDeploymentView | null;
   /** The newest deployment sent to it, in whatever state (queued, failed, ...). */
   latestDeployment: DeviceDeploymentView | null;
+  /** key=value tags (dynamic groups query them). */
+  tags: Record<string, string>;
+  /** Set while pinned: group deployments skip the device (docs/design.md "Device groups"). */
+  pin: { at: number; projectId: string | null; version: number | null } | null;
 }
 
 export const NewDeviceSchema = z
@@ -78,7 +82,30 @@ function latestDeployments(ctx: ServiceContext, deviceIds?: readonly string[]): 
   return new Map(rows.map((r) => [r.d.deviceId, deploymentView(r.d, r.projectName)]));
 }
 
-function view({ device: d, deployment: dep, projectName }: Joined, latest: Map<string, DeviceDeploymentView>): DeviceView {
+/** Tags of the listed devices, or of every device when `deviceIds` is absent. */
+export function tagsOf(ctx: ServiceContext, deviceIds?: readonly string[]): Map<string, Record<string, string>> {
+  if (deviceIds?.length === 0) return new Map();
+  const rows = ctx.db
+    .select()
+    .from(deviceTags)
+    .where(deviceIds ? inArray(deviceTags.deviceId, [...deviceIds]) : undefined)
+    .orderBy(asc(deviceTags.key))
+    .all();
+  const out = new Map<string, Record<string, string>>();
+  for (const r of rows) out.set(r.deviceId, { ...out.get(r.deviceId), [r.key]: r.value });
+  return out;
+}
+
+interface Extras {
+  latest: Map<string, DeviceDeploymentView>;
+  tags: Map<string, Record<string, string>>;
+}
+
+function extrasOf(ctx: ServiceContext, deviceIds?: readonly string[]): Extras {
+  return { latest: latestDeployments(ctx, deviceIds), tags: tagsOf(ctx, deviceIds) };
+}
+
+function view({ device: d, deployment: dep, projectName }: Joined, { latest, tags }: Extras): DeviceView {
   const telemetry = d.telemetry === null ? null : TelemetrySchema.safeParse(d.telemetry).data ?? null;
   return {
     id: d.id,
@@ -92,6 +119,8 @@ function view({ device: d, deployment: dep, projectName }: Joined, latest: Map<s
     fps: telemetry?.fps ?? null,
     deployment: dep ? deploymentView(dep, projectName) : null,
     latestDeployment: latest.get(d.id) ?? null,
+    tags: tags.get(d.id) ?? {},
+    pin: d.pinnedAt === null ? null : { at: d.pinnedAt, projectId: d.pinnedProjectId, version: d.pinnedVersion },
   };
 }
 
@@ -101,8 +130,8 @@ function deviceFile(ctx: ServiceContext, deviceId: string, secret: string): Devi
 
 /** Every device, by id. For callers that need the whole fleet (CLI, pickers); pages use `queryDevices`. */
 export function listDevices(ctx: ServiceContext): DeviceView[] {
-  const latest = latestDeployments(ctx);
-  return selectDevices(ctx).orderBy(asc(devices.id)).all().map((row) => view(row, latest));
+  const extras = extrasOf(ctx);
+  return selectDevices(ctx).orderBy(asc(devices.id)).all().map((row) => view(row, extras));
 }
 
 export const DEVICE_PAGE_MAX = 200;
@@ -149,14 +178,14 @@ export function queryDevices(ctx: ServiceContext, query: DeviceQuery = {}): Devi
   const where = deviceConditions(f);
   const total = ctx.db.select({ n: count() }).from(devices).where(where).get()?.n ?? 0;
   const rows = selectDevices(ctx).where(where).orderBy(asc(devices.id)).limit(f.limit).offset(f.offset).all();
-  const latest = latestDeployments(ctx, rows.map((r) => r.device.id));
-  return { items: rows.map((row) => view(row, latest)), total, limit: f.limit, offset: f.offset };
+  const extras = extrasOf(ctx, rows.map((r) => r.device.id));
+  return { items: rows.map((row) => view(row, extras)), total, limit: f.limit, offset: f.offset };
 }
 
 export function getDevice(ctx: ServiceContext, id: string): DeviceView {
   const found = selectDevices(ctx).where(eq(devices.id, id)).get();
   if (!found) throw new EdgelensError("NOT_FOUND", `no device ${id}`, { deviceId: id });
-  return view(found, latestDeployments(ctx, [id]));
+  return view(found, extrasOf(ctx, [id]));
 }
 
 export async function registerDevice(ctx: ServiceContext, input: z.input<typeof NewDeviceSchema>): Promise<{ device: DeviceView; deviceFile: DeviceFile }> {

@@ -3,6 +3,7 @@ import { and, desc, eq, gte, lt, lte, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { events } from "@edgelens/db";
 import type { ServiceContext } from "../context";
+import { clipsOfEvents, type ClipView } from "./clips";
 import { snapshotPath } from "./snapshots";
 
 export interface EventView {
@@ -14,6 +15,8 @@ export interface EventView {
   labels: string[];
   payload: Record<string, unknown>;
   snapshotSha256: string | null;
+  /** The clip of a `clip` rule action's event (docs/design.md "Clips"). */
+  clip: ClipView | null;
   ts: number;
 }
 
@@ -32,7 +35,7 @@ export type EventFilter = z.input<typeof EventFilterSchema>;
 
 type EventRow = typeof events.$inferSelect;
 
-function view(row: EventRow): EventView {
+function view(row: EventRow, clip: ClipView | null): EventView {
   return {
     id: row.id,
     ruleId: row.ruleId,
@@ -42,6 +45,7 @@ function view(row: EventRow): EventView {
     labels: row.labels ? row.labels.split(" ").filter(Boolean) : [],
     payload: (row.payload ?? {}) as Record<string, unknown>,
     snapshotSha256: row.snapshotSha256,
+    clip,
     ts: row.ts,
   };
 }
@@ -61,7 +65,9 @@ function conditions(f: z.output<typeof EventFilterSchema>): SQL | undefined {
 export function listEvents(ctx: ServiceContext, filter: EventFilter = {}): { events: EventView[]; nextBeforeId: number | null } {
   const f = EventFilterSchema.parse(filter);
   const rows = ctx.db.select().from(events).where(conditions(f)).orderBy(desc(events.id)).limit(f.limit + 1).all();
-  const page = rows.slice(0, f.limit).map(view);
+  const kept = rows.slice(0, f.limit);
+  const clipsById = clipsOfEvents(ctx, kept);
+  const page = kept.map((r) => view(r, clipsById.get(r.id) ?? null));
   return { events: page, nextBeforeId: rows.length > f.limit ? (page[page.length - 1]?.id ?? null) : null };
 }
 

@@ -8,7 +8,7 @@ import { Sha256Schema } from "@edgelens/shared";
 import type { ServiceContext } from "../context";
 import { hashFile } from "./streams";
 
-export type ArtifactKind = "model" | "function" | "snapshot" | "upload";
+export type ArtifactKind = "model" | "function" | "snapshot" | "upload" | "clip";
 
 export interface StoredArtifact {
   sha256: string;
@@ -63,6 +63,7 @@ const CONTENT_TYPES: Record<ArtifactKind, string> = {
   function: "text/javascript; charset=utf-8",
   snapshot: "image/jpeg",
   upload: "application/octet-stream",
+  clip: "video/mp4",
 };
 
 /** Path, size and content type of a stored artifact, or null when the id is malformed or unknown. */

@@ -4,15 +4,20 @@ import { revalidatePath } from "next/cache";
 import type { DeviceFile, StreamRequest } from "@edgelens/shared";
 import { requireUser } from "@/server/auth/session";
 import { getContext } from "@/server/get-context";
+import { addCamera, removeCamera } from "@/server/services/cameras";
 import { deployProject, removeProject, undeployProject } from "@/server/services/deployments";
+import { followGroups } from "@/server/services/group-deployments";
 import { deregisterDevice, registerDevice, renameDevice, requestStream, sendCommand } from "@/server/services/devices";
 import { formText, runAction, type ActionResult } from "../../_shared/action-result";
 
 export async function registerDeviceAction(_prev: ActionResult<{ deviceFile: DeviceFile }> | null, form: FormData): Promise<ActionResult<{ deviceFile: DeviceFile }>> {
   return runAction(async () => {
-    await requireUser("admin");
+    const user = await requireUser("admin");
     const name = formText(form, "name");
-    const { deviceFile } = await registerDevice(await getContext(), { id: formText(form, "id"), ...(name ? { name } : {}) });
+    const ctx = await getContext();
+    const { deviceFile, device } = await registerDevice(ctx, { id: formText(form, "id"), ...(name ? { name } : {}) });
+    // A group whose query matches it deploys to it; that must not cost the one-time device file.
+    await followGroups(ctx, [device.id], user.email).catch((err: unknown) => console.warn(`edgelens: groups of ${device.id} not followed: ${(err as Error).message}`));
     revalidatePath("/devices");
     return { deviceFile };
   });
@@ -20,8 +25,10 @@ export async function registerDeviceAction(_prev: ActionResult<{ deviceFile: Dev
 
 export async function renameDeviceAction(id: string, name: string): Promise<ActionResult<null>> {
   return runAction(async () => {
-    await requireUser("admin");
-    renameDevice(await getContext(), id, name);
+    const user = await requireUser("admin");
+    const ctx = await getContext();
+    renameDevice(ctx, id, name);
+    await followGroups(ctx, [id], user.email);
     revalidatePath(`/devices/${id}`);
     return null;
   });
@@ -76,5 +83,23 @@ export async function requestStreamAction(deviceId: string, stream: "project" | 
   return runAction(async () => {
     await requireUser();
     return requestStream(await getContext(), deviceId, { stream, seconds });
+  });
+}
+
+export async function addCameraAction(deviceId: string, name: string, uri: string): Promise<ActionResult<null>> {
+  return runAction(async () => {
+    await requireUser("admin");
+    await addCamera(await getContext(), deviceId, { name, uri });
+    revalidatePath(`/devices/${deviceId}`);
+    return null;
+  });
+}
+
+export async function removeCameraAction(deviceId: string, name: string): Promise<ActionResult<null>> {
+  return runAction(async () => {
+    await requireUser("admin");
+    await removeCamera(await getContext(), deviceId, name);
+    revalidatePath(`/devices/${deviceId}`);
+    return null;
   });
 }

@@ -2,6 +2,7 @@ import { DeviceFilters } from "@/components/devices/device-filters";
 import { DEVICES_PER_PAGE, deviceListHref, readDeviceListParams, type DeviceListParams, type DeviceListSearch } from "@/components/devices/device-list-params";
 import { DevicePager } from "@/components/devices/device-pager";
 import { DeviceTable } from "@/components/devices/device-table";
+import { TagForm } from "@/components/devices/tag-form";
 import { AutoRefresh } from "@/components/live/auto-refresh";
 import { ConnectionBadge } from "@/components/mqtt/connection-badge";
 import { LiveRefresh } from "@/components/mqtt/live-refresh";
@@ -12,6 +13,7 @@ import { filters } from "@edgelens/shared/topics";
 import { requirePageUser } from "@/server/auth/session";
 import { getContext } from "@/server/get-context";
 import { queryDevices } from "@/server/services/devices";
+import { tagDevicesAction } from "./fleet-actions";
 
 function noMatchMessage({ q, presence }: DeviceListParams): string {
   if (!q) return `No device is ${presence ?? "known"}.`;
@@ -64,7 +66,13 @@ export default async function DevicesPage({ searchParams }: { searchParams: Prom
             </EmptyState>
           ) : (
             <>
-              <DeviceTable rows={items} />
+              {isAdmin ? (
+                <TagForm action={tagDevicesAction}>
+                  <DeviceTable rows={items} selectable />
+                </TagForm>
+              ) : (
+                <DeviceTable rows={items} />
+              )}
               <DevicePager params={params} shown={items.length} total={total} />
             </>
           )}

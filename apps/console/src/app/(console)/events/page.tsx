@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { ClipPlayer } from "@/components/events/clip-player";
 import { EventFilters } from "@/components/events/event-filters";
 import { SnapshotThumb } from "@/components/events/snapshot-thumb";
 import { eventQueryString, localTimeToMs, type EventQuery } from "@/components/events/event-query";
@@ -60,7 +61,7 @@ export default async function EventsPage({ searchParams }: { searchParams: Promi
           <Table label="Events">
             <thead>
               <tr>
-                <Th>Snapshot</Th>
+                <Th>Snapshot / clip</Th>
                 <Th>Time</Th>
                 <Th>Rule</Th>
                 <Th>Device</Th>
@@ -73,6 +74,7 @@ export default async function EventsPage({ searchParams }: { searchParams: Promi
                 <tr key={e.id} className="align-top hover:bg-slate-50" data-testid="event-row">
                   <Td>
                     <SnapshotThumb sha256={e.snapshotSha256} eventId={e.id} />
+                    <ClipPlayer clip={e.clip} compact />
                   </Td>
                   <Td className="text-slate-500">
                     <RelativeTime ts={e.ts} />

@@ -7,6 +7,7 @@ import { requireUser } from "@/server/auth/session";
 import { getContext } from "@/server/get-context";
 import { deployProject } from "@/server/services/deployments";
 import { DeviceQuerySchema, queryDevices } from "@/server/services/devices";
+import { deployToGroup } from "@/server/services/group-deployments";
 import { createProject, deleteProject, saveProjectVersion } from "@/server/services/projects";
 import { formText, runAction, type ActionResult } from "../../_shared/action-result";
 import { DEPLOY_PICKER_MAX, type DeployTarget } from "@/components/projects/deploy-target";
@@ -68,5 +69,14 @@ export async function deleteProjectAction(projectId: string): Promise<ActionResu
     deleteProject(await getContext(), projectId);
     revalidatePath("/projects");
     return null;
+  });
+}
+
+export async function deployProjectToGroupAction(projectId: string, group: string, version: number | null, priority: number): Promise<ActionResult<{ deployments: Array<{ id: string; deviceId: string }> }>> {
+  return runAction(async () => {
+    const user = await requireUser("admin");
+    const out = await deployToGroup(await getContext(), group, { projectId, priority, ...(version ? { version } : {}) }, user.email);
+    revalidatePath(`/groups/${group}`);
+    return { deployments: out.deployments.map((d) => ({ id: d.id, deviceId: d.deviceId })) };
   });
 }

@@ -10,11 +10,12 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { requirePageUser } from "@/server/auth/session";
 import { getContext } from "@/server/get-context";
 import { listDeployments } from "@/server/services/deployments";
+import { listGroups } from "@/server/services/groups";
 import { getModel, listModels } from "@/server/services/models";
 import { getProject } from "@/server/services/projects";
 import { latestProjectSnapshot } from "@/server/services/snapshots";
 import { loadOrNotFound } from "../../../_shared/load";
-import { deleteProjectAction, deployProjectAction, saveProjectVersionAction, searchDeployTargetsAction } from "../actions";
+import { deleteProjectAction, deployProjectAction, deployProjectToGroupAction, saveProjectVersionAction, searchDeployTargetsAction } from "../actions";
 
 export default async function ProjectPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ version?: string }> }) {
   const [{ id }, sp, user] = await Promise.all([params, searchParams, requirePageUser()]);
@@ -45,7 +46,11 @@ export default async function ProjectPage({ params, searchParams }: { params: Pr
           isAdmin ? (
             <>
               <DeleteButton id={project.id} title={`Delete ${project.name}?`} body="Its versions go; devices running it keep running it until they get another deployment." listHref="/projects" action={deleteProjectAction} />
-              <DeployDialog projectId={project.id} versions={project.versions.map((v) => v.version)} search={searchDeployTargetsAction} deploy={deployProjectAction} />
+              <DeployDialog projectId={project.id} versions={project.versions.map((v) => v.version)} search={searchDeployTargetsAction}
+                deploy={deployProjectAction}
+                groups={listGroups(ctx).map((g) => g.name)}
+                deployToGroup={deployProjectToGroupAction}
+              />
             </>
           ) : null
         }

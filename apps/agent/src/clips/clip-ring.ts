@@ -1,0 +1,168 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { EventEmitter } from "node:events";
+import { mkdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { EdgelensError } from "@edgelens/shared/errors";
+import { ffmpegInputArgs } from "../sources/ffmpeg-args";
+import { restartDelay } from "../sources/restarting-source";
+import { parseSourceUri, redactSourceUri } from "../sources/source-uri";
+
+/** One finished piece of the ring: its file and the wall-clock time it covers. */
+export interface ClipSegment {
+  path: string;
+  startMs: number;
+  endMs: number;
+}
+
+export interface ClipRingOptions {
+  uri: string;
+  ffmpegPath: string;
+  /** The ring's own folder (emptied at start). */
+  dir: string;
+  /** Seconds of video kept. */
+  seconds: number;
+  /** Frame rate of the encode path. */
+  fps: number;
+  /** `copy` when the source already delivers H.264 (no re-encoding), else `encode` (libx264 ultrafast). */
+  codec: "copy" | "encode";
+  segmentSeconds?: number;
+  backoff?: { baseMs: number; maxMs: number };
+  onError?: (err: EdgelensError) => void;
+}
+
+const STDERR_TAIL = 2048;
+/**
+ * Runs ffmpeg ("$0" "$@") under a watchdog that stops it when its stdin pipe closes: the agent
+ * stopping it, or dying (kill -9). Unlike the frame sources' ffmpeg, whose stdout write fails when
+ * the agent is gone, the ring writes files and ignores a broken list pipe, so it would run on.
+ */
+const WATCHDOG = 'exec 3<&0 </dev/null; "$0" "$@" & pid=$!; (cat <&3 >/dev/null; kill $pid 2>/dev/null) & wait $pid';
+// Why 3: a segment that just left the ring may still be being copied by a clip; ffmpeg reopens a
+// name only after `wrap` more segments, so this many spare names is the copy's time.
+const SPARE_SEGMENTS = 3;
+
+/**
+ * The last `seconds` of one source as encoded video on disk: ffmpeg's segment muxer writes short
+ * MPEG-TS pieces under names it reuses (`-segment_wrap`), so the folder never holds more than the
+ * ring, and reports each finished piece on stdout (`-segment_list pipe:1`). Wall-clock times come
+ * from when a piece is reported: sources are paced in real time.
+ */
+export class ClipRing extends EventEmitter<{ segment: [ClipSegment] }> {
+  private readonly segments: ClipSegment[] = [];
+  private child: ChildProcess | undefined;
+  private stopped = false;
+  private restarts = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly segmentSeconds: number;
+
+  constructor(private readonly options: ClipRingOptions) {
+    super();
+    this.segmentSeconds = options.segmentSeconds ?? 1;
+  }
+
+  get uri(): string {
+    return this.options.uri;
+  }
+
+  get seconds(): number {
+    return this.options.seconds;
+  }
+
+  /** The finished pieces still kept, oldest first. */
+  list(): readonly ClipSegment[] {
+    return this.segments;
+  }
+
+  async start(): Promise<void> {
+    await rm(this.options.dir, { recursive: true, force: true });
+    await mkdir(this.options.dir, { recursive: true });
+    this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    const child = this.child;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise<void>((resolve) => child.once("close", () => resolve()));
+      // Closing stdin makes the watchdog SIGTERM ffmpeg, which finishes its piece and exits.
+      child.stdin?.end();
+      const kill = setTimeout(() => child.kill("SIGKILL"), 2000);
+      await exited;
+      clearTimeout(kill);
+    }
+    await rm(this.options.dir, { recursive: true, force: true });
+  }
+
+  private args(): string[] {
+    const spec = parseSourceUri(this.options.uri);
+    if (spec.kind === "dir") throw new EdgelensError("SOURCE_FAILED", `${redactSourceUri(this.options.uri)}: an image folder is not recorded as video`, { source: redactSourceUri(this.options.uri) });
+    const seg = this.segmentSeconds;
+    const wrap = Math.ceil(this.options.seconds / seg) + SPARE_SEGMENTS;
+    const codec =
+      this.options.codec === "copy"
+        ? ["-c:v", "copy"]
+        : // A keyframe at every piece boundary, so that pieces cut exactly and each one plays on its own.
+          ["-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-pix_fmt", "yuv420p", "-r", String(this.options.fps), "-force_key_frames", `expr:gte(t,n_forced*${seg})`];
+    return [
+      "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error",
+      ...ffmpegInputArgs(spec, {}, true),
+      "-an", "-sn", "-dn", ...codec,
+      "-f", "segment", "-segment_time", String(seg), "-segment_format", "mpegts", "-segment_wrap", String(wrap),
+      "-segment_list", "pipe:1", "-segment_list_type", "csv",
+      join(this.options.dir, "seg-%05d.ts"),
+    ];
+  }
+
+  private run(): void {
+    if (this.stopped) return;
+    let args: string[];
+    try {
+      args = this.args();
+    } catch (err) {
+      this.options.onError?.(err as EdgelensError);
+      return;
+    }
+    const child = spawn("/bin/sh", ["-c", WATCHDOG, this.options.ffmpegPath, ...args], { stdio: ["pipe", "pipe", "pipe"] });
+    child.stdin.on("error", () => undefined);
+    this.child = child;
+    let stderr = "";
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (chunk: string) => {
+      stderr = (stderr + chunk).slice(-STDERR_TAIL);
+    });
+    createInterface({ input: child.stdout }).on("line", (line) => this.onListLine(line));
+    child.once("error", (err) => {
+      stderr += String(err.message);
+    });
+    child.once("close", (code) => {
+      if (this.stopped) return;
+      this.restarts += 1;
+      const delay = restartDelay(this.restarts, this.options.backoff);
+      const source = redactSourceUri(this.options.uri);
+      this.options.onError?.(
+        new EdgelensError("SOURCE_FAILED", `clip ring of ${source}: ffmpeg exited (${code ?? "signal"}): ${stderr.trim().split("\n").pop() ?? ""}; again in ${delay} ms`, { source }),
+      );
+      this.timer = setTimeout(() => this.run(), delay);
+      this.timer.unref();
+    });
+  }
+
+  /** `seg-00012.ts,12.000000,13.000000`: a piece is finished (its name is relative to the folder). */
+  private onListLine(line: string): void {
+    const [name, start, end] = line.trim().split(",");
+    const duration = Number(end) - Number(start);
+    if (!name || !Number.isFinite(duration) || duration <= 0) return;
+    const now = Date.now();
+    const segment: ClipSegment = { path: join(this.options.dir, name), startMs: now - Math.round(duration * 1000), endMs: now };
+    this.restarts = 0;
+    // The name comes round again after `wrap` pieces: an entry under it is stale from now on.
+    const reused = this.segments.findIndex((s) => s.path === segment.path);
+    if (reused >= 0) this.segments.splice(reused, 1);
+    this.segments.push(segment);
+    const keepAfter = now - this.options.seconds * 1000;
+    while (this.segments.length > 0 && (this.segments[0]?.endMs ?? 0) <= keepAfter) this.segments.shift();
+    this.emit("segment", segment);
+  }
+}
