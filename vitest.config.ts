@@ -9,7 +9,7 @@ import { defineConfig } from "vitest/config";
  * keep both cores busy where one alone waited on video time and timers.
  */
 const WHOLE_STACK: Record<string, string[]> = {
-  console: ["test/e2e-console.test.ts", "test/first-admin.test.ts"],
+  console: ["test/e2e-console.test.ts", "test/first-admin.test.ts", "test/e2e-rollout.test.ts"],
   tooling: ["test/whole-loop.test.ts", "test/stack-launcher.test.ts"],
 };
 

@@ -20,6 +20,7 @@ import { deployToGroup, followGroups } from "../src/server/services/group-deploy
 import { resolveGroupDevices } from "../src/server/services/group-members";
 import { createGroup, groupDetail } from "../src/server/services/groups";
 import { createProject } from "../src/server/services/projects";
+import { createRollout } from "../src/server/services/rollouts";
 import { startBroker, type BrokerProcess } from "./support/broker";
 import { connectAsDevice, nextJson } from "./support/fake-device";
 import { TEST_SECRET } from "./support/temp-context";
@@ -129,6 +130,13 @@ describe("device groups through the real broker", () => {
     const skipped = await deployToGroup(ctx, "berlin", { projectId: "faces", priority: 5 });
     expect(skipped.skipped).toContainEqual({ deviceId: "pin-1", reason: "pinned" });
     expect(explainAssignment(ctx, "pin-1")).toMatchObject({ pinned: true, reason: expect.stringMatching(/^pinned to faces v1/) });
+    // A rollout to the group is over its members less the pinned (no engine runs here: nobody is told).
+    const rollout = createRollout(ctx, { projectId: "faces", group: "berlin", params: { batch: 1 } });
+    expect(rollout.devices.map((d) => d.id).sort()).toEqual(resolveGroupDevices(ctx, "berlin").filter((id) => id !== "pin-1").sort());
+    expect(rollout.devices.length).toBeGreaterThan(0);
+    createGroup(ctx, { name: "canaries", devices: ["pin-1"] });
+    expect(() => createRollout(ctx, { projectId: "faces", group: "canaries" })).toThrow(/group canaries: nothing to roll out to, all 1 of its devices are pinned/);
+    expect(() => createRollout(ctx, { projectId: "faces", group: "canaries", deviceIds: ["ber-1"] })).toThrow(/either deviceIds or group/);
     const unpinned = await unpinDevice(ctx, "pin-1");
     expect(unpinned.device.pin).toBeNull();
     expect(unpinned.deployments.map((d) => d.projectName)).toEqual(["faces"]);

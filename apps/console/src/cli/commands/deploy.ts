@@ -35,18 +35,21 @@ export function deployCommand(program: Command): void {
     if (group !== undefined && project === "none") throw new CliFailure("deploy none takes --device (a group deployment deploys a project)", 2);
     if (group !== undefined && !params) return withContext((ctx) => deployGroup(ctx, project, { ...opts, group, timeout: String(timeoutMs / 1000) }, timeoutMs));
     await withContext(async (ctx) => {
-      let deviceIds: string[];
       if (group !== undefined) {
-        const { resolveGroupDevices } = await import("../../server/services/group-members");
-        deviceIds = resolveGroupDevices(ctx, group);
-        // A rollout is a one-off over the members it starts with; continuous membership is the group deployment's.
-        note(`rollout over the ${deviceIds.length} device(s) in group ${group} now; devices that join later are not part of it`);
-      } else deviceIds = readDeviceIds(opts);
+        // Only with rollout flags here: a rollout is a one-off over the members it starts with
+        // (pinned ones left out); continuous membership is the group deployment's.
+        const { rolloutGroupTargets } = await import("../../server/services/group-members");
+        const { deviceIds, pinned } = rolloutGroupTargets(ctx, group);
+        const skipped = pinned.length > 0 ? `; pinned, left out: ${pinned.join(", ")}` : "";
+        note(`rollout over the ${deviceIds.length} device(s) in group ${group} now; devices that join later are not part of it${skipped}`);
+      }
       if (params) {
         const { createRollout } = await import("../../server/services/rollouts");
-        await reportRollout(ctx, createRollout(ctx, { projectId: project, deviceIds, params }, "cli"), opts, timeoutMs);
+        const targets = group !== undefined ? { group } : { deviceIds: readDeviceIds(opts) };
+        await reportRollout(ctx, createRollout(ctx, { projectId: project, ...targets, params }, "cli"), opts, timeoutMs);
         return;
       }
+      const deviceIds = readDeviceIds(opts);
       const { deployProject, removeProject } = await import("../../server/services/deployments");
       const created = project === "none" ? await removeProject(ctx, { deviceIds }, "cli") : await deployProject(ctx, { projectId: project, deviceIds }, "cli");
       await reportDeployments(ctx, created, { ...opts, timeout: String(timeoutMs / 1000) }, timeoutMs);

@@ -7,8 +7,10 @@ import { useMqttHub } from "./mqtt-provider";
 /**
  * Re-renders the server page when a message arrives on any of `filters` (at most every
  * `minIntervalMs`): server-rendered lists stay the source of truth and still update live.
+ * `everyMs` also re-renders on a timer, for state the server changes with no message of its own
+ * (a rollout's engine judges devices on its tick, after their last progress message).
  */
-export function LiveRefresh({ filters, minIntervalMs = 1000 }: { filters: string[]; minIntervalMs?: number }) {
+export function LiveRefresh({ filters, minIntervalMs = 1000, everyMs }: { filters: string[]; minIntervalMs?: number; everyMs?: number }) {
   const router = useRouter();
   const hub = useMqttHub();
   const last = useRef(0);
@@ -27,12 +29,14 @@ export function LiveRefresh({ filters, minIntervalMs = 1000 }: { filters: string
       }, wait);
     };
     const offs = key.split("\n").filter(Boolean).map((f) => hub.subscribe(f, refresh));
+    const timer = everyMs ? setInterval(refresh, everyMs) : undefined;
     return () => {
       offs.forEach((off) => off());
+      clearInterval(timer);
       clearTimeout(pending.current);
       pending.current = undefined;
     };
-  }, [hub, key, minIntervalMs, router]);
+  }, [hub, key, minIntervalMs, everyMs, router]);
 
   return null;
 }

@@ -13,6 +13,7 @@ import {
   RolloutDeviceStateSchema,
   RolloutParamsSchema,
   RolloutStateSchema,
+  SoakStateSchema,
   RoleSchema,
   RuleActionSchema,
   StreamRequestSchema,
@@ -244,6 +245,7 @@ export const RolloutDeviceView = z
     batch: z.number().int().nullable(),
     deploymentId: z.string().nullable(),
     deploymentState: z.string().nullable(),
+    soak: SoakStateSchema.nullable(),
     rollbackDeploymentId: z.string().nullable(),
     notifiedAt: nullableMs,
   })

@@ -2,9 +2,9 @@
  * Who is in a group now. A static group's members are its list; a dynamic group's are what its
  * query matches, written to group_members whenever tags, devices or groups change, so that a
  * device joining is a visible event (it then gets the group's deployment, group-deployments.ts).
- * The rollout engine resolves `--group` here too (`resolveGroupDevices`).
+ * A rollout to a group takes its members here too, less the pinned ones (`rolloutGroupTargets`).
  */
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull } from "drizzle-orm";
 import { deviceGroups, devices, groupMembers } from "@edgelens/db";
 import { EdgelensError } from "@edgelens/shared";
 import type { ServiceContext } from "../context";
@@ -76,6 +76,21 @@ export function resolveGroupDevices(ctx: ServiceContext, nameOrId: string): stri
   const group = groupRow(ctx, nameOrId);
   refreshGroup(ctx, group);
   return memberIds(ctx, group.id);
+}
+
+/** A rollout's devices from a group: its members now, less the pinned ones (listed apart). */
+export function rolloutGroupTargets(ctx: ServiceContext, nameOrId: string): { deviceIds: string[]; pinned: string[] } {
+  const members = resolveGroupDevices(ctx, nameOrId);
+  if (members.length === 0) return { deviceIds: [], pinned: [] };
+  const pinned = new Set(
+    ctx.db
+      .select({ id: devices.id })
+      .from(devices)
+      .where(and(inArray(devices.id, members), isNotNull(devices.pinnedAt)))
+      .all()
+      .map((r) => r.id),
+  );
+  return { deviceIds: members.filter((id) => !pinned.has(id)), pinned: members.filter((id) => pinned.has(id)) };
 }
 
 /** The groups a device is in now, as rows. */

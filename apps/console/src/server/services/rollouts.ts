@@ -1,16 +1,18 @@
 /**
  * Staged rollouts (docs/design.md "Staged rollouts"): one project version to a list of devices,
  * told batch by batch by rollout-driver.ts. Here: creating one, reading it (counts and a row per
- * device), pause, resume and cancel. Group targeting hands in the group's device ids.
+ * device), pause, resume and cancel. A rollout to a group is over its members now, pinned ones
+ * left out (a pin keeps a device out of group rollouts, docs/design.md "Device groups").
  */
 import { asc, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { deployments, projects, rolloutDevices, rollouts } from "@edgelens/db";
-import { EdgelensError, RolloutParamsSchema, type RolloutDeviceState, type RolloutParams, type RolloutParamsInput, type RolloutState } from "@edgelens/shared";
+import { EdgelensError, RolloutParamsSchema, type RolloutDeviceState, type RolloutParams, type RolloutParamsInput, type RolloutState, type SoakState } from "@edgelens/shared";
 import type { ServiceContext } from "../context";
 import { newId } from "../ids";
 import { deviceProjectRows } from "./device-desired-state";
 import { getDevice } from "./devices";
+import { rolloutGroupTargets } from "./group-members";
 import { getProject, getProjectVersion } from "./projects";
 
 export const ROLLOUT_ID_PREFIX = "rol";
@@ -32,6 +34,8 @@ export interface RolloutDeviceView {
   deploymentId: string | null;
   /** What the device last reported on the rollout's deployment. */
   deploymentState: string | null;
+  /** The device's word on the soak of that deployment (a device counts as running once it passed). */
+  soak: SoakState | null;
   rollbackDeploymentId: string | null;
   notifiedAt: number | null;
 }
@@ -54,12 +58,15 @@ export interface RolloutView {
 export const CreateRolloutSchema = z
   .object({
     projectId: z.string().min(1),
-    deviceIds: z.array(z.string().min(1)).min(1, "deviceIds: name at least one device").max(100_000),
+    deviceIds: z.array(z.string().min(1)).min(1, "deviceIds: name at least one device").max(100_000).optional(),
+    /** Instead of deviceIds: the group's members now, pinned devices left out. */
+    group: z.string().min(1).optional(),
     version: z.number().int().positive().optional(),
     params: RolloutParamsSchema.default(RolloutParamsSchema.parse({})),
   })
-  .strict();
-export type CreateRolloutInput = { projectId: string; deviceIds: string[]; version?: number; params?: RolloutParamsInput };
+  .strict()
+  .refine((i) => (i.deviceIds === undefined) !== (i.group === undefined), { message: "give either deviceIds or group", path: ["deviceIds"] });
+export type CreateRolloutInput = { projectId: string; deviceIds?: string[]; group?: string; version?: number; params?: RolloutParamsInput };
 
 export function countDevices(devices: readonly { state: RolloutDeviceState }[]): RolloutCounts {
   const c: RolloutCounts = { targeted: devices.length, notified: 0, running: 0, failed: 0, rolledBack: 0, pending: 0 };
@@ -79,7 +86,7 @@ export function createRollout(ctx: ServiceContext, input: CreateRolloutInput, ac
   const project = getProject(ctx, i.projectId);
   const version = i.version ?? project.latestVersion;
   getProjectVersion(ctx, project.id, version);
-  const deviceIds = [...new Set(i.deviceIds)];
+  const deviceIds = i.group === undefined ? [...new Set(i.deviceIds)] : groupTargets(ctx, i.group);
   for (const id of deviceIds) getDevice(ctx, id);
   const id = newId(ROLLOUT_ID_PREFIX);
   ctx.handle.sqlite.transaction(() => {
@@ -93,6 +100,15 @@ export function createRollout(ctx: ServiceContext, input: CreateRolloutInput, ac
     });
   })();
   return getRollout(ctx, id);
+}
+
+function groupTargets(ctx: ServiceContext, group: string): string[] {
+  const { deviceIds, pinned } = rolloutGroupTargets(ctx, group);
+  if (deviceIds.length === 0) {
+    const why = pinned.length > 0 ? `all ${pinned.length} of its devices are pinned` : "it has no devices";
+    throw new EdgelensError("INVALID_PAYLOAD", `group ${group}: nothing to roll out to, ${why}`, { group, pinned });
+  }
+  return deviceIds;
 }
 
 export function rolloutDeviceRows(ctx: ServiceContext, rolloutId: string) {
@@ -113,13 +129,14 @@ export function rolloutRow(ctx: ServiceContext, id: string) {
 
 export function getRollout(ctx: ServiceContext, id: string): RolloutView {
   const r = rolloutRow(ctx, id);
-  const devices: RolloutDeviceView[] = rolloutDeviceRows(ctx, id).map(({ d, deploymentState }) => ({
+  const devices: RolloutDeviceView[] = rolloutDeviceRows(ctx, id).map(({ d, deploymentState, soak }) => ({
     id: d.deviceId,
     state: d.state,
     ...(d.reason ? { reason: d.reason } : {}),
     batch: d.batch,
     deploymentId: d.deploymentId,
     deploymentState: deploymentState ?? null,
+    soak: soak ?? null,
     rollbackDeploymentId: d.rollbackDeploymentId,
     notifiedAt: d.notifiedAt,
   }));

@@ -13,10 +13,11 @@ export default async function RolloutsPage() {
   const rows = listRollouts(await getContext(), 100);
   return (
     <>
-      <LiveRefresh filters={[filters.allDeployments]} minIntervalMs={2000} />
+      {/* Counts change on the engine's tick too, not only on device messages. */}
+      <LiveRefresh filters={[filters.allDeployments]} minIntervalMs={2000} everyMs={rows.some((r) => r.state === "rolling") ? 3000 : undefined} />
       <PageHeader title="Rollouts" description="Staged rollouts: batch by batch, stopping by themselves when devices fail (edgelens deploy … --batch N)." />
       {rows.length === 0 ? (
-        <EmptyState title="No rollouts yet">Start one with edgelens deploy &lt;project&gt; --devices a,b,… --batch 1.</EmptyState>
+        <EmptyState title="No rollouts yet">Start one with edgelens deploy &lt;project&gt; --group &lt;name&gt; --batch 1 (or --devices a,b,…).</EmptyState>
       ) : (
         <Table label="Rollouts">
           <thead>

@@ -15,6 +15,7 @@ import { moveRolloutAction } from "../actions";
 import { RolloutCountsRow } from "../rollout-counts";
 
 const MOVES = { rolling: ["pause", "cancel"], paused: ["resume", "cancel"] } as const;
+const SOAK_WORDS = { soaking: ", soaking", passed: ", soak passed", failed: ", soak failed" } as const;
 /** Rows per page of the device table: a rollout to 1000 devices stays a light page. */
 const PAGE = 100;
 
@@ -30,9 +31,11 @@ export default async function RolloutPage({ params, searchParams }: { params: Pr
   const href = (s: string | undefined, p = 1) => `/rollouts/${r.id}?${new URLSearchParams({ ...(s ? { state: s } : {}), ...(p > 1 ? { page: String(p) } : {}) }).toString()}`;
   const moves = r.state === "rolling" || r.state === "paused" ? MOVES[r.state] : [];
   const p = r.params;
+  // The engine judges told devices on its own tick (soak windows, timeouts): refresh while any is under way.
+  const live = r.state === "rolling" || r.counts.notified > r.counts.running + r.counts.failed;
   return (
     <>
-      <LiveRefresh filters={[filters.allDeployments]} minIntervalMs={1000} />
+      <LiveRefresh filters={[filters.allDeployments]} minIntervalMs={1000} everyMs={live ? 2000 : undefined} />
       <PageHeader
         breadcrumb={
           <Link href="/rollouts" className="hover:underline">
@@ -103,6 +106,7 @@ export default async function RolloutPage({ params, searchParams }: { params: Pr
                     {d.deploymentId ? (
                       <Link className="text-sky-700 hover:underline" href={`/deployments/${d.deploymentId}`}>
                         {d.deploymentState ?? d.deploymentId}
+                        {d.soak ? SOAK_WORDS[d.soak] : ""}
                       </Link>
                     ) : (
                       "not told"
