@@ -84,16 +84,27 @@ describe("cameras shared by projects", () => {
     await stack.waitForResults("cam-fast", before + 2);
   }, 30_000);
 
-  it("fails a project reading an unknown camera with CAMERA_NOT_FOUND, alone", async () => {
+  it("fails a project reading an unknown camera with CAMERA_NOT_FOUND, alone, and runs it once the camera is added", async () => {
     projects.push(await project("ghost", "camera://nope", 2));
     await stack.deploy(list("cam-ghost"));
     const failed = await stack.waitForState("cam-ghost", "failed");
     expect(failed.code).toBe("CAMERA_NOT_FOUND");
     expect(failed.reason).toContain('camera "nope"');
-    projects.pop();
     const before = stack.results("cam-slow").length;
     await stack.waitForResults("cam-slow", before + 1);
-  }, 30_000);
+    // Added afterwards (the order a user takes): the same deployment runs, not deployed again.
+    cameras.push({ name: "nope", uri: door.url });
+    await stack.deploy(list("cam-ghost"));
+    await stack.waitForState("cam-ghost", "running");
+    await stack.waitForResults("cam-ghost", 2);
+    projects.pop();
+    cameras.pop();
+    await stack.deploy(list("cam-ghost-removed"));
+    await stack.observer.until(
+      () => camera("nope") === undefined && !stack.reported().at(-1)?.projects?.some((p) => p.project.id === "ghost"),
+      () => `ghost and its camera gone: ${JSON.stringify(stack.reported().at(-1))}`,
+    );
+  }, 60_000);
 
   it("shows a camera that goes away as failing and feeds its project again when it comes back", async () => {
     await door.stop();

@@ -1,4 +1,4 @@
-import type { Artifact, DeploymentProgress, DeploymentState, DesiredProject, DesiredStateV2, ReportedProject, ReportedState, SoakStatus } from "@edgelens/shared/schemas";
+import { cameraNameOf, type Artifact, type Camera, type DeploymentProgress, type DeploymentState, type DesiredProject, type DesiredStateV2, type ReportedProject, type ReportedState, type SoakStatus } from "@edgelens/shared/schemas";
 import { EdgelensError, isEdgelensError } from "@edgelens/shared/errors";
 import { describeError } from "../telemetry/logger";
 import type { DeployMemory, ErrorRecord, ProjectMemory } from "./deploy-state-store";
@@ -28,7 +28,7 @@ export function planDesired(desired: DesiredStateV2, memory: DeployMemory, busy:
   const wanted = new Set<string>();
   for (const entry of desired.projects) {
     wanted.add(entry.project.id);
-    const why = alreadyHandled(entry, memory.projects[entry.project.id], busy.get(entry.project.id));
+    const why = alreadyHandled(entry, memory.projects[entry.project.id], busy.get(entry.project.id), desired.cameras ?? []);
     if (why) plan.ignored.push(why);
     else plan.deploy.push(entry);
   }
@@ -43,12 +43,23 @@ export function planDesired(desired: DesiredStateV2, memory: DeployMemory, busy:
   return plan;
 }
 
-function alreadyHandled(entry: DesiredProject, pm: ProjectMemory | undefined, inProgress: string | undefined): string | null {
+function alreadyHandled(entry: DesiredProject, pm: ProjectMemory | undefined, inProgress: string | undefined, cameras: readonly Camera[]): string | null {
   const id = entry.deploymentId;
   if (id === inProgress) return `deployment ${id} is in progress`;
   if (pm?.current?.deploymentId === id) return `deployment ${id} already runs`;
-  if (pm?.lastHandled?.deploymentId === id) return `deployment ${id} was already handled (${pm.lastHandled.outcome})`;
+  if (pm?.lastHandled?.deploymentId === id && !cameraArrived(entry, pm, cameras)) return `deployment ${id} was already handled (${pm.lastHandled.outcome})`;
   return null;
+}
+
+/**
+ * A deployment that failed only because its camera was not defined yet is tried again once the
+ * desired state has that camera: adding the camera after the project is the natural order for a
+ * user, and the project must not stay failed until it is deployed again.
+ */
+function cameraArrived(entry: DesiredProject, pm: ProjectMemory, cameras: readonly Camera[]): boolean {
+  if (pm.lastHandled?.outcome !== "failed" || pm.lastError?.code !== "CAMERA_NOT_FOUND" || pm.lastError.deploymentId !== entry.deploymentId) return false;
+  const name = cameraNameOf(typeof entry.config.source === "string" ? entry.config.source : undefined);
+  return name !== null && cameras.some((c) => c.name === name);
 }
 
 /** Function first, then models by name; one entry per hash. */
