@@ -7,16 +7,20 @@ import { FAST_CONFIG } from "./support/agent-process";
 import { startAgentStack, type AgentStack } from "./support/agent-stack";
 import { buildDesiredState } from "./support/desired-state";
 import { startMjpegCamera, type MjpegCamera } from "./support/mjpeg-camera";
+import { startRtspCamera, type RtspCamera } from "./support/rtsp-camera";
 import { FRAME_COUNTER_SOURCE, vtestSource } from "./support/projects";
 
 /**
  * Named cameras on one real agent (real broker, real ffmpeg): two projects on one camera share
  * its one decoder, a third reads an MJPEG camera that goes away and comes back, a camera that
- * does not open fails alone, and a project naming an unknown camera fails alone.
+ * does not open fails alone, a project naming an unknown camera fails alone (and runs once the
+ * camera is added), and an H.264 RTSP camera (ffmpeg's RTP behind an RTSP server on loopback)
+ * is read, unplugged and read again.
  */
 describe("cameras shared by projects", () => {
   let stack: AgentStack;
   let door: MjpegCamera;
+  let street: RtspCamera | undefined;
   let cameras: Camera[];
   const projects: DesiredProject[] = [];
 
@@ -48,6 +52,7 @@ describe("cameras shared by projects", () => {
     if (process.env.CAMERAS_TEST_LOG) writeFileSync(process.env.CAMERAS_TEST_LOG, stack?.agent?.proc.output() ?? "");
     await stack?.stop();
     await door?.stop();
+    await street?.close();
   });
 
   it("decodes a camera once for the two projects reading it, each at its own fps", async () => {
@@ -116,5 +121,22 @@ describe("cameras shared by projects", () => {
     await untilCamera("door", (c) => c.state === "running" && c.restarts > 0, "running again");
     await stack.waitForResults("cam-entry", entryBefore + 2);
     expect(camera("door")!.readers).toEqual(["entry"]);
+  }, 90_000);
+
+  it("reads an H.264 RTSP camera served on loopback, and again after the camera restarts", async () => {
+    street = await startRtspCamera(mediaPath("vtest.avi"), { fps: 10, width: 384 });
+    cameras.push({ name: "street", uri: street.url });
+    projects.push(await project("street", "camera://street", 2));
+    await stack.deploy(list("cam-street"));
+    await stack.waitForState("cam-street", "running");
+    await untilCamera("street", (c) => c.state === "running" && c.width === 384 && c.height === 288, "running at 384x288");
+    await stack.waitForResults("cam-street", 3);
+    await street.stop();
+    await untilCamera("street", (c) => c.state === "failing" && c.lastError !== null, "failing once unplugged");
+    await street.start();
+    await untilCamera("street", (c) => c.state === "running" && c.restarts > 0, "running again");
+    const before = stack.results("cam-street").length;
+    await stack.waitForResults("cam-street", before + 2);
+    expect(street.packets).toBeGreaterThan(0);
   }, 90_000);
 });

@@ -7,6 +7,7 @@ import { ClipRequestSchema, RuleActionSchema } from "@edgelens/shared/schemas";
 import { ClipRecorders } from "../src/clips/clip-recorders";
 import { mediaPath } from "@edgelens/vision/media";
 import { vtestSource } from "./support/projects";
+import { startRtspCamera } from "./support/rtsp-camera";
 import { makeTempDir } from "./support/temp-dir";
 
 const run = promisify(execFile);
@@ -86,6 +87,23 @@ describe("clips around events (vtest.avi: DivX, so the ring encodes H.264; an H.
     expect(Math.abs(duration - 3)).toBeLessThanOrEqual(1.1);
     await recorders.discard(file);
   });
+
+  it("records an H.264 RTSP camera by copying its stream, and its clip plays", async () => {
+    const camera = await startRtspCamera(mediaPath("vtest.avi"), { fps: 10 });
+    try {
+      await recorders.start(camera.url);
+      expect(recorders.describe().find((d) => d.source === camera.url)?.codec).toBe("copy");
+      await until(() => recorders.keptMs(camera.url) >= 2500, 20_000, "2.5 s of the RTSP camera in its ring");
+      const file = await recorders.clip(camera.url, "event-rtsp", { at: Date.now(), pre: 2, post: 1 });
+      const { duration, codecs } = await probe(file.path);
+      expect(codecs).toEqual(["h264"]);
+      expect(Math.abs(duration - 3)).toBeLessThanOrEqual(1.1);
+      await recorders.discard(file);
+    } finally {
+      await recorders.release(camera.url);
+      await camera.close();
+    }
+  }, 60_000);
 
   it("keeps the ring bounded on disk and refuses what the bounds do not allow", async () => {
     const [key] = (await readdir(join(tmp.path, "clips"))).filter((n) => n !== "out" && !n.endsWith(".mp4"));

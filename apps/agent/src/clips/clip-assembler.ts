@@ -26,9 +26,9 @@ export async function assembleClip(ffmpegPath: string, pieces: readonly string[]
 }
 
 /** `copy` when the source's first video stream is H.264 (the ring keeps it as it is), else `encode`. */
-export async function probeRingCodec(ffprobePath: string, input: string): Promise<"copy" | "encode"> {
+export async function probeRingCodec(ffprobePath: string, input: string, inputOptions: readonly string[] = []): Promise<"copy" | "encode"> {
   try {
-    const { stdout } = await run(ffprobePath, ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=codec_name", "-of", "csv=p=0", input], { timeout: 10_000 });
+    const { stdout } = await run(ffprobePath, ["-v", "error", ...inputOptions, "-select_streams", "v:0", "-show_entries", "stream=codec_name", "-of", "csv=p=0", input], { timeout: 10_000 });
     return stdout.trim().split("\n")[0] === "h264" ? "copy" : "encode";
   } catch {
     // Unknown (a camera that does not answer a probe): re-encoding works for every codec.

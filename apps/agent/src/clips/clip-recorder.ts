@@ -68,7 +68,8 @@ export class ClipRecorder {
     if (codec === "auto") {
       const input = spec.kind === "file" ? spec.path : spec.kind === "rtsp" || spec.kind === "http" ? spec.url : undefined;
       const ffprobe = this.options.ffprobePath ?? join(this.options.ffmpegPath, "..", basename(this.options.ffmpegPath).replace("ffmpeg", "ffprobe"));
-      codec = input ? await probeRingCodec(ffprobe, input) : "encode";
+      // Over TCP as the decoder and the ring read it: a camera behind NAT or a firewall may not answer RTP over UDP.
+      codec = input ? await probeRingCodec(ffprobe, input, spec.kind === "rtsp" ? ["-rtsp_transport", "tcp"] : []) : "encode";
     }
     this.codec = codec;
     this.ring = new ClipRing({
