@@ -29,6 +29,7 @@ describe("rules engine in the broker (rules table, real messages)", () => {
       qos: 1,
     });
     f.addRule("bad-sql", "SELECT FROM nowhere", [{ type: "republish", topic: "x", qos: 0 }]);
+    f.addRule("clip-crowd", `SELECT * FROM '${filters.allOf("infer")}' WHERE counts.car > 7`, [{ type: "clip", pre: 2, post: 3 }]);
     await f.restart();
     const secret = await f.addDevice("cam-1");
     cam = await f.device("cam-1", secret);
@@ -64,6 +65,25 @@ describe("rules engine in the broker (rules table, real messages)", () => {
     expect(row.payload).toMatchObject({ device: "cam-1", projectId: "people-counter" });
     const snap = await camInbox.next(topics.commands("cam-1"), (m) => (m.json() as { id: string }).id === `event-${row.id}`);
     expect(snap.json()).toMatchObject({ cmd: "snapshot", args: { eventId: row.id, rule: "store-detections" } });
+  });
+
+  it("clip stores every event but asks the device for one clip per window: an event inside the last clip's post seconds rides on it", async () => {
+    const camInbox = new Inbox(cam);
+    const t0 = Date.now();
+    // Cars, not people: the other rules here count people-alert's runs.
+    const crowd = (seq: number, ts: number) => JSON.stringify({ ...(JSON.parse(inferPayload("cam-1", 0, seq)) as object), ts, counts: { car: 9 } });
+    for (const [seq, ts] of [[101, t0], [102, t0 + 1000], [103, t0 + 4000]] as const) await cam.publishAsync(topics.infer("cam-1"), crowd(seq, ts), { qos: 1 });
+    const stored = await waitFor(() => {
+      const rows = f.db.db.select().from(events).where(eq(events.ruleName, "clip-crowd")).all();
+      return rows.length === 3 ? rows : undefined;
+    }, "three clip-crowd events");
+    const idOf = (seq: number) => stored.find((e) => (e.payload as { seq?: number }).seq === seq)!.id;
+    const isClip = (m: { json(): unknown }) => (m.json() as { cmd?: string }).cmd === "clip";
+    const third = await camInbox.next(topics.commands("cam-1"), (m) => isClip(m) && (m.json() as { args: { eventId: number } }).args.eventId === idOf(103));
+    expect(third.json()).toMatchObject({ cmd: "clip", args: { clipId: `event-${idOf(103)}`, at: t0 + 4000, pre: 2, post: 3, projectId: "people-counter" } });
+    // Commands arrive in order: by the third's, a clip for the second would have come.
+    const asked = camInbox.on(topics.commands("cam-1")).filter(isClip).map((m) => (m.json() as { args: { eventId: number } }).args.eventId);
+    expect(asked).toEqual([idOf(101), idOf(103)]);
   });
 
   it("webhook POSTs each match, retrying the first failure", async () => {
