@@ -13,6 +13,7 @@ import { startAgent } from "./ui-support/agent";
 import { launchBrowser, newContext, screenshot, watchErrors } from "./ui-support/browser";
 import { readDesiredState, readDeviceFile } from "./ui-support/device-client";
 import { checkEventsAndSettings, checkModelImport, checkMqttClient, checkPhone, checkRules, checkViewer, checkZones } from "./ui-support/flows";
+import { checkClip } from "./ui-support/clip-flows";
 import { checkGroupJoin } from "./ui-support/group-flows";
 import { goto, signIn, waitForAttribute, waitForUrlOrFormError } from "./ui-support/pages";
 import { ADMIN, startUiStack, type UiStack } from "./ui-support/stack";
@@ -178,6 +179,11 @@ describe("console UI end to end", () => {
     await screenshot(page, "dashboard-live");
     ranLive = true;
   }, 360_000);
+
+  it("clips: a clip rule made in the editor; the agent uploads the seconds around an event and the pages play them", async () => {
+    expect(ranLive, "the project never ran").toBe(true);
+    await checkClip(page, base, "front-door");
+  }, 180_000);
 
   it("groups: a device tagged from the device list joins a dynamic group and the agent runs the group's deployment", async () => {
     expect(ranLive, "the project never ran").toBe(true);
