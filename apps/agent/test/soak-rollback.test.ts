@@ -115,7 +115,7 @@ describe("soak and local rollback on a real agent", () => {
 
   it("keeps the project it runs while another project replacing it soaks, and when that one fails its soak", async () => {
     // Another project in its place (as a group moving to another project): a different source,
-    // ffmpeg's pattern (the photo folder beside a running project crashes the agent, see multi-project).
+    // ffmpeg's pattern.
     const other = await soakProject(stack.artifacts, { deploymentId: "swap-1", projectId: "counter-soak", version: 1, mode: "throw", source: "testsrc://testsrc?size=320x240&rate=4", health: { soakSeconds: 3 } });
     await stack.deploy(onlyProject(other));
     const failed = await stack.waitForState("swap-1", "failed");
