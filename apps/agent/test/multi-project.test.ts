@@ -1,3 +1,6 @@
+import { rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { desiredProjectsOf, type DesiredProject, type DesiredStateV1, type DesiredStateV2 } from "@edgelens/shared/schemas";
 import { findMediaDir } from "@edgelens/vision/media";
@@ -90,10 +93,29 @@ describe("several projects on one agent", () => {
     expect(stack.progress("mp-people").map((p) => p.state)).not.toContain("removed");
   }, 120_000);
 
-  it("fails a broken third project alone: the other two keep publishing", async () => {
-    // Its function throws on every frame. (A corrupt model would be the natural break, but an
-    // onnxruntime load error in one worker while others run kills the whole agent: a native
-    // Napi::Error, reported with the branch; a function's error stays in its worker.)
+  it("fails a corrupt model and a broken function alone: the other two keep publishing", async () => {
+    // A corrupt model: onnxruntime refuses it in that project's sandbox process; the agent and
+    // the other projects' processes run on (this once killed the whole agent, a native Napi::Error).
+    const junk = join(tmpdir(), `edgelens-corrupt-${process.pid}.onnx`);
+    writeFileSync(junk, Buffer.alloc(4096, 0x5a));
+    const corrupt = entryOf(
+      await buildDesiredState(stack.artifacts, {
+        deploymentId: "mp-corrupt",
+        projectId: "corrupt",
+        functionSource: getTemplate("face-detection").functionSource,
+        models: { faces: junk },
+        config: { source: "testsrc://testsrc?size=160x120&rate=5", fps: 5 },
+      }),
+    );
+    rmSync(junk, { force: true });
+    await stack.deploy(list("mp-corrupt", [people, faces, corrupt]));
+    const refused = await stack.waitForState("mp-corrupt", "failed");
+    expect(refused).toMatchObject({ code: "MODEL_LOAD_FAILED" });
+    for (const id of ["mp-people", "mp-faces"]) {
+      const n = stack.results(id).length;
+      await stack.waitForResults(id, n + 2);
+    }
+    // Its function throws on every frame.
     const broken = entryOf(
       await buildDesiredState(stack.artifacts, {
         deploymentId: "mp-broken",
