@@ -141,4 +141,26 @@ describe("soak and local rollback on a real agent", () => {
     const running = stack.progress("swap-2").filter((p) => p.state === "running").map((p) => p.soak?.state);
     expect(running).toEqual(["soaking", "passed"]);
   }, 120_000);
+
+  it("fails a crash loop before its window ends (three worker restarts) and goes back to what ran before", async () => {
+    // Each frame after the first stalls; the 300 ms frame timeout kills and restarts the worker.
+    const looping = await soakProject(stack.artifacts, {
+      deploymentId: "loop-3",
+      projectId: "counter-soak",
+      version: 3,
+      mode: "stall",
+      source: "testsrc://testsrc?size=320x240&rate=4",
+      health: { soakSeconds: 120 },
+      config: { timeoutMs: 300 },
+    });
+    await stack.deploy(onlyProject(looping));
+    const failed = await stack.waitForState("loop-3", "failed");
+    expect(failed).toMatchObject({ code: "SOAK_FAILED", soak: { deploymentId: "loop-3", state: "failed" } });
+    expect(failed.reason).toMatch(/crash loop: the worker restarted 3 times/);
+    // Decided on the third restart (the reason says so), not at the end of its 120 s window.
+    const rolled = await stack.waitForState("loop-3", "rolled-back");
+    expect(rolled.reason).toContain("deployment swap-2");
+    const before = stack.results("swap-2").length;
+    await stack.waitForResults("swap-2", before + 2);
+  }, 120_000);
 });
