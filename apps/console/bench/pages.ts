@@ -4,7 +4,7 @@
  * production server, built first when no build is newer than the sources (support/console-process.ts;
  * `--dev`: next dev; `--no-build`: next dev rather than a build), an admin signed in, warm-up
  * requests, then rounds of sequential GETs of `/` (dashboard), `/devices` (its first page of 50),
- * `/devices?q=camera 1&page=2` (a search, its second page), `/rollouts/{id}` (a rollout to every device; 100 rows a page), `/api/v1/devices` (API token; every device,
+ * `/devices?q=camera 1&page=2` (a search, its second page), `/rollouts/{id}` (a rollout to every device; 100 rows a page), `/groups/{name}` (a group of every device; 50 members a page), `/api/v1/devices` (API token; every device,
  * the unpaged shape) and `/api/v1/devices?limit=50` (one page), each round also hitting
  * `/api/health` on the same server: the reference, a route that does no work. p50/p95/max per route.
  *
@@ -104,6 +104,14 @@ async function measure(): Promise<Record<string, unknown>> {
       headers: { cookie },
       // The page shows 100 device rows at a time and says how many there are in all.
       check: (s, b) => (s !== 200 ? `status ${s}` : b.split('data-testid="rollout-device"').length - 1 === Math.min(100, n) && b.includes(` of ${n}`) ? null : `not ${Math.min(100, n)} of ${n} device rows in the rollout page`),
+    },
+    {
+      key: "group",
+      path: `/groups/${fleet.groupName}`,
+      label: "GET /groups/{name} (a group of every device)",
+      headers: { cookie },
+      // One page of members (50 rows), the count of all of them in the heading.
+      check: (s, b) => (s !== 200 ? `status ${s}` : !b.includes(`data-count="${n}"`) ? `the group page does not count ${n} members` : rowsOf(b) === Math.min(PAGE, n) ? null : `${rowsOf(b)} member rows, expected ${Math.min(PAGE, n)}`),
     },
     {
       key: "apiDevices",

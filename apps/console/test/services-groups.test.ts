@@ -134,6 +134,12 @@ describe("device groups through the real broker", () => {
     const rollout = createRollout(ctx, { projectId: "faces", group: "berlin", params: { batch: 1 } });
     expect(rollout.devices.map((d) => d.id).sort()).toEqual(resolveGroupDevices(ctx, "berlin").filter((id) => id !== "pin-1").sort());
     expect(rollout.devices.length).toBeGreaterThan(0);
+    // The group page shows one page of members; the count is of all.
+    const members = resolveGroupDevices(ctx, "berlin");
+    expect(members.length).toBeGreaterThan(1);
+    const second = groupDetail(ctx, "berlin", { limit: 1, offset: 1 });
+    expect(second).toMatchObject({ total: members.length, devices: [{ id: members[1] }] });
+    expect(groupDetail(ctx, "berlin").devices.map((d) => d.id)).toEqual(members);
     createGroup(ctx, { name: "canaries", devices: ["pin-1"] });
     expect(() => createRollout(ctx, { projectId: "faces", group: "canaries" })).toThrow(/group canaries: nothing to roll out to, all 1 of its devices are pinned/);
     expect(() => createRollout(ctx, { projectId: "faces", group: "canaries", deviceIds: ["ber-1"] })).toThrow(/either deviceIds or group/);

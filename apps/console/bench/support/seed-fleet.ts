@@ -13,6 +13,7 @@ import type { ConsolePublisher } from "../../src/server/mqtt/console-client";
 import { deployProject } from "../../src/server/services/deployments";
 import { registerDevice } from "../../src/server/services/devices";
 import { createProject } from "../../src/server/services/projects";
+import { createGroup } from "../../src/server/services/groups";
 import { createRollout, moveRollout } from "../../src/server/services/rollouts";
 import { createRule } from "../../src/server/services/rules";
 import { createApiToken } from "../../src/server/services/tokens";
@@ -37,6 +38,8 @@ export interface SeededFleet {
   apiToken: string;
   /** A paused rollout of the project to every device: most told and running, some failed, the rest pending. */
   rolloutId: string;
+  /** A static group of every device. */
+  groupName: string;
   counts: { devices: number; registeredViaService: number; online: number; deployments: number; running: number; failed: number; events: number; rules: number };
   seconds: number;
 }
@@ -77,6 +80,7 @@ export async function seedFleet(spec: FleetSpec): Promise<SeededFleet> {
     const deployed = await deployProject(ctx, { projectId: project.id, deviceIds: ids }, admin.id);
     const rollout = createRollout(ctx, { projectId: project.id, deviceIds: ids, params: { batch: 10, increase: 2, abortFailuresPct: 20, abortMin: 20, soakS: 0 } }, admin.id);
     moveRollout(ctx, rollout.id, "pause");
+    const group = createGroup(ctx, { name: "bench-all", devices: ids });
     const rules = [
       createRule(ctx, { name: "crowd", sql: "SELECT counts.person AS people FROM 'edgelens/devices/+/infer' WHERE counts.person > 3", actions: [{ type: "store", snapshot: false }] }),
       createRule(ctx, { name: "dogs", sql: "SELECT * FROM 'edgelens/devices/+/infer' WHERE count(detections, 'label', 'dog') > 0", actions: [{ type: "store", snapshot: false }] }),
@@ -125,6 +129,7 @@ export async function seedFleet(spec: FleetSpec): Promise<SeededFleet> {
     return {
       apiToken,
       rolloutId: rollout.id,
+      groupName: group.name,
       counts: { devices: ids.length, registeredViaService: viaService, online: online.length, deployments: deployed.length, running: running.length, failed: failed.length, events: spec.events, rules: rules.length },
       seconds: (performance.now() - started) / 1000,
     };

@@ -268,7 +268,7 @@ export const GroupDeploymentView = z
   })
   .strict();
 
-export const GroupDetailView = z.object({ group: GroupView, devices: z.array(DeviceView), deployments: z.array(GroupDeploymentView) }).strict();
+export const GroupDetailView = z.object({ group: GroupView, devices: z.array(DeviceView), total: z.number().int(), deployments: z.array(GroupDeploymentView) }).strict();
 
 const SkippedDevice = z.object({ deviceId: z.string(), reason: z.string() }).strict();
 const applyFields = { deployments: z.array(DeploymentView).describe("device deployments started"), skipped: z.array(SkippedDevice).describe("members left as they are, and why") };

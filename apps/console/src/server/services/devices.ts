@@ -134,6 +134,18 @@ export function listDevices(ctx: ServiceContext): DeviceView[] {
   return selectDevices(ctx).orderBy(asc(devices.id)).all().map((row) => view(row, extras));
 }
 
+/** The views of the given devices, in id order (a page of a group's members). */
+export function devicesByIds(ctx: ServiceContext, ids: readonly string[]): DeviceView[] {
+  const out: DeviceView[] = [];
+  // Chunks keep each statement far below SQLite's bound-parameter limit, whatever the group's size.
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    const extras = extrasOf(ctx, chunk);
+    out.push(...selectDevices(ctx).where(inArray(devices.id, chunk)).all().map((row) => view(row, extras)));
+  }
+  return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
 export const DEVICE_PAGE_MAX = 200;
 
 export const DeviceQuerySchema = z.object({

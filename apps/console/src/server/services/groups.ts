@@ -9,7 +9,7 @@ import { EdgelensError } from "@edgelens/shared";
 import type { ServiceContext } from "../context";
 import { newId } from "../ids";
 import { compileGroupQuery } from "./group-query";
-import { listDevices, type DeviceView } from "./devices";
+import { devicesByIds, type DeviceView } from "./devices";
 import { listGroupDeployments, type GroupDeploymentView } from "./group-deployments";
 import { groupRow, refreshGroup, resolveGroupDevices } from "./group-members";
 
@@ -99,15 +99,18 @@ export function deleteGroup(ctx: ServiceContext, nameOrId: string): void {
 
 export interface GroupDetail {
   group: GroupView;
-  /** Members now, with presence and what they run. */
+  /** Members now, with presence and what they run (one page of them when a page was asked for). */
   devices: DeviceView[];
+  /** Members in all. */
+  total: number;
   /** The group's deployments, newest (current) first. */
   deployments: GroupDeploymentView[];
 }
 
 /** The group page: members now (a query is evaluated first) and the group's deployments. */
-export function groupDetail(ctx: ServiceContext, nameOrId: string): GroupDetail {
-  const ids = new Set(resolveGroupDevices(ctx, nameOrId));
+export function groupDetail(ctx: ServiceContext, nameOrId: string, page?: { limit: number; offset: number }): GroupDetail {
+  const ids = resolveGroupDevices(ctx, nameOrId);
   const group = getGroup(ctx, nameOrId);
-  return { group, devices: listDevices(ctx).filter((d) => ids.has(d.id)), deployments: listGroupDeployments(ctx, group.id) };
+  const shown = page ? ids.slice(page.offset, page.offset + page.limit) : ids;
+  return { group, devices: devicesByIds(ctx, shown), total: ids.length, deployments: listGroupDeployments(ctx, group.id) };
 }

@@ -15,12 +15,18 @@ import { listProjects } from "@/server/services/projects";
 import { loadOrNotFound } from "../../../_shared/load";
 import { deployToGroupAction } from "../actions";
 
-export default async function GroupPage({ params }: { params: Promise<{ name: string }> }) {
+/** Members per page: a group of 1000 devices stays a light page (the device list shows 50 too). */
+const PAGE = 50;
+
+export default async function GroupPage({ params, searchParams }: { params: Promise<{ name: string }>; searchParams: Promise<{ page?: string }> }) {
   const { name } = await params;
+  const sp = await searchParams;
   const user = await requirePageUser();
   const ctx = await getContext();
-  const detail = await loadOrNotFound(() => groupDetail(ctx, decodeURIComponent(name)));
-  const { group, devices, deployments } = detail;
+  const page = Math.max(1, Number.parseInt(sp.page ?? "1", 10) || 1);
+  const detail = await loadOrNotFound(() => groupDetail(ctx, decodeURIComponent(name), { limit: PAGE, offset: (page - 1) * PAGE }));
+  const { group, devices, deployments, total } = detail;
+  const href = (p: number) => `/groups/${encodeURIComponent(group.name)}${p > 1 ? `?page=${p}` : ""}`;
   const current = deployments[0];
   const projects = user.role === "admin" ? listProjects(ctx).map((p) => ({ id: p.id, name: p.name, latestVersion: p.latestVersion })) : [];
   return (
@@ -46,10 +52,25 @@ export default async function GroupPage({ params }: { params: Promise<{ name: st
           </Card>
         </div>
       ) : null}
-      <h2 className="mb-2 text-sm font-semibold text-slate-800" data-testid="group-members" data-count={devices.length}>
-        Members ({devices.length})
+      <h2 className="mb-2 text-sm font-semibold text-slate-800" data-testid="group-members" data-count={total}>
+        Members ({total})
       </h2>
-      {devices.length === 0 ? <EmptyState title="No device is in this group now" /> : <DeviceTable rows={devices} />}
+      {total === 0 ? <EmptyState title="No device is in this group now" /> : <DeviceTable rows={devices} />}
+      {total > PAGE ? (
+        <p className="mt-2 text-xs text-slate-500" data-testid="group-members-range">
+          {devices.length === 0 ? `No page ${page}.` : `${(page - 1) * PAGE + 1}-${(page - 1) * PAGE + devices.length} of ${total}`}
+          {page > 1 ? (
+            <Link className="ml-3 text-sky-700 hover:underline" href={href(page - 1)}>
+              previous
+            </Link>
+          ) : null}
+          {page * PAGE < total ? (
+            <Link className="ml-3 text-sky-700 hover:underline" href={href(page + 1)}>
+              next
+            </Link>
+          ) : null}
+        </p>
+      ) : null}
       <h2 className="mb-2 mt-6 text-sm font-semibold text-slate-800">Deployments</h2>
       {deployments.length === 0 ? (
         <EmptyState title="Nothing deployed to this group yet" />
