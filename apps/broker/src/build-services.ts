@@ -125,6 +125,7 @@ export function buildServices(
     snapshots,
     kicked: new WeakSet(),
     withWill: new WeakSet(),
+    movedAway: new WeakSet(),
     inflight: new InflightPublishes(),
     acks: config.durableAck
       ? new DurableAcks((client, err) => {

@@ -57,6 +57,11 @@ export const BrokerKeysSchema = z
     EDGELENS_BROKER_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
     /** 1: a QoS 1 PUBACK waits until the message's store events are committed (README "Delivery and restarts"); 0 for benches. */
     EDGELENS_BROKER_DURABLE_ACK: z.enum(["0", "1"]).default("1"),
+    /** redis://host:port: broker nodes share routing, retained messages and sessions there (README "Cluster"). */
+    EDGELENS_BROKER_CLUSTER: z
+      .string()
+      .regex(/^rediss?:\/\/\S+$/, "a redis:// or rediss:// URL")
+      .optional(),
   });
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -98,6 +103,8 @@ export interface BrokerConfig {
   webhookAllow: WebhookAllowList;
   /** PUBACK only once what the message must cause is durable (src/delivery/durable-ack.ts). */
   durableAck: boolean;
+  /** Redis URL of the cluster; null: a single broker with its own LevelDB. */
+  cluster: string | null;
 }
 
 /** The broker's keys; EDGELENS_BROKER_URL (how others reach it) and _HTTP_PORT are shared keys. */
@@ -151,6 +158,7 @@ export function parseBrokerConfig(source: Record<string, string | undefined>): B
     logLevel: e.EDGELENS_BROKER_LOG_LEVEL,
     proxyProtocol: e.EDGELENS_BROKER_PROXY_PROTOCOL,
     durableAck: e.EDGELENS_BROKER_DURABLE_ACK === "1",
+    cluster: e.EDGELENS_BROKER_CLUSTER ?? null,
     webhookAllow: parseWebhookAllow(e.EDGELENS_WEBHOOK_ALLOW),
   };
 }

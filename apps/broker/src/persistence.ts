@@ -1,21 +1,33 @@
 import { mkdirSync } from "node:fs";
 import createPersistence, { type LevelPersistence } from "aedes-persistence-level";
+import createRedisPersistence from "aedes-persistence-redis";
+import { Redis } from "ioredis";
 import { Level } from "level";
+import MQEmitterRedis from "mqemitter-redis";
 import { EdgelensError } from "@edgelens/shared";
-import { levelSnapshotRequests, type SnapshotRequestStore } from "./snapshots/snapshot-request-store";
+import { levelSnapshotRequests, redisSnapshotRequests, type SnapshotRequestStore } from "./snapshots/snapshot-request-store";
+
+/** How long a node waits for the cluster's Redis at start before it exits naming the URL. */
+const REDIS_CONNECT_TIMEOUT_MS = 10_000;
 
 /**
  * Retained messages, persistent sessions' subscriptions and their queued QoS 1/2 messages,
- * wills, and the snapshot requests still waiting, in LevelDB under `dataPaths(dir).brokerDir`,
- * so they survive a restart.
+ * wills, and the snapshot requests still waiting, so they survive a restart: in LevelDB under
+ * `dataPaths(dir).brokerDir` for one broker, or in the cluster's Redis (aedes-persistence-redis,
+ * with mqemitter-redis routing messages between nodes) when `cluster` names one.
  */
 export interface BrokerPersistence {
+  /** Both stores have aedes-persistence's callback API (the level typings describe it). */
   persistence: LevelPersistence;
+  /** The cluster's message router (aedes closes it with itself); absent: aedes' in-process one. */
+  mq?: ReturnType<typeof MQEmitterRedis>;
   snapshotRequests: SnapshotRequestStore;
   close(): Promise<void>;
 }
 
-export async function openPersistence(dir: string): Promise<BrokerPersistence> {
+/** `onError`: a cluster connection's error (ioredis reconnects by itself; the broker logs it). */
+export async function openPersistence(dir: string, cluster: string | null = null, onError: (err: Error) => void = () => undefined): Promise<BrokerPersistence> {
+  if (cluster) return openClusterPersistence(cluster, onError);
   mkdirSync(dir, { recursive: true });
   const db = new Level<string, Buffer>(dir);
   try {
@@ -33,6 +45,53 @@ export async function openPersistence(dir: string): Promise<BrokerPersistence> {
       if (closed) return;
       closed = true;
       await persistence.destroy();
+    },
+  };
+}
+
+/** Redis without its password, for messages. */
+function redactRedisUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, "//•••@");
+}
+
+async function openClusterPersistence(url: string, onError: (err: Error) => void): Promise<BrokerPersistence> {
+  const connect = async (): Promise<Redis> => {
+    const conn = new Redis(url, { lazyConnect: true, connectTimeout: REDIS_CONNECT_TIMEOUT_MS, maxRetriesPerRequest: null });
+    conn.on("error", (err: Error) => onError(err));
+    try {
+      await conn.connect();
+      return conn;
+    } catch (err) {
+      conn.disconnect();
+      throw new EdgelensError("INVALID_CONFIG", `cannot reach the cluster's Redis at ${redactRedisUrl(url)} (EDGELENS_BROKER_CLUSTER): ${(err as Error).message}`, { field: "EDGELENS_BROKER_CLUSTER" }, { cause: err });
+    }
+  };
+  const store = await connect();
+  const snapshots = await connect();
+  // The router's two connections: one only subscribes, and a ready check (INFO) sent on it after
+  // its first SUBSCRIBE is refused by Redis; they reconnect by themselves.
+  const router = () => {
+    const conn = new Redis(url, { enableReadyCheck: false, maxRetriesPerRequest: null });
+    conn.on("error", (err: Error) => onError(err));
+    // mqemitter-redis closes with quit() and drops its promise: a connection that ends before the
+    // reply rejects it, unhandled. The end is what it waits for, so the rejection means nothing.
+    const quit = conn.quit.bind(conn);
+    conn.quit = (() => quit().catch(() => "OK" as const)) as typeof conn.quit;
+    return conn;
+  };
+  const mq = MQEmitterRedis({ subConn: router(), pubConn: router() });
+  const persistence = skipCleanSessionAckLookups(createRedisPersistence({ conn: store }));
+  let closed = false;
+  return {
+    persistence,
+    mq,
+    snapshotRequests: redisSnapshotRequests(snapshots),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      // aedes closes the router with itself; the store's connection goes with the persistence.
+      await persistence.destroy();
+      snapshots.disconnect();
     },
   };
 }

@@ -8,6 +8,7 @@ import { EventRetention } from "./db/event-retention";
 import { guardClientBacklog } from "./limits/client-backlog-guard";
 import { disableCounterDedupe } from "./delivery/duplicate-filter";
 import { createBrokerPublish, type BrokerPublish } from "./broker-publish";
+import { watchClusterTakeovers } from "./cluster-takeover";
 import { buildServices, type ServiceOptions } from "./build-services";
 import type { BrokerConfig } from "./config";
 import { DataVersionWatcher } from "./db/data-version-watcher";
@@ -67,7 +68,9 @@ export async function startBroker(config: BrokerConfig, options: StartOptions = 
   };
   try {
     assertMigrated(handle);
-    const persistence = await openPersistence(paths.brokerDir);
+    const persistence = await openPersistence(paths.brokerDir, config.cluster, (err) =>
+      log.warn(`cluster Redis: ${err.message}`, { code: "INTERNAL" }),
+    );
     cleanups.push(() => persistence.close());
     const metrics = createBrokerMetrics();
     cleanups.push(() => metrics.stop());
@@ -90,8 +93,12 @@ export async function startBroker(config: BrokerConfig, options: StartOptions = 
       resumed: () => metrics.publishersPaused.set(0),
     });
     cleanups.push(() => backpressure.close());
+    // Set once aedes exists; the takeover watch must be on the router before aedes' own listener.
+    const current: { node?: Aedes } = {};
+    if (persistence.mq) watchClusterTakeovers(persistence.mq, () => current.node, s.movedAway);
     const aedes = await Aedes.createBroker({
       persistence: persistence.persistence,
+      ...(persistence.mq ? { mq: persistence.mq } : {}),
       maxTopicLevels: config.limits.maxTopicLevels,
       maxInflightInbound: config.limits.maxInflight,
       // mqemitter slots: a QoS 1 delivery holds one across two event-loop turns (aedes defers
@@ -104,6 +111,7 @@ export async function startBroker(config: BrokerConfig, options: StartOptions = 
       authorizeForward: createAuthorizeForward(s, backpressure),
       published: createPublished(s, backpressure),
     });
+    current.node = aedes;
     clients = () => connectedClients(aedes);
     aedes.on("ack", (_packet, client) => backpressure.acked(client));
     backpressure.start();

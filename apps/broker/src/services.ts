@@ -45,6 +45,8 @@ export interface BrokerServices {
   kicked: WeakSet<object>;
   /** Clients that registered a last will at CONNECT. */
   withWill: WeakSet<object>;
+  /** Clients closed because their device connected to another broker node (cluster): no offline for them. */
+  movedAway: WeakSet<object>;
   /** This aedes instance's id (wills stored by an earlier run carry another). */
   brokerId: string;
   /** Accepted client publishes not yet through `published`: shutdown waits for them. */

@@ -18,6 +18,11 @@ export function onClientDisconnect(s: BrokerServices, client: Client): void {
   }
   const last = s.connections.remove(identity.deviceId, client);
   if (!last) return;
+  if (s.movedAway.has(client)) {
+    // Its new node said it online, maybe already: an offline from here would overwrite that.
+    s.log.info("device moved to another broker node", { deviceId: identity.deviceId, clientId: client.id });
+    return;
+  }
   const kicked = s.kicked.has(client);
   try {
     s.presence.markOffline(identity.deviceId, Date.now());

@@ -1,3 +1,4 @@
+import type { Redis } from "ioredis";
 import type { Level } from "level";
 import { z } from "zod";
 
@@ -40,6 +41,37 @@ export function levelSnapshotRequests(db: Level<string, Buffer>): SnapshotReques
     },
     async save(entries) {
       await sub.batch(entries.map(([deviceId, list]) => (list.length > 0 ? { type: "put" as const, key: deviceId, value: JSON.stringify(list) } : { type: "del" as const, key: deviceId })));
+    },
+  };
+}
+
+/**
+ * In the cluster's Redis (one hash, a field per device), so any node picks the requests up after a
+ * restart; a device is on one node at a time, and that node writes its list.
+ */
+export function redisSnapshotRequests(redis: Redis, key = "edgelens:snapshot-requests"): SnapshotRequestStore {
+  return {
+    async load() {
+      const found = new Map<string, WaitingRequest[]>();
+      for (const [deviceId, value] of Object.entries(await redis.hgetall(key))) {
+        let raw: unknown;
+        try {
+          raw = JSON.parse(value);
+        } catch {
+          continue;
+        }
+        const parsed = WaitingListSchema.safeParse(raw);
+        if (parsed.success && parsed.data.length > 0) found.set(deviceId, parsed.data);
+      }
+      return found;
+    },
+    async save(entries) {
+      const tx = redis.multi();
+      for (const [deviceId, list] of entries) {
+        if (list.length > 0) tx.hset(key, deviceId, JSON.stringify(list));
+        else tx.hdel(key, deviceId);
+      }
+      await tx.exec();
     },
   };
 }
