@@ -17,6 +17,18 @@ export interface SnapshotRequestStore {
 
 const WaitingListSchema = z.array(z.object({ eventId: z.number().int(), at: z.number() }));
 
+/** A stored list, or null for one this broker did not write (dropped: its events just keep no picture). */
+function readWaitingList(value: string): WaitingRequest[] | null {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(value);
+  } catch {
+    return null;
+  }
+  const parsed = WaitingListSchema.safeParse(raw);
+  return parsed.success && parsed.data.length > 0 ? parsed.data : null;
+}
+
 /**
  * In the broker's LevelDB (`<data>/broker/`, next to the persistent sessions), in a sublevel of
  * its own: aedes-persistence-level reads only its own key prefixes (`retained:`, `will:`, ...).
@@ -27,15 +39,8 @@ export function levelSnapshotRequests(db: Level<string, Buffer>): SnapshotReques
     async load() {
       const found = new Map<string, WaitingRequest[]>();
       for await (const [deviceId, value] of sub.iterator()) {
-        let raw: unknown;
-        try {
-          raw = JSON.parse(value);
-        } catch {
-          continue;
-        }
-        const parsed = WaitingListSchema.safeParse(raw);
-        // A list this broker did not write is dropped: its events just keep no picture.
-        if (parsed.success && parsed.data.length > 0) found.set(deviceId, parsed.data);
+        const list = readWaitingList(value);
+        if (list) found.set(deviceId, list);
       }
       return found;
     },
@@ -54,14 +59,8 @@ export function redisSnapshotRequests(redis: Redis, key = "edgelens:snapshot-req
     async load() {
       const found = new Map<string, WaitingRequest[]>();
       for (const [deviceId, value] of Object.entries(await redis.hgetall(key))) {
-        let raw: unknown;
-        try {
-          raw = JSON.parse(value);
-        } catch {
-          continue;
-        }
-        const parsed = WaitingListSchema.safeParse(raw);
-        if (parsed.success && parsed.data.length > 0) found.set(deviceId, parsed.data);
+        const list = readWaitingList(value);
+        if (list) found.set(deviceId, list);
       }
       return found;
     },
