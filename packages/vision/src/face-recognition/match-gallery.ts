@@ -18,6 +18,13 @@ export function descriptorDistance(a: ArrayLike<number>, b: ArrayLike<number>): 
   return Math.sqrt(sum);
 }
 
+/** INVALID_CONFIG (field `matchThreshold`) unless a positive distance: a function's setup calls it so a bad config fails the load. */
+export function validateMatchThreshold(threshold: unknown): void {
+  if (typeof threshold !== "number" || !(threshold > 0)) {
+    throw new EdgelensError("INVALID_CONFIG", `matchThreshold must be a positive descriptor distance, got ${JSON.stringify(threshold)}`, { field: "matchThreshold" });
+  }
+}
+
 export interface GalleryMatch {
   /** The nearest person when within the threshold, else null (an unknown face). */
   name: string | null;
@@ -32,7 +39,7 @@ export interface GalleryMatch {
  * person: a gallery mixes lighting and angles, and one matching photo is the better evidence.
  */
 export function matchGallery(descriptor: ArrayLike<number>, gallery: Pick<FaceGallery, "people">, threshold: number): GalleryMatch {
-  if (!(threshold > 0)) throw new EdgelensError("INVALID_CONFIG", `face-recognition threshold must be a positive distance, got ${threshold}`, { field: "threshold" });
+  validateMatchThreshold(threshold);
   let best = Number.POSITIVE_INFINITY;
   let nearest: string | null = null;
   for (const person of gallery.people) {
