@@ -32,7 +32,8 @@ export default defineProject({
       const match = ctx.vision.matchGallery(described.descriptor, { people }, ctx.config.matchThreshold);
       // An empty gallery gives Infinity, which JSON cannot carry: report the largest unit distance, 2.
       const distance = Math.round(Math.min(match.distance, 2) * 1000) / 1000;
-      faces.push({ box: face.box, name: match.name, distance, age: described.age, gender: described.gender });
+      const box = face.box.map((v) => Math.round(v * 10) / 10) as typeof face.box;
+      faces.push({ box, name: match.name, distance, age: described.age, gender: described.gender });
       if (withEmotion) {
         const grey = ctx.vision.alignFace(frame, face, { size: 64 }).image;
         emotions.push(ctx.vision.decodeEmotion((await ctx.models.emotion.run({ input_1: ctx.vision.emotionToTensor(grey) })).Identity!)[0]!);
