@@ -16,4 +16,5 @@ CREATE TABLE `person_photos` (
 	FOREIGN KEY (`sha256`) REFERENCES `artifacts`(`sha256`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE INDEX `person_photos_person` ON `person_photos` (`person_id`);
+CREATE INDEX `person_photos_person` ON `person_photos` (`person_id`);--> statement-breakpoint
+ALTER TABLE `deployments` ADD `gallery_sha256` text REFERENCES artifacts(sha256);
