@@ -3,6 +3,7 @@
  * chain (describeGalleryPhoto) the simulator and the console use.
  */
 import { FunctionOutputSchema, type FaceGallery, type FunctionOutput } from "@edgelens/shared";
+import { testRule } from "@edgelens/shared/rules";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeGalleryPhoto } from "../src/face-recognition/index";
@@ -72,6 +73,21 @@ describe("face-recognition template", () => {
     const emotions = (output.extra as { emotions: { emotion: string; score: number }[] }).emotions;
     expect(emotions).toHaveLength(1);
     expect(visionHelpers.labels.emotion).toContain(emotions[0]?.emotion);
+  }, 60_000);
+
+  it("its results trigger the README's rules: a stranger appears (counts.unknown), the player appears (extra.people.player)", async () => {
+    const topic = "edgelens/devices/cam-1/infer";
+    const matched = (sql: string, payload: FunctionOutput): boolean => {
+      const r = testRule(sql, { topic, payload });
+      if (!r.ok) throw new Error(JSON.stringify(r));
+      return r.matched;
+    };
+    const stranger = "SELECT * FROM 'edgelens/devices/+/infer' WHERE counts.unknown > 0";
+    const player = "SELECT * FROM 'edgelens/devices/+/infer' WHERE extra.people.player > 0";
+    const messi = (await run(mediaPath("messi5.jpg"))).output;
+    const known = (await run(faceMediaPath("basketball2.png"))).output;
+    expect([matched(stranger, messi), matched(player, messi)]).toEqual([true, false]);
+    expect([matched(stranger, known), matched(player, known)]).toEqual([false, true]);
   }, 60_000);
 
   it("the mirror image of the gallery photo still matches (the crop is aligned, not the descriptor)", async () => {
