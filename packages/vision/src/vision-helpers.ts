@@ -5,7 +5,7 @@ import { drawCaption, drawDetections, drawPoses, drawTextRegions } from "./overl
 import { drawText, measureText } from "./overlay/bitmap-font";
 import { colorForIndex, parseColor } from "./overlay/color";
 import { drawLine, fillCircle, fillRect, strokePolygon, strokeRect } from "./overlay/raster";
-import { alignFace, decodeEmotion, decodeFaceRes, descriptorDistance, emotionToTensor, FACE_MATCH_THRESHOLD, faceResToTensor, matchGallery, normalizeDescriptor, validateMatchThreshold } from "./face-recognition/index";
+import { alignFace, decodeEmotion, decodeFaceRes, descriptorDistance, emotionToTensor, FACE_MATCH_THRESHOLD, faceResToTensor, matchGallery, normalizeDescriptor, validateFaceAttributes, validateMatchThreshold } from "./face-recognition/index";
 import { EMOTION_LABELS } from "./models/emotion-labels";
 import { decodeFaceMesh, estimateHeadPose, faceRegion, HEAD_POSE_LANDMARKS, headPoseAxes } from "./head-pose/index";
 import { countLabels } from "./postprocess/count-labels";
@@ -80,6 +80,7 @@ export const visionHelpers = Object.freeze({
   descriptorDistance,
   matchGallery,
   validateMatchThreshold,
+  validateFaceAttributes,
   faceMatchThreshold: FACE_MATCH_THRESHOLD,
   // State across frames.
   createTracker,

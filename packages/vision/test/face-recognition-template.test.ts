@@ -95,8 +95,9 @@ describe("face-recognition template", () => {
     expect(output.faces?.find((f) => f.box[0] > 500)?.name).toBe("player");
   }, 60_000);
 
-  it("a bad matchThreshold or gallery fails the load with INVALID_CONFIG naming the field", async () => {
+  it("a bad matchThreshold, attribute or gallery fails the load with INVALID_CONFIG naming the field", async () => {
     await expect(run(mediaPath("messi5.jpg"), { matchThreshold: 0 })).rejects.toMatchObject({ code: "INVALID_CONFIG", context: { field: "matchThreshold" } });
+    await expect(run(mediaPath("messi5.jpg"), { attributes: ["emotions"] })).rejects.toMatchObject({ code: "INVALID_CONFIG", message: expect.stringContaining('["emotions"] not known'), context: { field: "attributes" } });
     gallery = { version: 1, people: [{ name: "player", descriptors: [[1, 2, 3]] }] };
     await expect(run(mediaPath("messi5.jpg"))).rejects.toMatchObject({ code: "INVALID_CONFIG", context: { field: "gallery" } });
   });

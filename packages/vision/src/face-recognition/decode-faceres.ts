@@ -57,3 +57,14 @@ export function decodeEmotion(output: TensorView): { emotion: Emotion; score: nu
   const p = readNumbers(output, "emotion", [1, EMOTION_LABELS.length]);
   return EMOTION_LABELS.map((emotion, i) => ({ emotion, score: p[i]! })).sort((a, b) => b.score - a.score);
 }
+
+/** What face-recognition's `config.attributes` may ask for beyond age and gender. */
+export const FACE_ATTRIBUTES = ["emotion"] as const;
+
+/** INVALID_CONFIG (field `attributes`) unless a list of FACE_ATTRIBUTES: a typo must not silently drop the attribute. */
+export function validateFaceAttributes(value: unknown): void {
+  const bad = Array.isArray(value) ? value.filter((a) => !(FACE_ATTRIBUTES as readonly unknown[]).includes(a)) : [value];
+  if (bad.length > 0) {
+    throw new EdgelensError("INVALID_CONFIG", `attributes: ${JSON.stringify(bad)} not known (there are: ${FACE_ATTRIBUTES.join(", ")})`, { field: "attributes" });
+  }
+}

@@ -13,6 +13,7 @@ export default defineProject({
 
   setup(ctx) {
     ctx.vision.validateMatchThreshold(ctx.config.matchThreshold);
+    ctx.vision.validateFaceAttributes(ctx.config.attributes);
     if (!ctx.gallery) ctx.log.warn("no face gallery deployed: every face is unknown");
   },
 
