@@ -79,8 +79,9 @@ export async function addPersonPhotos(ctx: ServiceContext, rawName: string, phot
     photos.forEach((photo, i) => {
       tx.insert(personPhotos).values({ id: newId("pph"), personId: person.id, fileName: photo.name, sha256: stored[i]!.sha256, descriptor: descriptors[i]! }).run();
     });
+    // In the same transaction: a gallery built in between never shows new photos under the old version.
+    bumpGalleryVersion(ctx);
   });
-  bumpGalleryVersion(ctx);
   return getPerson(ctx, name);
 }
 
@@ -103,9 +104,11 @@ export function listPeople(ctx: ServiceContext): PersonView[] {
 
 /** Removes a person and their photos' descriptors (the photo artifacts stay until collected). */
 export function removePerson(ctx: ServiceContext, name: string): void {
-  const removed = ctx.db.delete(people).where(eq(people.name, name)).returning({ id: people.id }).all();
-  if (removed.length === 0) throw new EdgelensError("NOT_FOUND", `no person "${name}"`, { person: name });
-  bumpGalleryVersion(ctx);
+  ctx.db.transaction((tx) => {
+    const removed = tx.delete(people).where(eq(people.name, name)).returning({ id: people.id }).all();
+    if (removed.length === 0) throw new EdgelensError("NOT_FOUND", `no person "${name}"`, { person: name });
+    bumpGalleryVersion(ctx);
+  });
 }
 
 /** The gallery as a device gets it: every person with every descriptor, under the current version. */
