@@ -51,8 +51,9 @@ function alreadyHandled(entry: DesiredProject, pm: ProjectMemory | undefined, in
   return null;
 }
 
-/** Function first, then models by name, then the face gallery; one entry per hash. */
+/** Function first, then models by name; one entry per hash. */
 export function artifactsOf(entry: DesiredProject): Artifact[] {
+  // The face gallery (face-recognition) last: fetched, verified and kept like a model.
   const all = [entry.function, ...Object.keys(entry.models).sort().map((k) => entry.models[k]!), ...(entry.gallery ? [entry.gallery] : [])];
   const seen = new Set<string>();
   return all.filter((a) => (seen.has(a.sha256) ? false : (seen.add(a.sha256), true)));
