@@ -3,7 +3,12 @@
  * photos uploaded through the form are described on the server; a photo without a face is refused
  * naming it; a person is removed with the confirmation dialog.
  */
+import { mkdtempSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decodeImage, encodeJpeg } from "@edgelens/vision/image";
+import { resizeImage } from "@edgelens/vision/preprocess";
 import type { Browser, Page } from "playwright-core";
 import { faceMediaPath, mediaPath } from "@edgelens/vision/media";
 import { ensureSampleModels } from "@edgelens/vision/models";
@@ -44,6 +49,17 @@ describe("People page", () => {
     await page.getByText("gallery photo imageTextN.png: no face found, expected exactly one").waitFor({ timeout: 60_000 });
     expect(await page.getByTestId("person-row-page").count()).toBe(0);
   }, 180_000);
+
+  it("takes a photo past Next's 1 MB server-action default: the player in basketball2.png upscaled 6x, JPEG quality 100", async () => {
+    const big = join(mkdtempSync(join(tmpdir(), "edgelens-big-photo-")), "big.jpg");
+    const frame = await decodeImage(faceMediaPath("basketball2.png"));
+    writeFileSync(big, await encodeJpeg(resizeImage(frame, frame.width * 6, frame.height * 6).image, { quality: 100 }));
+    expect(statSync(big).size).toBeGreaterThan(1024 * 1024);
+    await page.fill("#person-name", "player");
+    await page.setInputFiles("#person-photos", [big]);
+    await page.getByTestId("person-add").click();
+    await page.getByText("player now has 3 photos.").waitFor({ timeout: 60_000 });
+  }, 120_000);
 
   it("removes a person after the confirmation", async () => {
     await page.getByTestId("person-remove-player").click();
