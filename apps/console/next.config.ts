@@ -21,6 +21,9 @@ const config: NextConfig = {
   // `pnpm dev` is how most people first run Edgelens; Next's floating dev badge sat on the
   // sidebar's "Sign out". Compile and runtime errors still open Next's overlay.
   devIndicators: false,
+  // The People page sends photos through a server action: a phone's photo is several MB, past
+  // Next's 1 MB default. The REST route (POST /api/v1/people/{name}/photos) has the same 16 MB cap.
+  experimental: { serverActions: { bodySizeLimit: "16mb" } },
   typedRoutes: false,
   ...(env.nextDistDir ? { distDir: env.nextDistDir } : {}),
   typescript: { ignoreBuildErrors: env.nextSkipTypecheck },

@@ -53,6 +53,8 @@ describe("deployment plan", () => {
 
   it("lists each artifact once and keeps those of every project's current and previous deployments", () => {
     expect(artifactsOf(entry("d1")).map((a) => a.sha256)).toEqual([sha("a"), sha("b")]);
+    // face-recognition's gallery is fetched, verified and kept like a model.
+    expect(artifactsOf(entry("d1", "p1", { gallery: art("g") })).map((a) => a.sha256)).toEqual([sha("a"), sha("b"), sha("g")]);
     const memory = memoryOf({ p1: pm({ current: entry("d2", "p1", { function: art("c") }), previous: entry("d1") }), p2: pm({ current: entry("d3", "p2", { function: art("d"), models: {} }) }) });
     expect([...keptHashes(memory, [entry("d9", "p9", { function: art("e"), models: {} })])].sort()).toEqual([sha("a"), sha("b"), sha("c"), sha("d"), sha("e")]);
   });

@@ -14,7 +14,7 @@ describe("projects", () => {
   afterAll(async () => t.cleanup());
 
   it("lists the sample templates", () => {
-    expect(listTemplates().map((x) => x.name).sort()).toEqual(["face-detection", "head-pose", "hotdog", "object-detection", "people-counter", "pose", "text-detection", "text-reading"]);
+    expect(listTemplates().map((x) => x.name).sort()).toEqual(["face-detection", "face-recognition", "head-pose", "hotdog", "object-detection", "people-counter", "pose", "text-detection", "text-reading"]);
   });
 
   it("creates a project from a template: imports its models, compiles the function, stores the bundle", async () => {

@@ -235,6 +235,8 @@ export const deployments = sqliteTable(
     minFpsRatio: real("min_fps_ratio"),
     /** The device's word on the soak (`soaking`, `passed`, `failed`), from its progress messages. */
     soak: text("soak", { enum: soakStates }),
+    /** face-recognition: the face gallery as it was when deployed (a JSON artifact); null for other projects. */
+    gallerySha256: text("gallery_sha256").references(() => artifacts.sha256),
   },
   (t) => [index("deployments_device").on(t.deviceId, t.createdAt), index("deployments_state").on(t.state)],
 );
@@ -365,3 +367,30 @@ export const settings = sqliteTable("settings", {
   key: text("key").primaryKey(),
   value: text("value").notNull(),
 });
+
+/** Known people of face recognition (docs/design.md "Face gallery"); names are what results show. */
+export const people = sqliteTable("people", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull().unique(),
+  createdAt: createdAt(),
+});
+
+/** A photo of a person: the photo itself (an `upload` artifact) and its faceres descriptor, computed at upload. */
+export const personPhotos = sqliteTable(
+  "person_photos",
+  {
+    id: text("id").primaryKey(),
+    personId: text("person_id")
+      .notNull()
+      .references(() => people.id, { onDelete: "cascade" }),
+    /** The file name it was uploaded under, to name it in lists and errors. */
+    fileName: text("file_name").notNull(),
+    sha256: text("sha256")
+      .notNull()
+      .references(() => artifacts.sha256),
+    /** faceres' unit-length descriptor, 1024 numbers. */
+    descriptor: text("descriptor", { mode: "json" }).$type<number[]>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("person_photos_person").on(t.personId)],
+);

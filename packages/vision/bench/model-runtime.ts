@@ -35,6 +35,9 @@ const INPUTS: Record<SampleModelName, { dims: number[]; type: "float32" | "int32
   "ppocr-cls": { dims: [1, 3, 48, 192], type: "float32" },
   "ppocr-rec": { dims: [1, 3, 48, 320], type: "float32" },
   facemesh: { dims: [1, 192, 192, 3], type: "float32" },
+  // One face each: faceres RGB 0..255, emotion one grey channel in [-1, 1].
+  faceres: { dims: [1, 224, 224, 3], type: "float32" },
+  emotion: { dims: [1, 64, 64, 1], type: "float32" },
 };
 
 interface Result {
@@ -53,7 +56,7 @@ function inputTensor(model: SampleModelName): ort.Tensor {
   const at = (i: number): number => 127.5 + 127.5 * Math.sin(i * 0.001) * Math.cos(i * 0.37);
   if (type === "int32") return new ort.Tensor("int32", Int32Array.from({ length: n }, (_, i) => Math.round(at(i))), dims);
   if (model === "facemesh") return new ort.Tensor("float32", Float32Array.from({ length: n }, (_, i) => at(i) / 255), dims);
-  const scale = model === "blazeface" || model.startsWith("ppocr") ? (v: number) => v / 127.5 - 1 : (v: number) => v;
+  const scale = model === "blazeface" || model === "emotion" || model.startsWith("ppocr") ? (v: number) => v / 127.5 - 1 : (v: number) => v;
   return new ort.Tensor("float32", Float32Array.from({ length: n }, (_, i) => scale(at(i))), dims);
 }
 

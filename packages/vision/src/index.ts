@@ -9,6 +9,7 @@ export * from "./postprocess/index";
 export * from "./tracker/index";
 export * from "./zones/index";
 export * from "./head-pose/index";
+export * from "./face-recognition/index";
 export * from "./overlay/index";
 export * from "./onnx/index";
 export * from "./models/index";

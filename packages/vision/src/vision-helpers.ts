@@ -5,6 +5,8 @@ import { drawCaption, drawDetections, drawPoses, drawTextRegions } from "./overl
 import { drawText, measureText } from "./overlay/bitmap-font";
 import { colorForIndex, parseColor } from "./overlay/color";
 import { drawLine, fillCircle, fillRect, strokePolygon, strokeRect } from "./overlay/raster";
+import { alignFace, decodeEmotion, decodeFaceRes, descriptorDistance, emotionToTensor, FACE_MATCH_THRESHOLD, faceResToTensor, matchGallery, normalizeDescriptor, validateFaceAttributes, validateMatchThreshold } from "./face-recognition/index";
+import { EMOTION_LABELS } from "./models/emotion-labels";
 import { decodeFaceMesh, estimateHeadPose, faceRegion, HEAD_POSE_LANDMARKS, headPoseAxes } from "./head-pose/index";
 import { countLabels } from "./postprocess/count-labels";
 import { BLAZEFACE_LANDMARKS, decodeBlazeFace } from "./postprocess/decode-blazeface";
@@ -68,6 +70,18 @@ export const visionHelpers = Object.freeze({
   estimateHeadPose,
   headPoseAxes,
   headPoseLandmarks: HEAD_POSE_LANDMARKS,
+  // Face recognition: the upright crop from the eye landmarks, faceres/emotion tensors and outputs, gallery matching.
+  alignFace,
+  faceResToTensor,
+  emotionToTensor,
+  decodeFaceRes,
+  decodeEmotion,
+  normalizeDescriptor,
+  descriptorDistance,
+  matchGallery,
+  validateMatchThreshold,
+  validateFaceAttributes,
+  faceMatchThreshold: FACE_MATCH_THRESHOLD,
   // State across frames.
   createTracker,
   createLineCounter,
@@ -93,6 +107,6 @@ export const visionHelpers = Object.freeze({
   parseColor,
   colorForIndex,
   // Tables.
-  labels: Object.freeze({ coco: COCO_LABELS, movenet: MOVENET_KEYPOINTS, blazeface: BLAZEFACE_LANDMARKS, ppocr: PPOCR_CHARACTERS }),
+  labels: Object.freeze({ coco: COCO_LABELS, movenet: MOVENET_KEYPOINTS, blazeface: BLAZEFACE_LANDMARKS, ppocr: PPOCR_CHARACTERS, emotion: EMOTION_LABELS }),
   skeleton: COCO_SKELETON,
 });

@@ -18,7 +18,7 @@ interface GoldenCase {
   modelJson: string;
   size: number;
   photo: MediaName;
-  input: "float32-0-255" | "float32-minus1-1" | "int32-0-255" | "float32-0-1";
+  input: "float32-0-255" | "float32-minus1-1" | "int32-0-255" | "float32-0-1" | "grey-minus1-1";
   /** Only this part of the photo (a face crop), in photo pixels. */
   region?: { left: number; top: number; width: number; height: number };
 }
@@ -33,12 +33,19 @@ const FACEMESH_CASE: GoldenCase = {
   region: { left: 211, top: 86, width: 57, height: 57 },
 };
 
+// The same face, a wider square (face-recognition crops about twice the eye-to-mouth span).
+const MESSI_FACE = { left: 199, top: 74, width: 81, height: 81 };
+const FACERES_CASE: GoldenCase = { model: "faceres", modelJson: "models/faceres.json", size: 224, photo: "messi5.jpg", input: "float32-0-255", region: MESSI_FACE };
+const EMOTION_CASE: GoldenCase = { model: "emotion", modelJson: "models/emotion.json", size: 64, photo: "messi5.jpg", input: "grey-minus1-1", region: MESSI_FACE };
+
 const CASES: GoldenCase[] = [
   { model: "centernet", modelJson: "models/centernet.json", size: 512, photo: "dog.jpg", input: "float32-0-255" },
   { model: "centernet", modelJson: "models/centernet.json", size: 512, photo: "person.jpg", input: "float32-0-255" },
   { model: "blazeface", modelJson: "models/blazeface.json", size: 256, photo: "person.jpg", input: "float32-minus1-1" },
   { model: "movenet", modelJson: "models/movenet-lightning.json", size: 192, photo: "person.jpg", input: "int32-0-255" },
   FACEMESH_CASE,
+  FACERES_CASE,
+  EMOTION_CASE,
 ];
 
 /**
@@ -66,6 +73,11 @@ async function inputOf(c: GoldenCase): Promise<TensorLike> {
   const photo = sharp(mediaPath(c.photo)).removeAlpha();
   const rgb = await (c.region ? photo.extract(c.region) : photo).resize(c.size, c.size, { fit: "fill" }).raw().toBuffer();
   const dims = [1, c.size, c.size, 3];
+  if (c.input === "grey-minus1-1") {
+    // human's emotion input: ITU-R 601 luma of RGB in [0, 1], then to [-1, 1].
+    const grey = Float32Array.from({ length: c.size * c.size }, (_, i) => ((0.2989 * (rgb[3 * i] ?? 0) + 0.587 * (rgb[3 * i + 1] ?? 0) + 0.114 * (rgb[3 * i + 2] ?? 0)) / 255 - 0.5) * 2);
+    return { type: "float32", data: grey, dims: [1, c.size, c.size, 1] };
+  }
   if (c.input === "int32-0-255") return { type: "int32", data: Int32Array.from(rgb), dims };
   if (c.input === "float32-0-1") return { type: "float32", data: Float32Array.from(rgb, (v) => v / 255), dims };
   if (c.input === "float32-minus1-1") return { type: "float32", data: Float32Array.from(rgb, (v) => v / 127.5 - 1), dims };
@@ -165,5 +177,22 @@ describe("golden: converted sample models match TF.js (wasm) on real photos", ()
       expect(mesh[3 * i]).toBeGreaterThan(0);
       expect(mesh[3 * i + 1]).toBeLessThan(192);
     }
+  });
+
+  it("faceres on Messi's face: same descriptor, age and gender as TF.js; a male adult", async () => {
+    const out = await compare(FACERES_CASE);
+    expect(out["global_pooling/Mean"]?.length).toBe(1024);
+    expect(out["gender_pred/Sigmoid"]?.[0]).toBeGreaterThan(0.5);
+    const age = out["age_pred/Softmax"] ?? new Float32Array();
+    const argmax = age.indexOf(Math.max(...age));
+    expect(argmax).toBeGreaterThanOrEqual(18);
+    expect(argmax).toBeLessThan(50);
+  });
+
+  it("emotion on Messi's face: same 7 probabilities as TF.js, summing to 1", async () => {
+    const out = await compare(EMOTION_CASE);
+    const p = out.Identity ?? new Float32Array();
+    expect(p.length).toBe(7);
+    expect(p.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 4);
   });
 });

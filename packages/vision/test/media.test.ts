@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { isEdgelensError } from "@edgelens/shared/errors";
 import { parseVisionEnv } from "../src/env";
-import { findMediaDir, findRepoRoot, mediaPath, MEDIA_FILES } from "../src/media/index";
+import { faceMediaPath, findMediaDir, findRepoRoot, mediaPath, MEDIA_FILES } from "../src/media/index";
 
 const work = mkdtempSync(join(tmpdir(), "edgelens-media-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -52,6 +52,17 @@ describe("media locator", () => {
     expect(parseVisionEnv({ EDGELENS_MEDIA_DIR: "/m", PATH: "/bin" })).toEqual({ EDGELENS_MEDIA_DIR: "/m" });
     expect(parseVisionEnv({ EDGELENS_MEDIA_DIR: "" })).toEqual({});
     expect(() => parseVisionEnv({ EDGELENS_MEDIA_DIRS: "/m" })).toThrow(/EDGELENS_MEDIA_DIRS|Unrecognized key/);
+  });
+
+  it("finds the face photos beside the media, else in <repo>/.cache/media, and says where it looked", () => {
+    const repo = fakeRepo("faces", true);
+    const shared = join(work, "faces", "shared", "media");
+    expect(() => faceMediaPath("basketball1.png", { mediaDir: null, repoRoot: repo, fetch: false })).toThrow(/No basketball1\.png beside the media or in .*\.cache\/media/);
+    mkdirSync(join(repo, ".cache", "media"), { recursive: true });
+    writeFileSync(join(repo, ".cache", "media", "basketball1.png"), "x");
+    expect(faceMediaPath("basketball1.png", { mediaDir: null, repoRoot: repo, fetch: false })).toBe(join(repo, ".cache", "media", "basketball1.png"));
+    writeFileSync(join(shared, "basketball1.png"), "x");
+    expect(faceMediaPath("basketball1.png", { mediaDir: null, repoRoot: repo, fetch: false })).toBe(join(shared, "basketball1.png"));
   });
 
   it("falls back to <repo>/../shared/media", () => {

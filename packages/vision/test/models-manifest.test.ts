@@ -13,6 +13,7 @@ import {
   PPOCR_KEYS_V1,
   readModelManifest,
   SAMPLE_MODEL_NAMES,
+  EMOTION_LABELS,
   type BuildResult,
 } from "../src/models/index";
 import { findInstalledPackage } from "../src/models/package-locator";
@@ -68,6 +69,13 @@ describe("sample model build", () => {
     const facemesh = manifest.models.facemesh;
     expect(facemesh?.inputs[0]).toMatchObject({ name: "input_1", type: "float32", shape: ["batch", 192, 192, 3] });
     expect(facemesh?.outputs.map((o) => o.shape[1])).toEqual([1404, 1, 266]);
+    // faceres: gender, the 1024-value descriptor, age over 100 years; emotion: 7 classes of a 64x64 grey face.
+    const faceres = manifest.models.faceres;
+    expect(faceres?.inputs[0]).toMatchObject({ type: "float32", shape: ["batch", 224, 224, 3] });
+    expect(faceres?.outputs.map((o) => o.shape[1])).toEqual([1, 1024, 100]);
+    const emotion = manifest.models.emotion;
+    expect(emotion?.inputs[0]).toMatchObject({ type: "float32", shape: ["batch", 64, 64, 1] });
+    expect(emotion?.labels).toEqual([...EMOTION_LABELS]);
   });
 
   it("does no work on a second run, and rebuilds only a model whose file changed", async () => {

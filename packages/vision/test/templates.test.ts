@@ -10,7 +10,7 @@ import { createOrtModelRunner, type ModelRunner } from "../src/onnx/index";
 import { compileProjectFunction, createProjectInstance, loadProjectModule, type FrameOutcome, type ProjectInstance } from "../src/project/index";
 import { getTemplate, listTemplates } from "../src/templates/index";
 
-const NAMES = ["object-detection", "people-counter", "hotdog", "face-detection", "pose", "text-detection", "text-reading", "head-pose"];
+const NAMES = ["object-detection", "people-counter", "hotdog", "face-detection", "pose", "text-detection", "text-reading", "head-pose", "face-recognition"];
 
 describe("template registry", () => {
   it("lists the sample projects with their models and configs", () => {
@@ -47,8 +47,8 @@ describe("templates on real photos and models", () => {
 
   beforeAll(async () => {
     await ensureSampleModels();
-    // text-reading runs in text-reading.test.ts: its three models are not loaded twice.
-    for (const name of NAMES.filter((n) => n !== "text-reading")) {
+    // text-reading and face-recognition run in their own test files: their models are not loaded twice.
+    for (const name of NAMES.filter((n) => n !== "text-reading" && n !== "face-recognition")) {
       const t = getTemplate(name);
       const models: Record<string, ModelRunner> = {};
       for (const [key, sample] of Object.entries(t.models)) {

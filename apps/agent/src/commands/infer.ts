@@ -11,6 +11,7 @@ interface InferFlags {
   fps?: number;
   threads?: number;
   config?: string;
+  gallery?: string;
   out?: string;
 }
 
@@ -31,16 +32,18 @@ export function registerInferCommand(program: Command): void {
     .option("--fps <f>", "resample the input to f frames per second (default: every frame)", positiveNumber)
     .option("--threads <t>", "onnxruntime threads per model", positiveInt)
     .option("--config <json>", "project config merged over the template's, e.g. '{\"threshold\":0.5}'")
+    .option("--gallery <dir>", "face gallery for ctx.gallery (face-recognition): one subfolder of photos per person, each photo showing one face")
     .option("--out <file.jpg|dir>", "write annotated frames: one .jpg file, or numbered .jpg files into a directory")
     .addHelpText(
       "after",
       "\nExamples:\n  pnpm -s agent infer --template object-detection --input ../shared/media/dog.jpg --out /tmp/dog.jpg\n" +
+        "  pnpm -s agent infer --template face-recognition --gallery ./people --input photo.jpg\n" +
         "  pnpm -s agent infer --function my-function.ts --model detector=centernet --input video.mp4 --max-frames 50\n",
     )
     .action(
       runAction(async (flags: InferFlags) => {
         // Loaded here so that --help and the other commands start without onnxruntime and sharp.
-        const [{ resolveProject, runSimulation }, { agentEnv }] = await Promise.all([import("../simulator/index"), import("../env")]);
+        const [{ buildGalleryFromFolder, resolveProject, runSimulation }, { agentEnv }] = await Promise.all([import("../simulator/index"), import("../env")]);
         const log = (line: string) => process.stderr.write(`${line}\n`);
         const project = await resolveProject({
           ...(flags.template !== undefined ? { template: flags.template } : {}),
@@ -48,12 +51,15 @@ export function registerInferCommand(program: Command): void {
           modelArgs: flags.model,
           ...(flags.config !== undefined ? { configJson: flags.config } : {}),
         });
+        const gallery = flags.gallery === undefined ? undefined : await buildGalleryFromFolder(flags.gallery, flags.threads);
+        if (gallery) log(`gallery ${flags.gallery}: ${gallery.people.map((p) => `${p.name} (${p.descriptors.length})`).join(", ")}`);
         log(`project ${project.projectId} (${project.sha256.slice(0, 12)}), models: ${Object.keys(project.models).join(", ") || "none"}`);
         const summary = await runSimulation({
           projectId: project.projectId,
           code: project.code,
           models: project.models,
           config: project.config,
+          ...(gallery ? { gallery } : {}),
           input: flags.input,
           ffmpegPath: agentEnv().EDGELENS_AGENT_FFMPEG,
           sandbox: { user: agentEnv().EDGELENS_AGENT_FUNCTION_USER, maxRssMb: agentEnv().EDGELENS_AGENT_FUNCTION_MAX_RSS_MB },

@@ -7,6 +7,7 @@ import { cameraNameOf } from "@edgelens/shared/schemas";
 import type { CameraHub } from "../cameras/camera-hub";
 import { createFrameSource, FramePool, type FrameSource, type SourceOptions } from "../sources/index";
 import type { ProjectSpec, ReplaceOptions } from "../deploy/project-host";
+import { readGallery } from "../deploy/read-gallery";
 import type { Logger } from "../telemetry/logger";
 import { describeError } from "../telemetry/logger";
 import type { PipelineFigures } from "../telemetry/telemetry-reporter";
@@ -179,11 +180,13 @@ export class ProjectSlot {
   private async load(spec: ProjectSpec, log: Logger): Promise<ProjectHandle> {
     const started = performance.now();
     log.info(`loading project ${spec.projectId} v${spec.version} (models: ${Object.keys(spec.modelPaths).join(", ") || "none"}; ${spec.threads ?? "default"} thread(s) per model)`);
+    const gallery = spec.galleryPath ? await readGallery(spec.galleryPath, spec.projectId) : undefined;
     const handle = await this.serialLoads(() => loadProject({
       projectId: spec.projectId,
       codePath: spec.functionPath,
       models: spec.modelPaths,
       config: spec.config,
+      ...(gallery ? { gallery } : {}),
       ...(spec.threads ? { threads: spec.threads } : {}),
       ...(this.options.sandbox ? { sandboxUser: this.options.sandbox.user, maxRssMb: this.options.sandbox.maxRssMb } : {}),
     }));

@@ -360,6 +360,7 @@ export class DeploymentManager {
       version: entry.project.version,
       functionPath: cache.pathOf(entry.function.sha256),
       modelPaths: Object.fromEntries(Object.entries(entry.models).map(([name, a]) => [name, cache.pathOf(a.sha256)])),
+      ...(entry.gallery ? { galleryPath: cache.pathOf(entry.gallery.sha256) } : {}),
       config: entry.config,
       threads: this.threadsFor(entry),
     };

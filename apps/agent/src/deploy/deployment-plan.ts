@@ -64,7 +64,8 @@ function cameraArrived(entry: DesiredProject, pm: ProjectMemory, cameras: readon
 
 /** Function first, then models by name; one entry per hash. */
 export function artifactsOf(entry: DesiredProject): Artifact[] {
-  const all = [entry.function, ...Object.keys(entry.models).sort().map((k) => entry.models[k]!)];
+  // The face gallery (face-recognition) last: fetched, verified and kept like a model.
+  const all = [entry.function, ...Object.keys(entry.models).sort().map((k) => entry.models[k]!), ...(entry.gallery ? [entry.gallery] : [])];
   const seen = new Set<string>();
   return all.filter((a) => (seen.has(a.sha256) ? false : (seen.add(a.sha256), true)));
 }

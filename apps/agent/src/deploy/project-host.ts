@@ -9,6 +9,8 @@ export interface ProjectSpec {
   functionPath: string;
   /** Model name -> .onnx file. */
   modelPaths: Record<string, string>;
+  /** face-recognition: the gallery JSON file in the artifact cache (read by the agent, handed to ctx.gallery). */
+  galleryPath?: string;
   config: ProjectConfig;
   /** onnxruntime intra-op threads per model: the project's share of the CPU budget (or its config.threads). */
   threads?: number;

@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import { FunctionOutputSchema, formatZodError, type FunctionOutput, type ProjectConfig } from "@edgelens/shared";
+import { FunctionOutputSchema, formatZodError, type FaceGallery, type FunctionOutput, type ProjectConfig } from "@edgelens/shared";
 import { EdgelensError } from "@edgelens/shared/errors";
 import type { FrameWithInputs, InputRequest } from "@edgelens/vision/preprocess";
 import type { ClipAsk, DrawOp, Frame, LogLevel } from "@edgelens/vision/project";
@@ -17,6 +17,8 @@ export interface LoadProjectOptions {
   /** Model name (as the function calls it) -> .onnx file. */
   models: Record<string, string>;
   config?: ProjectConfig;
+  /** The face gallery the function reads as ctx.gallery (face-recognition). */
+  gallery?: FaceGallery;
   /** onnxruntime intra-op threads per model (default: config.threads, else onnxruntime's choice). */
   threads?: number;
   /** A frame whose infer runs longer restarts the worker (default: config.timeoutMs, else 10 s). */
@@ -135,6 +137,7 @@ class WorkerProjectHandle extends EventEmitter<ProjectHandleEvents> implements P
     const config = options.config ?? {};
     const threads = options.threads ?? config.threads;
     this.init = { type: "init", projectId: options.projectId, models: options.models, config, maxArrayBufferMb: options.maxArrayBufferMb ?? DEFAULT_MAX_ARRAY_BUFFER_MB, ...(threads ? { threads } : {}) };
+    if (options.gallery) this.init.gallery = options.gallery;
     if (options.code !== undefined) this.init.code = options.code;
     else if (options.codePath !== undefined) this.init.codePath = options.codePath;
     else throw new EdgelensError("FUNCTION_FAILED", "loadProject needs the function's code or codePath", { projectId: options.projectId });

@@ -1,4 +1,4 @@
-import type { ProjectConfig } from "@edgelens/shared";
+import type { FaceGallery, ProjectConfig } from "@edgelens/shared";
 import type { ErrorCode } from "@edgelens/shared/errors";
 import type { FrameTransform } from "@edgelens/vision/preprocess";
 import type { FrameOutcome, LogLevel } from "@edgelens/vision/project";
@@ -17,6 +17,8 @@ export interface InitMessage {
   /** Model name -> .onnx path. */
   models: Record<string, string>;
   config: ProjectConfig;
+  /** The deployment's face gallery (docs/design.md "Face gallery"), handed to ctx.gallery. */
+  gallery?: FaceGallery;
   threads?: number;
   /** ArrayBuffer memory (outside the V8 heap, which maxHeapMb bounds) the worker may hold. */
   maxArrayBufferMb?: number;
@@ -38,6 +40,7 @@ export interface StartMessage {
   projectId: string;
   code: string;
   config: ProjectConfig;
+  gallery?: FaceGallery;
   threads?: number;
   maxArrayBufferMb?: number;
 }

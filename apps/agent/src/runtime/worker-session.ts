@@ -180,8 +180,8 @@ export class WorkerSession {
       if (!this.alive) return;
       this.channel.send({ type: "model", name, path }, bytes);
     }
-    const { projectId, config, threads, maxArrayBufferMb } = init;
-    this.channel.send({ type: "start", projectId, code, config, ...(threads ? { threads } : {}), ...(maxArrayBufferMb ? { maxArrayBufferMb } : {}) });
+    const { projectId, config, gallery, threads, maxArrayBufferMb } = init;
+    this.channel.send({ type: "start", projectId, code, config, ...(gallery ? { gallery } : {}), ...(threads ? { threads } : {}), ...(maxArrayBufferMb ? { maxArrayBufferMb } : {}) });
   }
 
   private onMessage(message: WorkerMessage, options: SessionOptions): void {

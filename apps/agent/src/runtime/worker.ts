@@ -90,6 +90,7 @@ async function start(message: StartMessage): Promise<void> {
       definition,
       models,
       config: message.config,
+      ...(message.gallery ? { gallery: message.gallery } : {}),
       vision: visionHelpers,
       log: (level, text) => post({ type: "log", level, message: text }),
     });

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import type { InferenceResult, ProjectConfig } from "@edgelens/shared";
+import type { FaceGallery, InferenceResult, ProjectConfig } from "@edgelens/shared";
 import { EdgelensError } from "@edgelens/shared/errors";
 import { encodeJpeg } from "@edgelens/vision";
 import { Pipeline, toInferenceResult, type PipelineStats } from "../pipeline/index";
@@ -16,6 +16,8 @@ export interface SimulationOptions {
   /** Model name -> .onnx file. */
   models: Record<string, string>;
   config: ProjectConfig;
+  /** ctx.gallery of the function (face-recognition): buildGalleryFromFolder's. */
+  gallery?: FaceGallery;
   /** A file, directory or source URI (see sources/source-uri.ts). */
   input: string;
   maxFrames?: number;
@@ -66,6 +68,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     code: options.code,
     models: options.models,
     config: { ...config, source: options.input },
+    ...(options.gallery ? { gallery: options.gallery } : {}),
     ...(options.threads ? { threads: options.threads } : {}),
     ...(options.sandbox ? { sandboxUser: options.sandbox.user, maxRssMb: options.sandbox.maxRssMb } : {}),
   });

@@ -9,6 +9,7 @@ import { deviceCommands } from "./commands/device";
 import { groupCommands } from "./commands/group";
 import { modelCommands } from "./commands/model";
 import { mqttCommands } from "./commands/mqtt";
+import { personCommands } from "./commands/person";
 import { projectCommands, templatesCommand } from "./commands/project";
 import { restoreCommand } from "./commands/restore";
 import { deploymentCommands, rolloutCommands } from "./commands/rollout";
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
     .exitOverride();
   deviceCommands(program);
   groupCommands(program);
+  personCommands(program);
   modelCommands(program);
   projectCommands(program);
   templatesCommand(program);

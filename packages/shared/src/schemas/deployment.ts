@@ -67,6 +67,8 @@ export const DesiredProjectSchema = z.object({
   function: ArtifactSchema,
   models: z.record(ModelNameSchema, ArtifactSchema),
   config: ProjectConfigSchema,
+  /** face-recognition: the face gallery (a FaceGallerySchema JSON file), fetched like a model, read as ctx.gallery. */
+  gallery: ArtifactSchema.optional(),
   /** Deployed by a staged rollout: the health check that decides success (docs/design.md "Soak"). */
   health: ProjectHealthSchema.optional(),
 });

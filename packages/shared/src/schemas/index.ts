@@ -8,3 +8,4 @@ export * from "./rule";
 export * from "./auth";
 export * from "./decode";
 export * from "./clip";
+export * from "./gallery";

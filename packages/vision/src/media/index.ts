@@ -59,12 +59,17 @@ function run(command: string, args: string[], cwd: string): void {
  * `cacheDir`. Only those five members leave the archives: opencv-doc unpacks to ~300 MB otherwise.
  */
 export function fetchDebianMedia(cacheDir: string): void {
+  extractDebianFiles(cacheDir, DEBIAN_SOURCES);
+}
+
+/** `apt-get download` each package and extract only `files` of it into `cacheDir`. */
+export function extractDebianFiles(cacheDir: string, sources: readonly { pkg: string; dir: string; files: readonly string[] }[]): void {
   mkdirSync(cacheDir, { recursive: true });
   // Why a sibling temp folder: the final renames then stay on one file system and are atomic, so
   // two test workers filling the cache at once never see half a file.
   const work = mkdtempSync(join(dirname(resolve(cacheDir)), ".media-download-"));
   try {
-    for (const source of DEBIAN_SOURCES) {
+    for (const source of sources) {
       run("apt-get", ["download", source.pkg], work);
       const deb = readdirSync(work).find((f) => f.startsWith(`${source.pkg}_`) && f.endsWith(".deb"));
       if (!deb) throw new Error(`apt-get download ${source.pkg} left no .deb in ${work}`);
@@ -114,4 +119,25 @@ export function mediaPath(name: MediaName, options: FindMediaOptions = {}): stri
     throw new EdgelensError("MEDIA_NOT_FOUND", `Unknown media file "${name}" (there are: ${MEDIA_FILES.join(", ")})`, { name });
   }
   return join(findMediaDir(options), name);
+}
+
+/**
+ * Photos only the face-recognition tests need: two frames of OpenCV's basketball sequence, the same
+ * player's face in both (the only second photo of one person in these packages). Kept out of
+ * MEDIA_FILES so that a media folder without them still serves every other test.
+ */
+export const FACE_MEDIA_FILES = ["basketball1.png", "basketball2.png"] as const;
+export type FaceMediaName = (typeof FACE_MEDIA_FILES)[number];
+
+/** Absolute path of a FACE_MEDIA_FILES photo: beside the other media, else in `<repo>/.cache/media`, filled from opencv-doc. */
+export function faceMediaPath(name: FaceMediaName, options: FindMediaOptions = {}): string {
+  const beside = join(findMediaDir(options), name);
+  if (existsSync(beside)) return beside;
+  const cache = join(options.repoRoot ?? findRepoRoot(), ".cache", "media");
+  const cached = join(cache, name);
+  if (existsSync(cached)) return cached;
+  if (options.fetch === false) throw new EdgelensError("MEDIA_NOT_FOUND", `No ${name} beside the media or in ${cache}`, { name, cache });
+  // Throws MEDIA_NOT_FOUND naming the cache when apt-get or the extraction fails.
+  extractDebianFiles(cache, [{ pkg: "opencv-doc", dir: "usr/share/doc/opencv-doc/examples/data", files: FACE_MEDIA_FILES }]);
+  return cached;
 }

@@ -6,6 +6,7 @@ import { CONVERTER_VERSION, convertTfjsGraphModel, type ConversionProgress } fro
 import { parseTfjsModelJson } from "../converter/tfjs-model";
 import { inspectOnnx } from "../onnx/inspect";
 import { COCO_LABELS } from "./coco-labels";
+import { EMOTION_LABELS } from "./emotion-labels";
 import { MANIFEST_FILE, readModelManifest, sampleModelsDir, type SampleModelEntry, type SampleModelManifest } from "./manifest";
 import { MOVENET_KEYPOINTS } from "./movenet-keypoints";
 import { findInstalledPackage, type InstalledPackage } from "./package-locator";
@@ -71,6 +72,7 @@ function labelsOf(src: SampleModelSource, pkg: InstalledPackage): string[] {
     return upstream;
   }
   if (src.labels === "text-direction") return ["0", "180"];
+  if (src.labels === "emotion") return [...EMOTION_LABELS];
   if (src.labels === "ppocr-characters") {
     // Why only checked: the 6625 classes are single characters, not labels worth listing; the
     // function decodes with the PPOCR_KEYS_V1 constant, which must be the package's dictionary.

@@ -2,10 +2,10 @@
  * The sample models (docs/design.md "Models"): real pretrained models that reach a machine through
  * npm packages pinned as devDependencies of @edgelens/vision, turned into ONNX by build-models.
  */
-export const SAMPLE_MODEL_NAMES = ["centernet", "blazeface", "movenet", "ppocr-det", "ppocr-cls", "ppocr-rec", "facemesh"] as const;
+export const SAMPLE_MODEL_NAMES = ["centernet", "blazeface", "movenet", "ppocr-det", "ppocr-cls", "ppocr-rec", "facemesh", "faceres", "emotion"] as const;
 export type SampleModelName = (typeof SAMPLE_MODEL_NAMES)[number];
 
-export type SampleModelLabels = "coco" | "movenet-keypoints" | "face" | "text" | "text-direction" | "ppocr-characters";
+export type SampleModelLabels = "coco" | "movenet-keypoints" | "face" | "text" | "text-direction" | "ppocr-characters" | "face-descriptor" | "emotion";
 
 export interface SampleModelSource {
   name: SampleModelName;
@@ -77,5 +77,21 @@ export const SAMPLE_MODEL_SOURCES: readonly SampleModelSource[] = [
     kind: "tfjs",
     file: "models/facemesh.json",
     labels: "face",
+  },
+  {
+    name: "faceres",
+    description: "HSE FaceRes: a 1024-value face descriptor, age (softmax over 0-99 years) and gender (sigmoid, 1 = male); input an aligned face crop 224x224 RGB 0..255",
+    package: "@vladmandic/human",
+    kind: "tfjs",
+    file: "models/faceres.json",
+    labels: "face-descriptor",
+  },
+  {
+    name: "emotion",
+    description: "Oarriaga facial expression classifier, 7 emotions; input a face crop 64x64 grayscale in [-1, 1]",
+    package: "@vladmandic/human",
+    kind: "tfjs",
+    file: "models/emotion.json",
+    labels: "emotion",
   },
 ];

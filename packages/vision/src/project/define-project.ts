@@ -1,6 +1,6 @@
 // Type-only imports: user functions import this module's API, and it must stay free of runtime
 // weight (docs/design.md "Projects and the function API").
-import type { FunctionOutput, ProjectConfig } from "@edgelens/shared";
+import type { FaceGallery, FunctionOutput, ProjectConfig } from "@edgelens/shared";
 import type { ModelRunner } from "../onnx/model-runner";
 import type { visionHelpers } from "../vision-helpers";
 import type { DrawApi } from "./draw";
@@ -31,6 +31,11 @@ export interface ProjectContext<TModel extends string = string, TConfig extends 
   /** The function's defaults (`defineProject({config})`) overlaid by the deployment's config. */
   readonly config: Readonly<ProjectConfig & TConfig>;
   readonly vision: VisionHelpers;
+  /**
+   * The deployment's face gallery artifact (docs/design.md "Face gallery"): known people and their
+   * descriptors, on the device so that recognition works offline. null when it carries none.
+   */
+  readonly gallery: FaceGallery | null;
   /** Publishes an extra result now, beside the one `infer` returns. */
   publish(output: FunctionOutput): void;
   /**

@@ -1,4 +1,4 @@
-import { ClipSpanSchema, FunctionOutputSchema, formatZodError, type FunctionOutput, type ProjectConfig } from "@edgelens/shared";
+import { ClipSpanSchema, FaceGallerySchema, FunctionOutputSchema, formatZodError, type FaceGallery, type FunctionOutput, type ProjectConfig } from "@edgelens/shared";
 import { EdgelensError } from "@edgelens/shared/errors";
 import type { ModelRunner } from "../onnx/model-runner";
 import type { FrameWithInputs, InputRequest } from "../preprocess/input-plan";
@@ -18,6 +18,8 @@ export interface ProjectInstanceOptions {
   models: Record<string, ModelRunner>;
   /** The deployment's config; it overrides the definition's `config` defaults key by key. */
   config: ProjectConfig;
+  /** The deployment's face gallery (unchecked: checked here against FaceGallerySchema). */
+  gallery?: unknown;
   vision: VisionHelpers;
   log(level: LogLevel, message: string): void;
 }
@@ -107,6 +109,13 @@ function createModelClock() {
  * (an invalid `pattern`), FUNCTION_FAILED when user code throws or
  * returns something that is not a FunctionOutput.
  */
+/** Why at load: a gallery that does not parse would otherwise fail every frame's matching. */
+function parseGallery(value: unknown, projectId: string): FaceGallery {
+  const parsed = FaceGallerySchema.safeParse(value);
+  if (!parsed.success) throw new EdgelensError("INVALID_CONFIG", `face gallery: ${formatZodError(parsed.error)}`, { projectId, field: "gallery" });
+  return parsed.data;
+}
+
 export async function createProjectInstance(options: ProjectInstanceOptions): Promise<ProjectInstance> {
   const { projectId, definition } = options;
   const missing = (definition.models ?? []).filter((name) => !(name in options.models));
@@ -127,6 +136,7 @@ export async function createProjectInstance(options: ProjectInstanceOptions): Pr
     if (error instanceof EdgelensError) throw new EdgelensError(error.code, error.message, { ...error.context, projectId }, { cause: error });
     throw error;
   }
+  const gallery = options.gallery === undefined || options.gallery === null ? null : parseGallery(options.gallery, projectId);
   const recorder = createDrawRecorder();
   const inputs = createFrameInputs(options.vision);
   let published: FunctionOutput[] | null = null;
@@ -137,6 +147,7 @@ export async function createProjectInstance(options: ProjectInstanceOptions): Pr
     models,
     config,
     vision: inputs.helpers,
+    gallery,
     draw: recorder.api,
     publish(output) {
       if (!published) throw new EdgelensError("FUNCTION_FAILED", "ctx.publish works only while infer runs: a result belongs to a frame", { projectId });

@@ -91,6 +91,13 @@ const TEMPLATES: readonly TemplateInfo[] = [
     models: { faces: "blazeface", mesh: "facemesh" },
     defaultConfig: { source: CAMERA, fps: 10, threshold: 0.5, minMeshScore: 0.5, maxFaces: 5 },
   },
+  {
+    name: "face-recognition",
+    title: "Face recognition",
+    description: "Names the known people in view from the project's face gallery (BlazeFace, an upright crop by the eyes, faceres descriptors); unknown faces are counted; age, gender and, with attributes [\"emotion\"], the expression.",
+    models: { faces: "blazeface", faceres: "faceres", emotion: "emotion" },
+    defaultConfig: { source: CAMERA, fps: 5, threshold: 0.5, matchThreshold: 0.9, maxFaces: 10, attributes: [] },
+  },
 ];
 
 export function listTemplates(): TemplateInfo[] {

@@ -9,6 +9,7 @@ export const navItems: NavItem[] = [
   { href: "/projects", label: "Projects", icon: "M4 5h6l2 2h8v12H4zM9 13l-2 2 2 2M15 13l2 2-2 2" },
   { href: "/deployments", label: "Deployments", icon: "M12 3v12M7 10l5 5 5-5M4 19h16" },
   { href: "/rollouts", label: "Rollouts", icon: "M4 18h4v-4h4v-4h4V6h4" },
+  { href: "/people", label: "People", icon: "M12 11a4 4 0 100-8 4 4 0 000 8zM4 21a8 8 0 0116 0" },
   { href: "/rules", label: "Rules", icon: "M4 6h10M4 12h16M4 18h7M17 4v4M13 16v4" },
   { href: "/events", label: "Events", icon: "M12 7v5l3 3M12 21a9 9 0 110-18 9 9 0 010 18z" },
   { href: "/mqtt", label: "MQTT test client", icon: "M5 19a14 14 0 0114-14M5 13a8 8 0 018 8M5 7a20 20 0 0112 0M6 18h.01" },

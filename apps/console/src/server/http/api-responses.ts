@@ -287,3 +287,5 @@ export const DeviceAssignmentView = z
     reason: z.string(),
   })
   .strict();
+
+export const PersonView = z.object({ name: z.string(), photos: z.number().int(), createdAt: ms }).strict();

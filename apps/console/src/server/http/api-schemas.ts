@@ -53,3 +53,6 @@ export const PinInputSchema = z
   .object({ projectId: z.string().min(1).optional().describe("deploy this project (id or name) to the device now"), version: z.number().int().positive().optional().describe("default: the latest") })
   .strict()
   .refine((p) => p.version === undefined || p.projectId !== undefined, { message: "version goes with projectId", path: ["version"] });
+
+/** POST /people/{name}/photos: the raw photo's file name, to name it in errors and lists. */
+export const PersonPhotoQuerySchema = z.object({ filename: z.string().trim().min(1).max(255).default("photo") }).strict();

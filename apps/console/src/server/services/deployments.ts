@@ -10,6 +10,7 @@ import type { ServiceContext } from "../context";
 import { newId } from "../ids";
 import { buildDesiredState, buildDeviceDesiredState, deviceProjectRows, UNPUBLISHED_REASON } from "./device-desired-state";
 import { getDevice } from "./devices";
+import { galleryArtifactFor } from "./gallery-artifact";
 import { getProject, getProjectVersion } from "./projects";
 
 export { buildDesiredState, UNPUBLISHED_REASON } from "./device-desired-state";
@@ -170,6 +171,7 @@ function insertRetired(ctx: ServiceContext, deviceId: string, projectId: string,
 export async function createAndPublish(ctx: ServiceContext, deviceIds: string[], target: Target, actor?: string, options: PublishOptions = {}): Promise<DeploymentView[]> {
   const unique = [...new Set(deviceIds)];
   for (const id of unique) getDevice(ctx, id);
+  const gallerySha256 = target.kind === "deploy" ? await galleryArtifactFor(ctx, target.projectId) : null;
   const ids = ctx.handle.sqlite.transaction(() =>
     unique.map((deviceId) => {
       const retired = options.retire?.get(deviceId);
@@ -184,6 +186,7 @@ export async function createAndPublish(ctx: ServiceContext, deviceIds: string[],
           projectId: target.kind === "remove-all" ? null : target.projectId,
           projectVersion: target.kind === "deploy" ? target.version : null,
           ...(target.kind === "deploy" && target.soak ? { soakSeconds: target.soak.seconds, minFpsRatio: target.soak.minFpsRatio } : {}),
+          gallerySha256,
           state: "queued",
           groupDeploymentId: options.groupDeploymentId ?? null,
           createdBy: actor ?? null,

@@ -43,6 +43,7 @@ function desiredEntry(ctx: ServiceContext, d: DeploymentRow): DesiredProject {
     function: artifactOf(ctx, pv.functionSha256),
     models,
     config,
+    ...(d.gallerySha256 ? { gallery: artifactOf(ctx, d.gallerySha256) } : {}),
     ...(d.soakSeconds !== null && d.soakSeconds > 0 ? { health: { soakSeconds: d.soakSeconds, minFpsRatio: d.minFpsRatio ?? 0 } } : {}),
   });
 }

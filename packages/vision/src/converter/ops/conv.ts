@@ -43,8 +43,8 @@ function convWeight(ctx: NodeContext, depthwise: boolean): { weight: string; gro
   return { weight, group: depthwise ? c : 1 };
 }
 
-/** Applies the fused activation of _FusedConv2D / FusedDepthwiseConv2dNative in NCHW. */
-function activation(ctx: NodeContext, op: string, x: string): string {
+/** Applies the fused activation of _FusedConv2D / FusedDepthwiseConv2dNative / _FusedMatMul (elementwise, so any layout). */
+export function activation(ctx: NodeContext, op: string, x: string): string {
   const out = ctx.tmp(op.toLowerCase());
   if (op === "Relu") ctx.emit("Relu", [x], [out]);
   else if (op === "Relu6") ctx.emit("Clip", [x, ctx.g.scalar(0, "float32"), ctx.g.scalar(6, "float32")], [out]);

@@ -3,6 +3,7 @@ import { convOps } from "./conv";
 import { elementwiseOps } from "./elementwise";
 import { gatherOps } from "./gather";
 import { layoutOps } from "./layout";
+import { matMulOps } from "./matmul";
 import { preluOps } from "./prelu";
 import { reduceOps } from "./reduce";
 import { shapeOps } from "./shape";
@@ -18,6 +19,7 @@ export const OP_MAPPERS: Readonly<Record<string, OpMapper>> = {
   ...sliceOps,
   ...gatherOps,
   ...reduceOps,
+  ...matMulOps,
 };
 
 export const STRUCTURAL_OPS = new Set(["Const", "Placeholder", "NoOp"]);

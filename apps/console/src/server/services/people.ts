@@ -1,0 +1,125 @@
+/**
+ * The face gallery of face-recognition (docs/design.md "Face gallery"): people and their photos.
+ * A photo's descriptor is computed once, when it is added, with the same chain the device and the
+ * simulator run (BlazeFace, the crop aligned by the eyes, faceres), so the gallery a device gets
+ * is plain data and recognition needs no photos there.
+ */
+import { asc, count, eq } from "drizzle-orm";
+import { z } from "zod";
+import { people, personPhotos, settings } from "@edgelens/db";
+import { EdgelensError, FaceGallerySchema, type FaceGallery } from "@edgelens/shared";
+import { describeGalleryPhoto } from "@edgelens/vision/face-recognition";
+import { decodeImage } from "@edgelens/vision/image";
+import { getSampleModel } from "@edgelens/vision/models";
+import { createOrtModelRunner } from "@edgelens/vision/onnx";
+import type { ServiceContext } from "../context";
+import { newId } from "../ids";
+import { storeArtifactBytes, type StoredArtifact } from "../storage/artifacts";
+
+export const PersonNameSchema = z.string().trim().min(1, "name: 1-64 characters").max(64, "name: 1-64 characters");
+
+/** Bumped with every change of people or photos: the gallery's `version`. */
+const GALLERY_VERSION_KEY = "face-gallery-version";
+
+export interface PersonPhotoInput {
+  /** The file name, to name the photo in errors and lists. */
+  name: string;
+  bytes: Uint8Array;
+}
+
+export interface PersonView {
+  name: string;
+  photos: number;
+  createdAt: number;
+}
+
+function galleryVersion(ctx: ServiceContext): number {
+  const row = ctx.db.select({ value: settings.value }).from(settings).where(eq(settings.key, GALLERY_VERSION_KEY)).get();
+  return row ? Number(row.value) : 0;
+}
+
+function bumpGalleryVersion(ctx: ServiceContext): void {
+  const next = String(galleryVersion(ctx) + 1);
+  ctx.db.insert(settings).values({ key: GALLERY_VERSION_KEY, value: next }).onConflictDoUpdate({ target: settings.key, set: { value: next } }).run();
+}
+
+/** Descriptors of photos that each show exactly one face; the first bad photo fails all of them, by name. */
+async function describePhotos(photos: PersonPhotoInput[]): Promise<number[][]> {
+  const detector = await createOrtModelRunner(getSampleModel("blazeface").path, { name: "blazeface", threads: 1 });
+  const descriptor = await createOrtModelRunner(getSampleModel("faceres").path, { name: "faceres", threads: 1 });
+  try {
+    const out: number[][] = [];
+    for (const photo of photos) {
+      const frame = await decodeImage(photo.bytes).catch((error: Error) => {
+        throw new EdgelensError("INVALID_PAYLOAD", `gallery photo ${photo.name}: not an image (${error.message})`, { photo: photo.name });
+      });
+      out.push(Array.from((await describeGalleryPhoto(frame, { detector, descriptor }, photo.name)).descriptor));
+    }
+    return out;
+  } finally {
+    await Promise.all([detector.dispose(), descriptor.dispose()]);
+  }
+}
+
+/** Adds photos to a person, creating the person on first use. Nothing is stored unless every photo shows one face. */
+export async function addPersonPhotos(ctx: ServiceContext, rawName: string, photos: PersonPhotoInput[]): Promise<PersonView> {
+  const parsed = PersonNameSchema.safeParse(rawName);
+  if (!parsed.success) throw new EdgelensError("INVALID_PAYLOAD", parsed.error.issues[0]?.message ?? "bad name", { field: "name" });
+  const name = parsed.data;
+  if (photos.length === 0) throw new EdgelensError("INVALID_PAYLOAD", `person ${name}: give at least one photo`, { person: name });
+  const descriptors = await describePhotos(photos);
+  const stored: StoredArtifact[] = [];
+  for (const photo of photos) stored.push(await storeArtifactBytes(ctx, photo.bytes, "upload"));
+  ctx.db.transaction((tx) => {
+    let person = tx.select().from(people).where(eq(people.name, name)).get();
+    if (!person) {
+      person = { id: newId("per"), name, createdAt: Date.now() };
+      tx.insert(people).values(person).run();
+    }
+    photos.forEach((photo, i) => {
+      tx.insert(personPhotos).values({ id: newId("pph"), personId: person.id, fileName: photo.name, sha256: stored[i]!.sha256, descriptor: descriptors[i]! }).run();
+    });
+    // In the same transaction: a gallery built in between never shows new photos under the old version.
+    bumpGalleryVersion(ctx);
+  });
+  return getPerson(ctx, name);
+}
+
+export function getPerson(ctx: ServiceContext, name: string): PersonView {
+  const person = ctx.db.select().from(people).where(eq(people.name, name)).get();
+  if (!person) throw new EdgelensError("NOT_FOUND", `no person "${name}"`, { person: name });
+  const photos = ctx.db.select({ n: count() }).from(personPhotos).where(eq(personPhotos.personId, person.id)).get()?.n ?? 0;
+  return { name: person.name, photos, createdAt: person.createdAt };
+}
+
+export function listPeople(ctx: ServiceContext): PersonView[] {
+  return ctx.db
+    .select({ name: people.name, createdAt: people.createdAt, photos: count(personPhotos.id) })
+    .from(people)
+    .leftJoin(personPhotos, eq(personPhotos.personId, people.id))
+    .groupBy(people.id)
+    .orderBy(asc(people.name))
+    .all();
+}
+
+/** Removes a person and their photos' descriptors (the photo artifacts stay until collected). */
+export function removePerson(ctx: ServiceContext, name: string): void {
+  ctx.db.transaction((tx) => {
+    const removed = tx.delete(people).where(eq(people.name, name)).returning({ id: people.id }).all();
+    if (removed.length === 0) throw new EdgelensError("NOT_FOUND", `no person "${name}"`, { person: name });
+    bumpGalleryVersion(ctx);
+  });
+}
+
+/** The gallery as a device gets it: every person with every descriptor, under the current version. */
+export function buildGallery(ctx: ServiceContext): FaceGallery {
+  const rows = ctx.db
+    .select({ name: people.name, descriptor: personPhotos.descriptor })
+    .from(personPhotos)
+    .innerJoin(people, eq(people.id, personPhotos.personId))
+    .orderBy(asc(people.name), asc(personPhotos.createdAt), asc(personPhotos.id))
+    .all();
+  const byName = new Map<string, number[][]>();
+  for (const r of rows) byName.set(r.name, [...(byName.get(r.name) ?? []), r.descriptor]);
+  return FaceGallerySchema.parse({ version: galleryVersion(ctx), people: [...byName].map(([name, descriptors]) => ({ name, descriptors })) });
+}
