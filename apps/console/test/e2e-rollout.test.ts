@@ -17,7 +17,7 @@ import type { RolloutView } from "../src/server/services/rollouts";
 import { runCli, type CliResult } from "./support/cli";
 import { repoRoot } from "./support/paths";
 import { launchBrowser, newContext, screenshot, watchErrors } from "./ui-support/browser";
-import { goto, signIn, waitForAttribute } from "./ui-support/pages";
+import { signIn, waitForAttribute } from "./ui-support/pages";
 import { ADMIN, SECRET, startUiStack, type UiStack } from "./ui-support/stack";
 
 const IDS = ["roll-1", "roll-2", "roll-3", "roll-4"];
@@ -112,7 +112,7 @@ describe("staged rollouts on real agents, in the browser", () => {
     const created = await cli(["deploy", projectId, "--group", "lab", "--batch", "2", "--abort-failures", "50%", "--abort-min", "2", "--soak", "4", "--json"]);
     expect(created.stderr).toContain(`pinned, left out: ${PINNED}`);
     const { id } = JSON.parse(created.stdout) as RolloutView;
-    await goto(page, base, `/rollouts/${id}`);
+    await page.goto(`${base}/rollouts/${id}`);
     await waitForAttribute(page, "[data-testid=rollout-state]", "data-state", "aborted", 150_000).catch((err: unknown) => {
       throw new Error(`rollout not aborted: ${String(err)}\n${fleetLog()}`);
     });
@@ -134,14 +134,17 @@ describe("staged rollouts on real agents, in the browser", () => {
 
   it("pauses and resumes a good version from the rollout page; it completes on every unpinned device", async () => {
     const good = await saveVersion("ok");
-    const created = await cli(["deploy", projectId, "--group", "lab", "--batch", "1", "--increase", "1", "--soak", "3", "--json"]);
+    // A 10 s soak: each batch takes that long at least, so the pause lands before the last one on a
+    // loaded box (the page is opened without waiting for network idle, which a live page never reaches).
+    const created = await cli(["deploy", projectId, "--group", "lab", "--batch", "1", "--increase", "1", "--soak", "10", "--json"]);
     const { id } = JSON.parse(created.stdout) as RolloutView;
-    await goto(page, base, `/rollouts/${id}`);
+    await page.goto(`${base}/rollouts/${id}`);
     await waitForAttribute(page, "[data-testid=rollout-state]", "data-state", "rolling", 30_000);
     await page.getByRole("button", { name: "Pause" }).click();
     await waitForAttribute(page, "[data-testid=rollout-state]", "data-state", "paused", 30_000);
     const atPause = (await show(id)).counts.notified;
     expect(atPause).toBeGreaterThanOrEqual(1);
+    expect(atPause, "the pause came after the last batch was told").toBeLessThan(3);
     // Devices told before the pause carry on and pass their soak; nobody else is told meanwhile.
     await expect
       .poll(async () => (await show(id)).counts.running, { timeout: 120_000, interval: 500 })

@@ -12,7 +12,7 @@ import { resizeImage } from "@edgelens/vision/preprocess";
 import type { Browser, Page } from "playwright-core";
 import { faceMediaPath, mediaPath } from "@edgelens/vision/media";
 import { ensureSampleModels } from "@edgelens/vision/models";
-import { launchBrowser, newContext, watchErrors } from "./ui-support/browser";
+import { launchBrowser, newContext, screenshot, watchErrors } from "./ui-support/browser";
 import { goto, signIn } from "./ui-support/pages";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startConsoleFixture, type ConsoleFixture } from "./support/console-fixture";
 
@@ -59,6 +59,7 @@ describe("People page", () => {
     await page.setInputFiles("#person-photos", [big]);
     await page.getByTestId("person-add").click();
     await page.getByText("player now has 3 photos.").waitFor({ timeout: 60_000 });
+    await screenshot(page, "people");
   }, 120_000);
 
   it("removes a person after the confirmation", async () => {
