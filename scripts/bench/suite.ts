@@ -55,6 +55,14 @@ export const SUITE: BenchSpec[] = [
     budgetS: { full: 300, quick: 180 },
   },
   {
+    name: "agent-projects-rss",
+    about: "memory of the agent's process tree (agent + one sandbox per project + decoders): idle, 1 project, 3 projects",
+    cwd: "apps/agent",
+    script: "bench/agent-projects-rss.ts",
+    args: { full: [], quick: ["--seconds", "4"] },
+    budgetS: { full: 300, quick: 180 },
+  },
+  {
     name: "agent-deploy",
     about: "deploy latency (publish -> first result): cold, cached, replacing",
     cwd: "apps/agent",

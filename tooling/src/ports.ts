@@ -1,5 +1,8 @@
 /** Loopback ports and HTTP readiness for the harness: free ports up front, polls that are bounded. */
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 /** Polls `url` until it answers below 500; fails at once if `isAlive` says the server is gone. */
 export async function waitForHttp(url: string, timeoutMs: number, isAlive: () => boolean): Promise<void> {
@@ -17,8 +20,46 @@ export async function waitForHttp(url: string, timeoutMs: number, isAlive: () =>
   throw new Error(`${url} did not answer within ${Math.round(timeoutMs / 1000)} s`);
 }
 
-/** A loopback port that was free a moment ago (next needs a number up front). */
-export function freePort(): Promise<number> {
+/** A reservation older than this is stale (its test ended long ago); the port may be taken again. */
+const RESERVATION_MS = 30 * 60_000;
+
+/**
+ * The ports the kernel hands out for bind(0) (Linux's ip_local_port_range). Ports picked here come
+ * from below it, so a broker or agent that binds port 0 in a parallel test can never take a port a
+ * console was given but has not bound yet (`next dev` binds tens of seconds later).
+ */
+function ephemeralStart(): number {
+  try {
+    const start = Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]);
+    return Number.isInteger(start) ? start : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * One port per test process at a time across the machine: an exclusive file per port in the temp
+ * dir. Without it two parallel suites could be handed the same free port before either bound it.
+ */
+function reserve(port: number): boolean {
+  const dir = join(tmpdir(), "edgelens-port-reservations");
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, String(port));
+  try {
+    writeFileSync(file, String(process.pid), { flag: "wx" });
+    return true;
+  } catch {
+    try {
+      if (Date.now() - statSync(file).mtimeMs < RESERVATION_MS) return false;
+      writeFileSync(file, String(process.pid));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+function osPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
@@ -28,6 +69,18 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** A loopback port that is free now and reserved for this caller (next needs a number up front). */
+export async function freePort(): Promise<number> {
+  const below = ephemeralStart();
+  const low = 10_000;
+  for (let attempt = 0; attempt < 500; attempt++) {
+    const port = below > low + 1000 ? low + Math.floor(Math.random() * (Math.min(below, 32_000) - low)) : await osPort();
+    if (!reserve(port)) continue;
+    if (!(await isListening(port))) return port;
+  }
+  throw new Error("no free loopback port after 500 tries");
 }
 
 /** Whether something accepts TCP connections on a loopback port right now. */

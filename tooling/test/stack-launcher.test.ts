@@ -79,7 +79,11 @@ describe("pnpm dev: one command to a working demo", () => {
     expect(readFileSync(join(stack.dataDir, "admin-credentials.txt"), "utf8")).toBe(`${email}\n${password}\n`);
 
     // The printed credentials sign in (the console's own login endpoint); others do not.
-    const signIn = (pw: string) => fetch(`${stack.consoleUrl}/api/v1/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password: pw }) });
+    const signIn = (pw: string) =>
+      fetch(`${stack.consoleUrl}/api/v1/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password: pw }) }).catch((err: unknown) => {
+        // Seen twice in CI under load: say what the stack printed, not just the socket error.
+        throw new Error(`sign-in request failed: ${String(err)}\n${launcher!.output().slice(-4000)}`);
+      });
     expect((await signIn(`${password}-wrong`)).status).toBe(401);
     const login = await fetch(`${stack.consoleUrl}/api/v1/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }) });
     expect(login.status, await login.clone().text()).toBeLessThan(300);
