@@ -2,38 +2,18 @@
  * `edgelens-agent infer --gallery <dir>`: the simulator describes a folder of people's photos into a
  * face gallery and face-recognition names them, on real photos with the real models.
  */
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { InferenceResultSchema, type InferenceResult } from "@edgelens/shared";
 import { createRgbImage, decodeImage, encodeJpeg, type RgbImage } from "@edgelens/vision/image";
 import { faceMediaPath, mediaPath } from "@edgelens/vision/media";
 import { ensureSampleModels } from "@edgelens/vision/models";
-import { nodeEntryArgs } from "@edgelens/tooling/processes";
+import { runAgentCli } from "./support/agent-cli";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-const repo = fileURLToPath(new URL("../../../", import.meta.url));
-const cli = join(repo, "apps/agent/src/cli.ts");
 let dir: string;
 
-function agent(args: string[]): Promise<{ code: number | null; stderr: string; results: InferenceResult[] }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, nodeEntryArgs(cli, args), { cwd: repo, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (t: string) => (stdout += t));
-    child.stderr.setEncoding("utf8").on("data", (t: string) => (stderr += t));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 240_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      const lines = stdout.split("\n").filter((l) => l !== "");
-      resolve({ code, stderr, results: lines.map((l) => InferenceResultSchema.parse(JSON.parse(l))) });
-    });
-  });
-}
+const agent = runAgentCli;
 
 /** `size` x `size` pixels of `image` from (x, y): each half of a made-up photo of two people. */
 function cut(image: RgbImage, x: number, y: number, size: number, into: RgbImage, at: number): void {

@@ -1,48 +1,17 @@
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { InferenceResultSchema, type InferenceResult } from "@edgelens/shared";
+import type { InferenceResult } from "@edgelens/shared";
 import { decodeImage, encodeJpeg } from "@edgelens/vision/image";
 import { mediaPath, type MediaName } from "@edgelens/vision/media";
 import { resizeImage } from "@edgelens/vision/preprocess";
 import { ensureSampleModels } from "@edgelens/vision/models";
-import { nodeEntryArgs } from "@edgelens/tooling/processes";
+import { runAgentCli } from "./support/agent-cli";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-const repo = fileURLToPath(new URL("../../../", import.meta.url));
-const cli = join(repo, "apps/agent/src/cli.ts");
 let dir: string;
 
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  results: InferenceResult[];
-}
-
-/** `edgelens-agent <args>` as a user runs it; every stdout line must be an InferenceResult. */
-function agent(args: string[]): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, nodeEntryArgs(cli, args), { cwd: repo, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (t: string) => (stdout += t));
-    child.stderr.setEncoding("utf8").on("data", (t: string) => (stderr += t));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 240_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      const lines = stdout.split("\n").filter((l) => l !== "");
-      try {
-        resolve({ code, stdout, stderr, results: lines.map((l) => InferenceResultSchema.parse(JSON.parse(l))) });
-      } catch (error) {
-        reject(new Error(`stdout is not InferenceResult lines: ${String(error)}\n${stdout.slice(0, 500)}\nstderr: ${stderr}`));
-      }
-    });
-  });
-}
+const agent = runAgentCli;
 
 /** A folder of links to the given photos, in this order. */
 function photos(name: string, files: MediaName[]): string {
