@@ -52,7 +52,7 @@ export function createAuthorizePublish(s: BrokerServices) {
     const willBroker = (packet as { brokerId?: string }).brokerId;
     if (willBroker !== undefined && willBroker !== s.brokerId && client && !client.closed) return deny(client, packet, identity, "stale-will", decide);
     // The will of a connection closed because the device connected to another node: it is not offline.
-    if (client && s.movedAway.has(client) && client.closed) return deny(client, packet, identity, "moved-node-will", decide);
+    if (client?.closed && s.movedAway.has(client)) return deny(client, packet, identity, "moved-node-will", decide);
     if (packet.topic.startsWith("$")) return deny(client, packet, identity, "reserved-topic", decide);
     if (identity.kind === "device" ? !deviceMayPublish(identity.deviceId, packet.topic) : !userCanPublish(identity.role)) {
       return deny(client, packet, identity, identity.kind === "device" ? "acl" : "viewer", decide);
