@@ -117,7 +117,12 @@ describe("staged rollouts on real agents, in the browser", () => {
       throw new Error(`rollout not aborted: ${String(err)}\n${fleetLog()}`);
     });
     // The agents' own rollback reports arrive after the abort.
-    await expect.poll(() => page.locator("[data-testid=rollout-device][data-state=rolled-back]").count(), { timeout: 90_000 }).toBe(2);
+    await expect
+      .poll(() => page.locator("[data-testid=rollout-device][data-state=rolled-back]").count(), { timeout: 90_000 })
+      .toBe(2)
+      .catch(async (err: unknown) => {
+        throw new Error(`the page never showed 2 rolled back: ${String(err)}\nthe server says ${JSON.stringify((await show(id)).devices)}\n${fleetLog()}`);
+      });
     expect(await page.getByRole("alert").first().textContent()).toContain("2 of 2 finished devices failed");
     await screenshot(page, "rollout-aborted");
 
