@@ -168,7 +168,30 @@ describe("staged rollouts on real agents, in the browser", () => {
     expect(done.devices.map((d) => [d.batch, d.soak])).toEqual([[0, "passed"], [1, "passed"], [2, "passed"]]);
     for (const d of done.devices) expect(await versionsOn(d.id)).toContain(good);
     expect(await versionsOn(PINNED)).not.toContain(good);
+    await expect.poll(() => page.getByTestId("rollout-group").textContent()).toContain("Over group lab");
     await screenshot(page, "rollout-completed");
+    // The completed rollout is the group's deployment now: what a device joining later gets.
+    await page.goto(`${base}/groups/lab`);
+    await expect.poll(() => page.getByText(`Current deployment: lab-faces v${good}`).count()).toBe(1);
     expect(errors.filter((e) => !/__nextjs|\/_next\//i.test(e))).toEqual([]);
   }, 300_000);
+
+  it("holds devices back by --max-per-minute, says until when, and a cancel from the page leaves the rest untold", async () => {
+    const next = await saveVersion("ok");
+    const created = await cli(["deploy", projectId, "--group", "lab", "--batch", "1", "--increase", "1", "--max-per-minute", "2", "--soak", "0", "--json"]);
+    const { id } = JSON.parse(created.stdout) as RolloutView;
+    await page.goto(`${base}/rollouts/${id}`);
+    // Two told a minute at most: the third waits for the first to leave the window, though the batch wants it.
+    await expect.poll(() => page.getByTestId("rollout-held").count(), { timeout: 90_000 }).toBe(1);
+    const held = await show(id);
+    expect(held.counts).toMatchObject({ notified: 2, running: 2, pending: 1 });
+    expect(held.heldUntil).toBe(held.devices[0]!.notifiedAt! + 60_000);
+    expect(Number(await page.getByTestId("rollout-held").getAttribute("data-until"))).toBe(held.heldUntil);
+    await page.getByRole("button", { name: "Cancel" }).click();
+    await waitForAttribute(page, "[data-testid=rollout-state]", "data-state", "cancelled", 30_000);
+    const cancelled = await show(id);
+    expect(cancelled).toMatchObject({ state: "cancelled", heldUntil: null, counts: { notified: 2, running: 2, pending: 1 } });
+    expect(await versionsOn(cancelled.devices[2]!.id)).not.toContain(next);
+    await screenshot(page, "rollout-cancelled");
+  }, 150_000);
 });

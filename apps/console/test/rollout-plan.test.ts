@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { RolloutParamsSchema, type RolloutParamsInput } from "@edgelens/shared";
-import { batchSize, planRollout, type PlanDevice } from "../src/server/services/rollout-plan";
+import { batchSize, planRollout, rateHeldUntil, type PlanDevice } from "../src/server/services/rollout-plan";
 
 const T0 = 1_000_000;
 const params = (p: RolloutParamsInput = {}) => RolloutParamsSchema.parse({ soakS: 0, ...p });
@@ -47,6 +47,16 @@ describe("rollout planner", () => {
     const devices = told(pending(8), first.notify.ids, 0, T0);
     expect(planRollout({ state: "rolling", params: p, devices, now: T0 + 59_999 }).notify.ids).toEqual([]);
     expect(planRollout({ state: "rolling", params: p, devices, now: T0 + 60_000 }).notify).toEqual({ ids: ["d2", "d3"], batch: 0 });
+    // What the rollout page shows meanwhile: the time the next device may be told.
+    expect(rateHeldUntil({ state: "rolling", params: p, devices: pending(8), now: T0 })).toBe(null);
+    expect(rateHeldUntil({ state: "rolling", params: p, devices, now: T0 + 30_000 })).toBe(T0 + 60_000);
+    expect(rateHeldUntil({ state: "paused", params: p, devices, now: T0 + 30_000 })).toBe(null);
+    // Three told in the window at T0, T0+10 s, T0+20 s and at most 2 a minute: the next slot opens as the second ages out.
+    const three = told(told(told(pending(8), ["d0"], 0, T0), ["d1"], 0, T0 + 10_000), ["d2"], 0, T0 + 20_000);
+    expect(rateHeldUntil({ state: "rolling", params: p, devices: three, now: T0 + 30_000 })).toBe(T0 + 70_000);
+    // Nothing held when the batch waits on its devices, not on the rate.
+    const waiting = told(pending(3), ["d0"], 0, T0);
+    expect(rateHeldUntil({ state: "rolling", params: params({ batch: 1, maxPerMinute: 1 }), devices: waiting, now: T0 + 1000 })).toBe(null);
   });
 
   it("counts a device that is not running by --device-timeout as failed, and rolls it back", () => {

@@ -9,6 +9,7 @@ import * as Res from "../src/server/http/api-responses";
 import { startConsoleFixture, type ConsoleFixture } from "./support/console-fixture";
 
 const RolloutBody = z.object({ rollout: Res.RolloutView }).strict();
+const CreatedBody = z.object({ rollout: Res.CreatedRolloutView }).strict();
 
 describe("rollouts over HTTP (real console, its rollout engine, the page)", () => {
   let f: ConsoleFixture;
@@ -28,9 +29,9 @@ describe("rollouts over HTTP (real console, its rollout engine, the page)", () =
     expect(JSON.stringify(bad.body)).toContain("increase: between 1 and 5");
     const created = await f.admin.post("/api/v1/rollouts", { projectId: "faces", deviceIds: ["cam-a", "cam-b", "cam-c", "cam-d"], params: { batch: 2, abortFailuresPct: 50, abortMin: 2, soakS: 0 } });
     expect(created.status).toBe(201);
-    const { rollout } = RolloutBody.parse(created.body);
-    expect(rollout).toMatchObject({ state: "rolling", counts: { targeted: 4, pending: 4 } });
-    let r = rollout;
+    const { rollout } = CreatedBody.parse(created.body);
+    expect(rollout).toMatchObject({ state: "rolling", group: null, pinned: [], counts: { targeted: 4, pending: 4 } });
+    let r: z.infer<typeof Res.RolloutView> = rollout;
     const deadline = Date.now() + 20_000;
     while (r.state !== "aborted" && Date.now() < deadline) {
       await new Promise((res) => setTimeout(res, 200));
@@ -52,7 +53,7 @@ describe("rollouts over HTTP (real console, its rollout engine, the page)", () =
 
   it("pauses and cancels through the API", async () => {
     const created = await f.admin.post("/api/v1/rollouts", { projectId: "faces", deviceIds: ["cam-a", "cam-b"], params: { batch: 1, soakS: 0 } });
-    const { rollout } = RolloutBody.parse(created.body);
+    const { rollout } = CreatedBody.parse(created.body);
     const paused = RolloutBody.parse((await f.admin.patch(`/api/v1/rollouts/${rollout.id}`, { action: "pause" })).body).rollout;
     expect(paused.state).toBe("paused");
     const cancelled = RolloutBody.parse((await f.admin.patch(`/api/v1/rollouts/${rollout.id}`, { action: "cancel" })).body).rollout;

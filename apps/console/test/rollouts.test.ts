@@ -13,6 +13,9 @@ import { closeContext, createContext } from "../src/server/build-context";
 import type { ServiceContext } from "../src/server/context";
 import { deployProject, listDeployments } from "../src/server/services/deployments";
 import { registerDevice } from "../src/server/services/devices";
+import { changeDeviceTags } from "../src/server/services/device-tags";
+import { deployToGroup, listGroupDeployments } from "../src/server/services/group-deployments";
+import { createGroup } from "../src/server/services/groups";
 import { createProject, saveProjectVersion } from "../src/server/services/projects";
 import { startRolloutEngine, type RolloutEngine } from "../src/server/services/rollout-driver";
 import { createRollout, getRollout, moveRollout, type RolloutView } from "../src/server/services/rollouts";
@@ -169,5 +172,28 @@ describe("staged rollouts through the real broker", () => {
       counts: { targeted: 2, notified: 2, running: 2, failed: 0, rolledBack: 0, pending: 0 },
       devices: [{ id: "cam-r3", state: "running" }, { id: "cam-r4", state: "running" }],
     });
+  });
+
+  it("a rollout over a group becomes the group's deployment once it completes: a device that joins later gets its version, members are not told twice", async () => {
+    const shop = ["shop-0", "shop-1", "shop-late"];
+    for (const id of shop) sims.set(id, await simulate(broker.mqttUrl, ctx, id));
+    await changeDeviceTags(ctx, { deviceIds: ["shop-0", "shop-1"], set: { site: "shop" } });
+    createGroup(ctx, { name: "shop", query: "site = 'shop'" });
+    await deployToGroup(ctx, "shop", { projectId: "faces", version: 1 });
+    const { version } = await saveProjectVersion(ctx, "faces", { config: { source: "/media/person.jpg", fps: 5 } });
+    // The CLI test before this one stopped the console's engine.
+    await engine.stop();
+    engine = startRolloutEngine(ctx, { intervalMs: 50 });
+    const r = createRollout(ctx, { projectId: "faces", version, group: "shop", priority: 3, params: { batch: 1, soakS: 0 } }, "test");
+    expect(r.group).toMatchObject({ name: "shop", priority: 3 });
+    await until(ctx, r.id, (x) => x.state === "completed");
+    const [current] = listGroupDeployments(ctx, "shop");
+    expect(current).toMatchObject({ projectVersion: version, priority: 3, createdBy: `rollout:${r.id}` });
+    // The members run it already, from the rollout: no second deployment of the same version.
+    for (const id of ["shop-0", "shop-1"]) expect(sim(id).seen).toEqual([1, version]);
+    const joined = await changeDeviceTags(ctx, { deviceIds: ["shop-late"], set: { site: "shop" } });
+    expect(joined.deployments.map((d) => [d.deviceId, d.projectVersion])).toEqual([["shop-late", version]]);
+    await until(ctx, r.id, () => sim("shop-late").seen.at(-1) === version);
+    expect(() => createRollout(ctx, { projectId: "faces", deviceIds: ["shop-0"], priority: 1 })).toThrow(/priority goes with group/);
   });
 });

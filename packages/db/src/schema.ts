@@ -255,6 +255,12 @@ export const rollouts = sqliteTable("rollouts", {
   /** RolloutParams from @edgelens/shared */
   params: text("params", { mode: "json" }).notNull(),
   abortReason: text("abort_reason"),
+  /**
+   * A rollout over a group: once it completes, its version becomes the group's deployment (with
+   * this priority), so devices that join later get it too.
+   */
+  groupId: text("group_id").references(() => deviceGroups.id, { onDelete: "set null" }),
+  priority: integer("priority").notNull().default(0),
   createdBy: text("created_by"),
   createdAt: createdAt(),
   updatedAt: integer("updated_at", { mode: "number" }),

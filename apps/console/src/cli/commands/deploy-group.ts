@@ -10,7 +10,7 @@ export interface GroupDeployOptions {
   timeout: string;
 }
 
-function parsePriority(value: string | undefined): number {
+export function parsePriority(value: string | undefined): number {
   if (value === undefined) return 0;
   const n = Number(value);
   if (!Number.isInteger(n) || n < -1000 || n > 1000) throw new CliFailure(`--priority: expected an integer from -1000 to 1000, got "${value}"`, 2);

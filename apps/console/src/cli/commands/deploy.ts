@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { CliFailure, note, parsePositiveNumber, withContext } from "../runtime";
-import { deployGroup } from "./deploy-group";
+import { deployGroup, parsePriority } from "./deploy-group";
 import { reportDeployments, type OutcomeOptions } from "./deployment-outcome";
 import { addRolloutOptions, readDeviceIds, readRolloutFlags, type RolloutFlags } from "./rollout-options";
 import { reportRollout } from "./rollout-outcome";
@@ -22,7 +22,7 @@ export function deployCommand(program: Command): void {
     .option("--device <id...>", "device id(s)")
     .option("--devices <ids>", "device ids, comma-separated")
     .option("--group <name>", "a device group: its members get it now, devices that join later get it then")
-    .option("--priority <n>", "with --group: between groups a device is in, the higher wins, then the newer")
+    .option("--priority <n>", "with --group: between groups a device is in, the higher wins, then the newer (with rollout flags: of the group deployment the rollout becomes once it completes)")
     .option("--wait", "wait until each device runs it (or fails); a rollout: until it ends")
     .option("--timeout <seconds>", "how long --wait waits (default 300; a rollout: 3600)")
     .option("--json", "print the deployments as JSON (a rollout or a group deployment: one object)");
@@ -31,22 +31,22 @@ export function deployCommand(program: Command): void {
     const timeoutMs = parsePositiveNumber(opts.timeout ?? (params ? "3600" : "300"), "--timeout") * 1000;
     const { group } = opts;
     if (group !== undefined && (opts.device !== undefined || opts.devices !== undefined)) throw new CliFailure("give either --device <id...> or --group <name>, not both (--devices a,b counts as --device)", 2);
-    if (opts.priority !== undefined && (group === undefined || params)) throw new CliFailure("--priority goes with --group (a continuous group deployment, no rollout flags)", 2);
+    if (opts.priority !== undefined && group === undefined) throw new CliFailure("--priority goes with --group (the group deployment it makes, or that a rollout over the group becomes once it completes)", 2);
     if (group !== undefined && project === "none") throw new CliFailure("deploy none takes --device (a group deployment deploys a project)", 2);
     if (group !== undefined && !params) return withContext((ctx) => deployGroup(ctx, project, { ...opts, group, timeout: String(timeoutMs / 1000) }, timeoutMs));
     await withContext(async (ctx) => {
-      if (group !== undefined) {
-        // Only with rollout flags here: a rollout is a one-off over the members it starts with
-        // (pinned ones left out); continuous membership is the group deployment's.
-        const { rolloutGroupTargets } = await import("../../server/services/group-members");
-        const { deviceIds, pinned } = rolloutGroupTargets(ctx, group);
-        const skipped = pinned.length > 0 ? `; pinned, left out: ${pinned.join(", ")}` : "";
-        note(`rollout over the ${deviceIds.length} device(s) in group ${group} now; devices that join later are not part of it${skipped}`);
-      }
       if (params) {
         const { createRollout } = await import("../../server/services/rollouts");
-        const targets = group !== undefined ? { group } : { deviceIds: readDeviceIds(opts) };
-        await reportRollout(ctx, createRollout(ctx, { projectId: project, ...targets, params }, "cli"), opts, timeoutMs);
+        const targets = group !== undefined ? { group, priority: parsePriority(opts.priority) } : { deviceIds: readDeviceIds(opts) };
+        const rollout = createRollout(ctx, { projectId: project, ...targets, params }, "cli");
+        if (group !== undefined) {
+          // A rollout is over the members it starts with (pinned ones left out); once it completes it
+          // becomes the group's deployment, which devices that join later get.
+          const skipped = rollout.pinned.length > 0 ? `; pinned, left out: ${rollout.pinned.join(", ")}` : "";
+          note(`rollout over the ${rollout.counts.targeted} device(s) in group ${group} now; once it completes it becomes the group's deployment, which devices that join later get${skipped}`);
+        }
+        const { pinned: _pinned, ...view } = rollout;
+        await reportRollout(ctx, view, opts, timeoutMs);
         return;
       }
       const deviceIds = readDeviceIds(opts);

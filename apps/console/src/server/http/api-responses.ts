@@ -232,6 +232,12 @@ const rolloutFields = {
   state: RolloutStateSchema,
   params: RolloutParamsSchema,
   abortReason: z.string().nullable().describe("why it stopped by itself"),
+  group: z
+    .object({ id: z.string(), name: z.string(), priority: z.number().int() })
+    .strict()
+    .nullable()
+    .describe("a rollout over a group: once it completes, its version becomes the group's deployment with this priority"),
+  heldUntil: nullableMs.describe("while maxPerMinute holds back devices the rollout would tell now: when the next may be told"),
   counts: rolloutCounts,
   createdBy: z.string().nullable(),
   createdAt: ms,
@@ -252,6 +258,7 @@ export const RolloutDeviceView = z
   .strict();
 export const RolloutSummaryView = z.object(rolloutFields).strict();
 export const RolloutView = z.object({ ...rolloutFields, devices: z.array(RolloutDeviceView) }).strict();
+export const CreatedRolloutView = RolloutView.extend({ pinned: z.array(z.string()).describe("the group's pinned members, left out") }).strict();
 export const GroupView = z.object({ id: z.string(), name: z.string(), query: z.string().optional().describe("absent for a static group"), members: z.number().int(), createdAt: ms }).strict();
 
 export const GroupDeploymentView = z

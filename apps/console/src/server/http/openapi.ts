@@ -123,7 +123,7 @@ const OPERATIONS: Operation[] = [
   { method: "post", path: "/deployments", summary: "Add a project to devices (or replace its version); undeploy: true removes it; projectId null removes every project", role: "admin", body: DeployInputSchema, status: 201, response: wrap("deployments", z.array(Res.DeploymentView)) },
   { method: "get", path: "/deployments/{id}", summary: "One deployment with its timeline and desired state", role: "viewer", response: wrap("deployment", Res.DeploymentDetail) },
   { method: "get", path: "/rollouts", summary: "Staged rollouts, newest first (counts, no device rows)", role: "viewer", response: wrap("rollouts", z.array(Res.RolloutSummaryView)) },
-  { method: "post", path: "/rollouts", summary: "Start a staged rollout of a project version to devices (docs/design.md \"Staged rollouts\")", role: "admin", body: CreateRolloutSchema, status: 201, response: wrap("rollout", Res.RolloutView) },
+  { method: "post", path: "/rollouts", summary: "Start a staged rollout of a project version to devices (docs/design.md \"Staged rollouts\")", role: "admin", body: CreateRolloutSchema, status: 201, response: wrap("rollout", Res.CreatedRolloutView) },
   { method: "get", path: "/rollouts/{id}", summary: "One rollout: state, counts, a row per device, the abort reason", role: "viewer", response: wrap("rollout", Res.RolloutView) },
   { method: "patch", path: "/rollouts/{id}", summary: "Pause, resume or cancel a rollout (409 CONFLICT from a state it does not apply to)", role: "admin", body: RolloutMoveSchema, response: wrap("rollout", Res.RolloutView) },
   { method: "get", path: "/rules", summary: "List rules", role: "viewer", response: wrap("rules", z.array(Res.RuleView)) },

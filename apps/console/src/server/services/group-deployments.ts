@@ -168,3 +168,35 @@ export async function followGroups(ctx: ServiceContext, deviceIds: readonly stri
   const joined = refreshMembership(ctx, deviceIds);
   return applyGroupDeployments(ctx, [...joined], actor);
 }
+
+export interface CompletedGroupRollout {
+  id: string;
+  groupId: string;
+  projectId: string;
+  projectVersion: number;
+  priority: number;
+  /** Every device the rollout targeted, and the deployments of those that succeeded. */
+  targets: readonly string[];
+  succeeded: readonly string[];
+}
+
+/**
+ * A rollout over a group that completed becomes the group's current deployment, so that devices
+ * joining later get its version and not the one before it. The devices that succeeded follow it
+ * already (their rollout deployments now carry its id); members that joined while it rolled get
+ * it now; targets that failed keep what they rolled back to.
+ */
+export async function adoptCompletedRollout(ctx: ServiceContext, r: CompletedGroupRollout): Promise<GroupApplyOutcome & { groupDeploymentId: string }> {
+  const actor = `rollout:${r.id}`;
+  // Once per rollout, even when a tick that adopted it failed after this (it is tried again).
+  const made = ctx.db.select({ id: groupDeployments.id }).from(groupDeployments).where(and(eq(groupDeployments.groupId, r.groupId), eq(groupDeployments.createdBy, actor))).get();
+  const id = made?.id ?? newId("gdp");
+  ctx.handle.sqlite.transaction(() => {
+    if (!made) ctx.db.insert(groupDeployments).values({ id, groupId: r.groupId, projectId: r.projectId, projectVersion: r.projectVersion, priority: r.priority, createdBy: actor }).run();
+    if (r.succeeded.length > 0) ctx.db.update(deployments).set({ groupDeploymentId: id }).where(inArray(deployments.id, [...r.succeeded])).run();
+  })();
+  const targets = new Set(r.targets);
+  const joined = resolveGroupDevices(ctx, r.groupId).filter((d) => !targets.has(d));
+  return { groupDeploymentId: id, ...(await applyGroupDeployments(ctx, joined, actor)) };
+}
+

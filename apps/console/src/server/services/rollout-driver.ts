@@ -10,6 +10,7 @@ import { and, eq, inArray, isNull, lt, or } from "drizzle-orm";
 import { rolloutDevices, rollouts } from "@edgelens/db";
 import type { ServiceContext } from "../context";
 import { deployProject, undeployProject } from "./deployments";
+import { adoptCompletedRollout } from "./group-deployments";
 import { UNPUBLISHED_REASON } from "./device-desired-state";
 import { planRollout, type PlanDevice } from "./rollout-plan";
 import { rolloutDeviceRows, rolloutRow } from "./rollouts";
@@ -55,6 +56,14 @@ async function rollBack(ctx: ServiceContext, rolloutId: string, projectId: strin
   }
 }
 
+/** A group rollout that completed becomes the group's deployment (docs/design.md "Staged rollouts"). */
+async function adoptRollout(ctx: ServiceContext, groupId: string, id: string): Promise<void> {
+  const r = rolloutRow(ctx, id);
+  const rows = rolloutDeviceRows(ctx, id).map(({ d }) => d);
+  const succeeded = rows.flatMap((d) => (d.state === "running" && d.deploymentId ? [d.deploymentId] : []));
+  await adoptCompletedRollout(ctx, { id, groupId, projectId: r.projectId, projectVersion: r.projectVersion, priority: r.priority, targets: rows.map((d) => d.deviceId), succeeded });
+}
+
 /**
  * One step of one rollout. Returns whether it still needs ticks (devices in flight, failures to
  * roll back, or devices to tell); false also when another driver holds it.
@@ -73,6 +82,8 @@ export async function tickRollout(ctx: ServiceContext, id: string, owner: string
   });
   const plan = planRollout({ state: r.state, params: r.params, devices, now });
   for (const f of plan.finished) setDevice(ctx, id, f.id, { state: f.outcome, reason: f.reason, finishedAt: now });
+  // Before the state moves: a failure here leaves it rolling, and the next tick tries again.
+  if (plan.state === "completed" && r.state !== "completed" && r.groupId) await adoptRollout(ctx, r.groupId, id);
   if (plan.state !== r.state || plan.abortReason) {
     ctx.db
       .update(rollouts)

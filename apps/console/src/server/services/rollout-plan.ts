@@ -81,11 +81,18 @@ export function abortReasonOf(params: RolloutParams, devices: readonly PlanDevic
   return `${failed} of ${finished} finished devices failed (${pct}% >= ${params.abortFailuresPct}%, after at least ${params.abortMin})`;
 }
 
-function nextToNotify(input: PlanInput, devices: readonly PlanDevice[]): { ids: string[]; batch: number } {
+interface NextNotify {
+  ids: string[];
+  batch: number;
+  /** When `maxPerMinute` held devices back that the batch wants now: when the next may be told. */
+  heldUntil: number | null;
+}
+
+function nextToNotify(input: PlanInput, devices: readonly PlanDevice[]): NextNotify {
   const { params, now } = input;
   const pending = devices.filter((d) => d.state === "pending");
   const told = devices.filter((d) => d.batch !== null);
-  if (pending.length === 0) return { ids: [], batch: 0 };
+  if (pending.length === 0) return { ids: [], batch: 0, heldUntil: null };
   const current = told.reduce((max, d) => Math.max(max, d.batch ?? 0), -1);
   let batch = current;
   let want = 0;
@@ -101,9 +108,18 @@ function nextToNotify(input: PlanInput, devices: readonly PlanDevice[]): { ids: 
     batch = 0;
     want = batchSize(params, devices, 0);
   }
-  const lastMinute = told.filter((d) => d.notifiedAt !== null && now - d.notifiedAt < MINUTE_MS).length;
-  const allowed = Math.min(want, params.maxPerMinute - lastMinute, pending.length);
-  return { ids: allowed > 0 ? pending.slice(0, allowed).map((d) => d.id) : [], batch };
+  const inWindow = told.flatMap((d) => (d.notifiedAt !== null && now - d.notifiedAt < MINUTE_MS ? [d.notifiedAt] : [])).sort((a, b) => a - b);
+  const wanted = Math.min(want, pending.length);
+  const allowed = Math.min(wanted, params.maxPerMinute - inWindow.length);
+  // The next slot opens when enough of the last minute's notifications age out of the window.
+  const freeing = inWindow[inWindow.length - params.maxPerMinute + Math.max(allowed, 0)];
+  const heldUntil = allowed < wanted && freeing !== undefined ? freeing + MINUTE_MS : null;
+  return { ids: allowed > 0 ? pending.slice(0, allowed).map((d) => d.id) : [], batch, heldUntil };
+}
+
+/** When `maxPerMinute` holds back devices the rollout would tell now, the time the next one may be; else null. */
+export function rateHeldUntil(input: PlanInput): number | null {
+  return input.state === "rolling" ? nextToNotify(input, input.devices).heldUntil : null;
 }
 
 export function planRollout(input: PlanInput): Plan {
@@ -118,7 +134,8 @@ export function planRollout(input: PlanInput): Plan {
   const live = input.state === "rolling" || input.state === "paused";
   const abortReason = live ? abortReasonOf(input.params, devices) : null;
   if (abortReason) return { finished, rollback, notify: { ids: [], batch: 0 }, state: "aborted", abortReason };
-  const notify = input.state === "rolling" ? nextToNotify(input, devices) : { ids: [], batch: 0 };
+  const { ids, batch } = input.state === "rolling" ? nextToNotify(input, devices) : { ids: [], batch: 0 };
+  const notify = { ids, batch };
   const untold = devices.some((d) => d.state === "pending") || devices.some((d) => d.state === "notified");
   const state = live && !untold ? "completed" : input.state;
   return { finished, rollback, notify, state, abortReason: null };

@@ -6,14 +6,15 @@
  */
 import { asc, desc, eq } from "drizzle-orm";
 import { z } from "zod";
-import { deployments, projects, rolloutDevices, rollouts } from "@edgelens/db";
+import { deployments, deviceGroups, projects, rolloutDevices, rollouts } from "@edgelens/db";
 import { EdgelensError, RolloutParamsSchema, type RolloutDeviceState, type RolloutParams, type RolloutParamsInput, type RolloutState, type SoakState } from "@edgelens/shared";
 import type { ServiceContext } from "../context";
 import { newId } from "../ids";
 import { deviceProjectRows } from "./device-desired-state";
 import { getDevice } from "./devices";
-import { rolloutGroupTargets } from "./group-members";
+import { groupRow, rolloutGroupTargets } from "./group-members";
 import { getProject, getProjectVersion } from "./projects";
+import { rateHeldUntil } from "./rollout-plan";
 
 export const ROLLOUT_ID_PREFIX = "rol";
 
@@ -48,6 +49,10 @@ export interface RolloutView {
   state: RolloutState;
   params: RolloutParams;
   abortReason: string | null;
+  /** A rollout over a group becomes the group's deployment (with this priority) once it completes. */
+  group: { id: string; name: string; priority: number } | null;
+  /** While `maxPerMinute` holds back devices the rollout would tell now: when the next may be told. */
+  heldUntil: number | null;
   counts: RolloutCounts;
   devices: RolloutDeviceView[];
   createdBy: string | null;
@@ -61,12 +66,15 @@ export const CreateRolloutSchema = z
     deviceIds: z.array(z.string().min(1)).min(1, "deviceIds: name at least one device").max(100_000).optional(),
     /** Instead of deviceIds: the group's members now, pinned devices left out. */
     group: z.string().min(1).optional(),
+    /** With group: the priority of the group deployment it becomes once it completes. */
+    priority: z.number().int().min(-1000).max(1000).optional(),
     version: z.number().int().positive().optional(),
     params: RolloutParamsSchema.default(RolloutParamsSchema.parse({})),
   })
   .strict()
-  .refine((i) => (i.deviceIds === undefined) !== (i.group === undefined), { message: "give either deviceIds or group", path: ["deviceIds"] });
-export type CreateRolloutInput = { projectId: string; deviceIds?: string[]; group?: string; version?: number; params?: RolloutParamsInput };
+  .refine((i) => (i.deviceIds === undefined) !== (i.group === undefined), { message: "give either deviceIds or group", path: ["deviceIds"] })
+  .refine((i) => i.priority === undefined || i.group !== undefined, { message: "priority goes with group (the group deployment the rollout becomes)", path: ["priority"] });
+export type CreateRolloutInput = { projectId: string; deviceIds?: string[]; group?: string; priority?: number; version?: number; params?: RolloutParamsInput };
 
 export function countDevices(devices: readonly { state: RolloutDeviceState }[]): RolloutCounts {
   const c: RolloutCounts = { targeted: devices.length, notified: 0, running: 0, failed: 0, rolledBack: 0, pending: 0 };
@@ -80,17 +88,24 @@ export function countDevices(devices: readonly { state: RolloutDeviceState }[]):
   return c;
 }
 
-/** Records the rollout with every device pending; the driver tells the first batch on its next tick. */
-export function createRollout(ctx: ServiceContext, input: CreateRolloutInput, actor?: string): RolloutView {
+/**
+ * Records the rollout with every device pending; the driver tells the first batch on its next
+ * tick. `pinned`: the group's members it left out.
+ */
+export function createRollout(ctx: ServiceContext, input: CreateRolloutInput, actor?: string): RolloutView & { pinned: string[] } {
   const i = CreateRolloutSchema.parse(input);
   const project = getProject(ctx, i.projectId);
   const version = i.version ?? project.latestVersion;
   getProjectVersion(ctx, project.id, version);
-  const deviceIds = i.group === undefined ? [...new Set(i.deviceIds)] : groupTargets(ctx, i.group);
+  const group = i.group === undefined ? undefined : groupRow(ctx, i.group);
+  const { deviceIds, pinned } = group === undefined ? { deviceIds: [...new Set(i.deviceIds)], pinned: [] } : groupTargets(ctx, group.name);
   for (const id of deviceIds) getDevice(ctx, id);
   const id = newId(ROLLOUT_ID_PREFIX);
   ctx.handle.sqlite.transaction(() => {
-    ctx.db.insert(rollouts).values({ id, projectId: project.id, projectVersion: version, state: "rolling", params: i.params, createdBy: actor ?? null }).run();
+    ctx.db
+      .insert(rollouts)
+      .values({ id, projectId: project.id, projectVersion: version, state: "rolling", params: i.params, groupId: group?.id ?? null, priority: i.priority ?? 0, createdBy: actor ?? null })
+      .run();
     deviceIds.forEach((deviceId, position) => {
       const before = deviceProjectRows(ctx, deviceId).find((r) => r.projectId === project.id);
       ctx.db
@@ -99,16 +114,17 @@ export function createRollout(ctx: ServiceContext, input: CreateRolloutInput, ac
         .run();
     });
   })();
-  return getRollout(ctx, id);
+  return { ...getRollout(ctx, id), pinned };
 }
 
-function groupTargets(ctx: ServiceContext, group: string): string[] {
-  const { deviceIds, pinned } = rolloutGroupTargets(ctx, group);
-  if (deviceIds.length === 0) {
+function groupTargets(ctx: ServiceContext, group: string): { deviceIds: string[]; pinned: string[] } {
+  const targets = rolloutGroupTargets(ctx, group);
+  if (targets.deviceIds.length === 0) {
+    const { pinned } = targets;
     const why = pinned.length > 0 ? `all ${pinned.length} of its devices are pinned` : "it has no devices";
     throw new EdgelensError("INVALID_PAYLOAD", `group ${group}: nothing to roll out to, ${why}`, { group, pinned });
   }
-  return deviceIds;
+  return targets;
 }
 
 export function rolloutDeviceRows(ctx: ServiceContext, rolloutId: string) {
@@ -122,9 +138,15 @@ export function rolloutDeviceRows(ctx: ServiceContext, rolloutId: string) {
 }
 
 export function rolloutRow(ctx: ServiceContext, id: string) {
-  const row = ctx.db.select({ r: rollouts, projectName: projects.name }).from(rollouts).leftJoin(projects, eq(projects.id, rollouts.projectId)).where(eq(rollouts.id, id)).get();
+  const row = ctx.db
+    .select({ r: rollouts, projectName: projects.name, groupName: deviceGroups.name })
+    .from(rollouts)
+    .leftJoin(projects, eq(projects.id, rollouts.projectId))
+    .leftJoin(deviceGroups, eq(deviceGroups.id, rollouts.groupId))
+    .where(eq(rollouts.id, id))
+    .get();
   if (!row) throw new EdgelensError("NOT_FOUND", `no rollout ${id}`, { deploymentId: id });
-  return { ...row.r, params: RolloutParamsSchema.parse(row.r.params), projectName: row.projectName };
+  return { ...row.r, params: RolloutParamsSchema.parse(row.r.params), projectName: row.projectName, groupName: row.groupName };
 }
 
 export function getRollout(ctx: ServiceContext, id: string): RolloutView {
@@ -148,6 +170,8 @@ export function getRollout(ctx: ServiceContext, id: string): RolloutView {
     state: r.state,
     params: r.params,
     abortReason: r.abortReason,
+    group: r.groupId && r.groupName ? { id: r.groupId, name: r.groupName, priority: r.priority } : null,
+    heldUntil: rateHeldUntil({ state: r.state, params: r.params, devices, now: Date.now() }),
     counts: countDevices(devices),
     devices,
     createdBy: r.createdBy,

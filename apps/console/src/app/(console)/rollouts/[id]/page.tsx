@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { formatClock } from "@/components/charts/scale";
 import { LiveRefresh } from "@/components/mqtt/live-refresh";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -61,12 +62,26 @@ export default async function RolloutPage({ params, searchParams }: { params: Pr
       />
       <div className="space-y-4">
         {r.abortReason ? <Alert tone="error">Aborted: {r.abortReason}</Alert> : null}
+        {r.heldUntil ? (
+          <p className="text-sm text-amber-700" data-testid="rollout-held" data-until={r.heldUntil}>
+            Held back by at most {p.maxPerMinute} a minute: the next device is told at {formatClock(r.heldUntil, true)}.
+          </p>
+        ) : null}
         <RolloutCountsRow counts={r.counts} />
         <Card title="Parameters">
           <p className="text-sm text-slate-600">
             batch {p.batch}, increase ×{p.increase}, at most {p.maxPerMinute}/min, abort at {p.abortFailuresPct === null ? "never" : `${p.abortFailuresPct}% failed after ${p.abortMin}`}, device timeout {p.deviceTimeoutS} s, soak{" "}
             {p.soakS} s (fps ≥ {p.minFpsRatio}×)
           </p>
+          {r.group ? (
+            <p className="mt-1 text-sm text-slate-600" data-testid="rollout-group">
+              Over group{" "}
+              <Link className="text-sky-700 hover:underline" href={`/groups/${encodeURIComponent(r.group.name)}`}>
+                {r.group.name}
+              </Link>{" "}
+              (its members when it started, pinned ones left out). Once it completes it becomes the group&apos;s deployment, priority {r.group.priority}: devices that join later get this version.
+            </p>
+          ) : null}
         </Card>
         <Card
           title="Devices"
