@@ -84,19 +84,30 @@ async function republishNow(ctx: ServiceContext): Promise<GalleryRepublish> {
     .all();
   const reached: string[] = [];
   const failed: string[] = [];
+  // One unreachable broker fails the rest at once rather than after one timeout each.
+  let unreachable: string | null = null;
   for (const { deviceId } of candidates) {
     const stale = deviceProjectRows(ctx, deviceId)
       .filter((d) => d.gallerySha256 !== null && d.gallerySha256 !== sha256)
       .map((d) => d.id);
     if (stale.length === 0) continue;
     ctx.db.update(deployments).set({ gallerySha256: sha256 }).where(inArray(deployments.id, stale)).run();
+    let payload: string;
     try {
       const desired = currentDesiredState(ctx, deviceId);
       if (!desired) continue;
-      await ctx.mqtt.publish(topics.shadowDesired(deviceId), JSON.stringify(desired), { qos: 1, retain: true });
+      payload = JSON.stringify(desired);
+    } catch (err) {
+      failed.push(`${deviceId} (not built: ${(err as Error).message})`);
+      continue;
+    }
+    try {
+      if (unreachable) throw new Error(unreachable);
+      await ctx.mqtt.publish(topics.shadowDesired(deviceId), payload, { qos: 1, retain: true });
       reached.push(deviceId);
     } catch (err) {
-      failed.push(`${deviceId} (${(err as Error).message})`);
+      unreachable = (err as Error).message;
+      failed.push(`${deviceId} (${unreachable})`);
     }
   }
   if (failed.length > 0) {
