@@ -8,21 +8,24 @@
  * and their ratio (targets, issue 15: CenterNet at most 1.05, BlazeFace and MoveNet 1.3, PP-OCR 1.1);
  * text-reading (three models, several runs a frame) on imageTextN.png against the sum of bare runs
  * of the very inputs it feeds its models (target 1.2: line crops, CTC decoding between runs);
+ * face-recognition with a two-person gallery on a clip of basketball2.png against the sum of bare runs of
+ * the inputs it feeds BlazeFace and faceres (target 1.3: the aligned crop and the gallery match);
  * the no-op function's simulator path per frame (target: at most 2 ms); and one CenterNet frame
  * by stage (decode, prepare, run, post-process, hand-off). Run: `pnpm --filter @edgelens/agent exec tsx
  * bench/pipeline-vs-bare.ts [--threads 1,2] [--frames 35] [--warmup-frames 5] [--runs 20]
  * [--json out.json]`. JSON on stdout, a table on stderr, the `pnpm bench` fragment in `--json`.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
+import type { FaceGallery } from "@edgelens/shared";
 import { decodeImage } from "@edgelens/vision/image";
 import { ensureSampleModels } from "@edgelens/vision/models";
-import { mediaPath } from "@edgelens/vision/media";
+import { faceMediaPath, mediaPath } from "@edgelens/vision/media";
 import { compileProjectFunction, type Frame } from "@edgelens/vision/project";
 import { loadProject } from "../src/runtime/index";
-import { resolveProject, runSimulation } from "../src/simulator/index";
+import { buildGalleryFromFolder, resolveProject, runSimulation } from "../src/simulator/index";
 import { bareMedianMs, bareSumMs, bracketByBare, firstFrame, photoClip, recordTemplateRuns, SAMPLE_CASES } from "./support/bare-run";
 import { writeFragment, type Figure } from "./support/fragment";
 import { readBenchOptions } from "./support/options";
@@ -46,7 +49,8 @@ interface PipelineTimes {
 }
 
 // facemesh (head-pose): bare is BlazeFace + facemesh; the path adds a crop and the mesh decode per face.
-const RATIO_TARGETS: Record<string, number> = { centernet: 1.05, blazeface: 1.3, movenet: 1.3, "ppocr-det": 1.1, "text-reading": 1.2, facemesh: 1.3 };
+// face-recognition: bare is BlazeFace + faceres; the path adds the crop aligned by the eyes and the gallery match.
+const RATIO_TARGETS: Record<string, number> = { centernet: 1.05, blazeface: 1.3, movenet: 1.3, "ppocr-det": 1.1, "text-reading": 1.2, facemesh: 1.3, "face-recognition": 1.3 };
 
 /** ffmpeg alone decoding the video to RGB: ms per frame (its start-up cancelled by two lengths). */
 function decodeMsPerFrame(video: string): number {
@@ -77,7 +81,7 @@ async function noopRoundTrip(frame: Frame): Promise<number> {
   }
 }
 
-async function pipeline(template: string | null, threads: number, video: string, frames = opt.frames): Promise<PipelineTimes> {
+async function pipeline(template: string | null, threads: number, video: string, frames = opt.frames, gallery?: FaceGallery): Promise<PipelineTimes> {
   const project =
     template === null
       ? { projectId: "noop", models: {}, config: {}, code: (await compileProjectFunction(NOOP_FUNCTION, { filename: "noop.js" })).code }
@@ -85,6 +89,7 @@ async function pipeline(template: string | null, threads: number, video: string,
   const arrivals: number[] = [];
   const { stats } = await runSimulation({
     ...project,
+    ...(gallery ? { gallery } : {}),
     input: video,
     threads,
     maxFrames: opt["warmup-frames"] + frames,
@@ -167,6 +172,29 @@ try {
 } finally {
   rmSync(pageDir, { recursive: true, force: true });
 }
+// face-recognition: BlazeFace, then per face the crop aligned by the eyes, faceres and the nearest
+// of the gallery's descriptors; a small gallery (two people, one photo each) keeps the match cheap.
+const faceDir = mkdtempSync(join(tmpdir(), "edgelens-bench-faces-"));
+const faceRecognition = [];
+try {
+  const people = join(faceDir, "people");
+  for (const [person, photo] of [["player", faceMediaPath("basketball1.png")], ["messi", mediaPath("messi5.jpg")]] as const) {
+    mkdirSync(join(people, person), { recursive: true });
+    symlinkSync(photo, join(people, person, basename(photo)));
+  }
+  const gallery = await buildGalleryFromFolder(people, 1);
+  const clip = photoClip({ path: faceMediaPath("basketball2.png") }, faceDir, Math.ceil((opt["warmup-frames"] + opt.frames) / 10) + 1);
+  // The frame as the path sees it (through the clip's MJPEG), so bare runs on the same pixels.
+  const runs = await recordTemplateRuns("face-recognition", await firstFrame(clip), gallery);
+  for (const threads of opt.threads) {
+    const { result: p, bareMs } = await bracketByBare(() => bareSumMs(runs, threads, bareCounts), () => pipeline("face-recognition", threads, clip, opt.frames, gallery));
+    const row = { template: "face-recognition", runs: runs.map((r) => r.model), galleryPeople: gallery.people.length, threads, bareMs: round(bareMs), pipelineMs: round(p.frameMs), ratio: round(p.frameMs / bareMs), functionMs: round(p.functionMs), modelInPipelineMs: round(p.inferenceMs) };
+    faceRecognition.push(row);
+    process.stderr.write(`face-recognition t=${threads}  bare (${row.runs.join(" + ")}) ${row.bareMs.toFixed(1)} ms  pipeline ${row.pipelineMs.toFixed(1)} ms/frame  ratio ${row.ratio.toFixed(2)}  (function ${row.functionMs.toFixed(1)} ms, of which models ${row.modelInPipelineMs.toFixed(1)} ms)\n`);
+  }
+} finally {
+  rmSync(faceDir, { recursive: true, force: true });
+}
 const decodeMs = round(decodeMsPerFrame(video));
 const details = {
   bench: "agent/pipeline-vs-bare",
@@ -176,6 +204,7 @@ const details = {
   decodeMs,
   results,
   textReading,
+  faceRecognition,
 };
 process.stdout.write(`${JSON.stringify(details)}\n`);
 
@@ -193,6 +222,15 @@ for (const r of textReading) {
     unit: "ms",
     comparedTo: { name: `sum of bare session.run of the template's ${r.runs.length} runs (${r.runs.join(", ")})`, value: r.bareMs, unit: "ms" },
     target: { on: "ratio", max: RATIO_TARGETS["text-reading"] ?? 1.2 },
+  });
+}
+for (const r of faceRecognition) {
+  figures.push({
+    name: `face-recognition (blazeface, faceres; gallery of ${r.galleryPeople}): simulator path per frame on a clip of basketball2.png, ${r.threads} thread${r.threads > 1 ? "s" : ""}`,
+    value: r.pipelineMs,
+    unit: "ms",
+    comparedTo: { name: `sum of bare session.run of the template's ${r.runs.length} runs (${r.runs.join(", ")})`, value: r.bareMs, unit: "ms" },
+    target: { on: "ratio", max: RATIO_TARGETS["face-recognition"] ?? 1.3 },
   });
 }
 figures.push({

@@ -35,6 +35,17 @@ describe("deployment plan", () => {
     expect(planDesired(doc("d2", [b]), failed, new Map()).deploy).toEqual([]);
   });
 
+  it("a running or loading deployment whose entry carries another gallery gets a gallery update, not a new deployment", () => {
+    const a = entry("d1", "p1", { gallery: art("g") });
+    const running = memoryOf({ p1: pm({ current: a, lastHandled: { deploymentId: "d1", outcome: "running" } }) });
+    const changed = { ...a, gallery: art("h") };
+    const plan = planDesired(doc("d1", [changed]), running, new Map());
+    expect([plan.deploy, plan.galleries, plan.ignored]).toEqual([[], [changed], []]);
+    expect(planDesired(doc("d1", [a]), running, new Map()).galleries).toEqual([]);
+    // Under way: its gallery job runs after the deployment and looks again then.
+    expect(planDesired(doc("d1", [changed]), EMPTY_MEMORY, new Map([["p1", "d1"]])).galleries).toEqual([changed]);
+  });
+
   it("removes projects gone from the list under the list's own deployment id, once", () => {
     const a = entry("d1", "p1");
     const mem = memoryOf({ p1: pm({ current: a }), p2: pm({ current: entry("d2", "p2") }), p3: pm({ lastHandled: { deploymentId: "d3", outcome: "failed", version: 1 } }) });

@@ -13,7 +13,7 @@ import { ensureSampleModels, getSampleModel } from "@edgelens/vision/models";
 import { createOrtModelRunner } from "@edgelens/vision/onnx";
 import { loadConsoleConfig } from "../src/env";
 import { closeContext, createContext } from "../src/server/build-context";
-import { buildGallery } from "../src/server/services/people";
+import { buildGallery } from "../src/server/services/gallery-artifact";
 import { runCli } from "./support/cli";
 import { TEST_SECRET } from "./support/temp-context";
 

@@ -235,7 +235,7 @@ export const deployments = sqliteTable(
     minFpsRatio: real("min_fps_ratio"),
     /** The device's word on the soak (`soaking`, `passed`, `failed`), from its progress messages. */
     soak: text("soak", { enum: soakStates }),
-    /** face-recognition: the face gallery as it was when deployed (a JSON artifact); null for other projects. */
+    /** face-recognition: the face gallery it runs (a JSON artifact): set when deployed, replaced on every gallery change while in its device's list; null for other projects. */
     gallerySha256: text("gallery_sha256").references(() => artifacts.sha256),
   },
   (t) => [index("deployments_device").on(t.deviceId, t.createdAt), index("deployments_state").on(t.state)],

@@ -48,6 +48,17 @@ async function run(input: string | Uint8Array, config: Record<string, unknown> =
 }
 
 describe("face-recognition template", () => {
+  it("takes a new gallery from the next frame on without reloading, and refuses one that does not parse (keeping the old)", async () => {
+    const instance = await createProjectInstance({ projectId: "faces", definition, models, config: template.defaultConfig, gallery: { version: 1, people: [] }, vision: visionHelpers, log: () => undefined });
+    const frame = await decodeImage(faceMediaPath("basketball2.png"));
+    const names = async (seq: number) => FunctionOutputSchema.parse((await instance.infer({ ...frame, seq, ts: seq })).output).faces?.map((f) => f.name);
+    expect(await names(0)).toEqual([null]);
+    expect(() => instance.setGallery({ version: 2, people: [{ name: "x", descriptors: [[1, 2]] }] })).toThrow(expect.objectContaining({ code: "INVALID_CONFIG" }));
+    expect(await names(1)).toEqual([null]);
+    instance.setGallery(gallery);
+    expect(await names(2)).toEqual(["player"]);
+  }, 60_000);
+
   it("names the gallery's player in the other basketball frame, with age, gender and distance, and draws his name", async () => {
     const { output, overlay } = await run(faceMediaPath("basketball2.png"));
     const player = output.faces?.find((f) => f.name === "player");

@@ -3,7 +3,8 @@
  * template builds from a real vtest.avi frame, measured before and after the agent-side run.
  */
 import { spawnSync } from "node:child_process";
-import { join } from "node:path";
+import { basename, join } from "node:path";
+import type { FaceGallery } from "@edgelens/shared";
 import { visionHelpers } from "@edgelens/vision";
 import { mediaPath, type MediaName } from "@edgelens/vision/media";
 import { getSampleModel, type SampleModelName } from "@edgelens/vision/models";
@@ -46,10 +47,15 @@ export const SAMPLE_CASES: { model: SampleModelName; template: string; input(fra
   },
 ];
 
-/** A video of `seconds` at 10 fps showing `photo` (MJPEG in `dir`), for a case that needs what vtest.avi lacks. */
-export function photoClip(photo: MediaName, dir: string, seconds: number): string {
-  const out = join(dir, `${photo}.avi`);
-  const r = spawnSync("/usr/bin/ffmpeg", ["-loglevel", "error", "-loop", "1", "-i", mediaPath(photo), "-t", String(seconds), "-r", "10", "-c:v", "mjpeg", "-q:v", "3", "-y", out]);
+/**
+ * A video of `seconds` at 10 fps showing `photo` (a test medium or a path; MJPEG in `dir`), for a
+ * case that needs what vtest.avi lacks. A video, not an image folder: the folder source starts a
+ * decoder per picture, which would dominate a fast template's per-frame figure.
+ */
+export function photoClip(photo: MediaName | { path: string }, dir: string, seconds: number): string {
+  const path = typeof photo === "string" ? mediaPath(photo) : photo.path;
+  const out = join(dir, `${basename(path)}.avi`);
+  const r = spawnSync("/usr/bin/ffmpeg", ["-loglevel", "error", "-loop", "1", "-i", path, "-t", String(seconds), "-r", "10", "-c:v", "mjpeg", "-q:v", "3", "-y", out]);
   if (r.status !== 0) throw new Error(`ffmpeg could not make a clip of ${photo}: ${r.stderr.toString()}`);
   return out;
 }
@@ -109,9 +115,10 @@ export interface RecordedRun {
 
 /**
  * The model runs `template` makes on `frame`, in order, recorded by running it in-process: the
- * bare reference of a template that runs several models, or one model several times (text-reading).
+ * bare reference of a template that runs several models, or one model several times (text-reading,
+ * face-recognition with `gallery`: BlazeFace, then faceres once per face).
  */
-export async function recordTemplateRuns(template: string, frame: Frame): Promise<RecordedRun[]> {
+export async function recordTemplateRuns(template: string, frame: Frame, gallery?: FaceGallery): Promise<RecordedRun[]> {
   const t = getTemplate(template);
   const runs: RecordedRun[] = [];
   const runners: ModelRunner[] = [];
@@ -134,7 +141,7 @@ export async function recordTemplateRuns(template: string, frame: Frame): Promis
     }
     const { code } = await compileProjectFunction(t.functionSource, { filename: t.functionPath });
     const definition = await loadProjectModule({ code });
-    const instance = await createProjectInstance({ projectId: template, definition, models, config: t.defaultConfig, vision: visionHelpers, log: () => undefined });
+    const instance = await createProjectInstance({ projectId: template, definition, models, config: t.defaultConfig, ...(gallery ? { gallery } : {}), vision: visionHelpers, log: () => undefined });
     await instance.infer(frame);
     return runs;
   } finally {

@@ -49,6 +49,10 @@ export class RecordingHost implements ProjectHost {
     }
   }
 
+  updateGallery(...args: Parameters<ProjectHost["updateGallery"]>): Promise<void> {
+    return this.host.updateGallery(...args);
+  }
+
   /** The source URI project `projectId` reads (null: it does not run). */
   sourceOf(projectId: string): string | null {
     const spec = this.host.current(projectId);

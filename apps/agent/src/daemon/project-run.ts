@@ -1,3 +1,4 @@
+import type { FaceGallery } from "@edgelens/shared";
 import { EdgelensError } from "@edgelens/shared/errors";
 import type { Frame } from "@edgelens/vision/project";
 import { Pipeline } from "../pipeline/index";
@@ -98,6 +99,15 @@ export class ProjectRun {
     if (!old) return;
     await this.inflight.get(old)?.catch(() => undefined);
     await old.dispose();
+  }
+
+  /** The running worker's function reads `gallery` from its next frame; the spec names its file for later reloads. */
+  async setGallery(gallery: FaceGallery, galleryPath: string): Promise<void> {
+    const { spec, handle } = this.project;
+    if (!handle) throw new EdgelensError("FUNCTION_FAILED", "the project is not loaded yet", { projectId: spec.projectId, deploymentId: spec.deploymentId });
+    await handle.setGallery(gallery);
+    // Only if nothing swapped meanwhile: a new worker came with its own spec.
+    if (this.project.handle === handle) this.project = { spec: { ...spec, galleryPath }, handle };
   }
 
   /**

@@ -95,6 +95,17 @@ export class ProjectSlot {
     });
   }
 
+  /** A new gallery for the running deployment's function, between two of its frames (no reload). */
+  updateGallery(deploymentId: string, galleryPath: string): Promise<void> {
+    return this.exclusive(async () => {
+      const run = this.active;
+      if (!run || run.spec.deploymentId !== deploymentId) {
+        throw new EdgelensError("NOT_FOUND", `deployment ${deploymentId} does not run`, { deploymentId, projectId: run?.spec.projectId });
+      }
+      await run.setGallery(await readGallery(galleryPath, run.spec.projectId), galleryPath);
+    });
+  }
+
   /** `restart-project`: a fresh worker for the running project, switched in the same careful way. */
   restart(): Promise<void> {
     const spec = this.current();

@@ -67,6 +67,12 @@ export class ProjectSupervisor implements ProjectHost, FrameTap {
     if (!slot.current()) this.slots.delete(projectId);
   }
 
+  updateGallery(projectId: string, deploymentId: string, galleryPath: string): Promise<void> {
+    const slot = this.slots.get(projectId);
+    if (!slot) return Promise.reject(new EdgelensError("NOT_FOUND", `project ${projectId} does not run`, { projectId, deploymentId }));
+    return slot.updateGallery(deploymentId, galleryPath);
+  }
+
   status(projectId: string): ProjectStatus | null {
     const slot = this.slots.get(projectId);
     const f = slot?.figures();

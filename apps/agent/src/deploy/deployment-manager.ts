@@ -7,6 +7,7 @@ import type { DeployMemory, DeployStateStore, ErrorRecord, ProjectMemory } from 
 import { threadsPerModel } from "./cpu-budget";
 import { artifactsOf, asError, createPctThrottle, errorRecord, keptHashes, planDesired, progress, reportedState, soakStatusOf } from "./deployment-plan";
 import { fetchArtifacts } from "./fetch-artifacts";
+import { GALLERY_UPDATE_FAILED, updateGallery } from "./gallery-update";
 import type { ProjectHost, ProjectSpec } from "./project-host";
 import { ProjectLanes, type LaneJob } from "./project-lanes";
 import { SoakKeeper } from "./soak-keeper";
@@ -147,6 +148,7 @@ export class DeploymentManager {
       this.deps.log.info(`deployment ${entry.deploymentId}: project ${entry.project.id} v${entry.project.version} queued`, { deploymentId: entry.deploymentId, projectId: entry.project.id });
       deployed.set(entry.deploymentId, this.lanes.enqueue(entry.project.id, { kind: "deploy", entry }, start));
     }
+    for (const entry of plan.galleries) void this.lanes.enqueue(entry.project.id, { kind: "gallery", entry }, start);
     for (const projectId of plan.forget) this.saveProject(projectId, null);
     // Also when the retained state comes again after the switch failed: the others stay.
     const switched = desired.version !== 2 && doc.projects.length === 1 && plan.remove.length > 0 && !plan.removalId ? doc.projects[0] : undefined;
@@ -239,10 +241,30 @@ export class DeploymentManager {
       if (job.kind === "deploy") await this.deploy(job.entry, signal);
       else if (job.kind === "remove") await this.removeProject(projectId);
       else if (job.kind === "rollback") await this.soaks.rollBack(projectId, job.deploymentId);
+      else if (job.kind === "gallery") await this.changeGallery(projectId, job.entry, signal);
       else await this.rethread(projectId, job.threads);
     } catch (err) {
       this.deps.log.error(`project ${projectId}: ${job.kind} crashed the manager: ${describeError(err)}`, { code: "INTERNAL", projectId });
     }
+  }
+
+  /** A new gallery for a running deployment; a failure is the project's `lastError`, not a failed deployment. */
+  private async changeGallery(projectId: string, entry: DesiredProject, signal: AbortSignal): Promise<void> {
+    const log = this.deps.log.child({ deploymentId: entry.deploymentId, projectId });
+    const outcome = await updateGallery({ ...this.deps, log }, this.memory.projects[projectId]?.current ?? null, entry, signal);
+    const pm = this.memory.projects[projectId];
+    if (outcome.kind === "skipped" || !pm) return log.debug(`gallery update skipped: ${outcome.kind === "skipped" ? outcome.why : "the project is gone"}`);
+    if (outcome.kind === "updated") {
+      // The memory names it, so a restart runs the new gallery from the cache.
+      const cleared = pm.lastError?.message.startsWith(GALLERY_UPDATE_FAILED) ? { lastError: null } : {};
+      this.saveProject(projectId, { ...pm, current: outcome.current, ...cleared });
+      if ("lastError" in cleared) this.deps.reporter.reported(this.state());
+      return;
+    }
+    const error = errorRecord(entry.deploymentId, outcome.error);
+    log.error(outcome.error.message, { code: outcome.error.code });
+    this.saveProject(projectId, { ...pm, lastError: error }, { lastError: error });
+    this.deps.reporter.reported(this.state());
   }
 
   private async removeProject(projectId: string): Promise<void> {

@@ -20,17 +20,25 @@ export interface Plan {
   removalId: string | null;
   /** Why nothing is done, for the debug log. */
   ignored: string[];
+  /**
+   * Entries of deployments that run (or are under way) carrying another face gallery than the
+   * one in use: the gallery changed in the console, the deployment did not (docs/design.md "Face gallery").
+   */
+  galleries: DesiredProject[];
 }
 
 /** `busy`: project id -> the deployment id its lane is carrying out now. */
 export function planDesired(desired: DesiredStateV2, memory: DeployMemory, busy: ReadonlyMap<string, string>): Plan {
-  const plan: Plan = { deploy: [], remove: [], forget: [], removalId: null, ignored: [] };
+  const plan: Plan = { deploy: [], remove: [], forget: [], removalId: null, ignored: [], galleries: [] };
   const wanted = new Set<string>();
   for (const entry of desired.projects) {
     wanted.add(entry.project.id);
-    const why = alreadyHandled(entry, memory.projects[entry.project.id], busy.get(entry.project.id), desired.cameras ?? []);
-    if (why) plan.ignored.push(why);
-    else plan.deploy.push(entry);
+    const pm = memory.projects[entry.project.id];
+    const inProgress = busy.get(entry.project.id);
+    const why = alreadyHandled(entry, pm, inProgress, desired.cameras ?? []);
+    if (!why) plan.deploy.push(entry);
+    else if (galleryChanged(entry, pm, inProgress)) plan.galleries.push(entry);
+    else plan.ignored.push(why);
   }
   for (const [projectId, pm] of Object.entries(memory.projects)) {
     if (wanted.has(projectId)) continue;
@@ -49,6 +57,14 @@ function alreadyHandled(entry: DesiredProject, pm: ProjectMemory | undefined, in
   if (pm?.current?.deploymentId === id) return `deployment ${id} already runs`;
   if (pm?.lastHandled?.deploymentId === id && !cameraArrived(entry, pm, cameras)) return `deployment ${id} was already handled (${pm.lastHandled.outcome})`;
   return null;
+}
+
+/** The entry's gallery is not the one its running (or loading) deployment uses; the gallery job looks again when its turn comes. */
+function galleryChanged(entry: DesiredProject, pm: ProjectMemory | undefined, inProgress: string | undefined): boolean {
+  if (!entry.gallery) return false;
+  if (entry.deploymentId === inProgress) return true;
+  const cur = pm?.current;
+  return cur?.deploymentId === entry.deploymentId && cur.gallery?.sha256 !== entry.gallery.sha256;
 }
 
 /**

@@ -51,5 +51,11 @@ export interface ProjectHost {
   current(projectId: string): ProjectSpec | null;
   replace(spec: ProjectSpec, options: ReplaceOptions): Promise<void>;
   remove(projectId: string): Promise<void>;
+  /**
+   * face-recognition: the running deployment's function gets the gallery at `galleryPath` (in the
+   * artifact cache, verified) without a reload; throws (NOT_FOUND: no such deployment runs;
+   * INVALID_CONFIG: the file is no gallery) with the old gallery still in use.
+   */
+  updateGallery(projectId: string, deploymentId: string, galleryPath: string): Promise<void>;
   status(projectId: string): ProjectStatus | null;
 }

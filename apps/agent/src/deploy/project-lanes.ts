@@ -8,11 +8,17 @@ export type LaneJob =
   /** Reload the running version with fewer threads (the CPU budget shrank). */
   | { kind: "rethread"; threads: number }
   /** Its soak failed: run the version before it again (unless a newer job came first). */
-  | { kind: "rollback"; deploymentId: string };
+  | { kind: "rollback"; deploymentId: string }
+  /** A new face gallery for the running deployment `entry.deploymentId` (no reload). */
+  | { kind: "gallery"; entry: DesiredProject };
+
+type Pending = { job: LaneJob; done: () => void };
 
 interface Lane {
   busy: { id: string; abort: AbortController } | null;
-  pending: { job: LaneJob; done: () => void } | null;
+  pending: Pending | null;
+  /** A gallery update waits apart: it must neither drop nor abort the deployment it updates. */
+  gallery: Pending | null;
 }
 
 /**
@@ -39,9 +45,9 @@ export class ProjectLanes {
     return ids;
   }
 
-  /** Deployments under way (their artifacts must stay in the cache). */
+  /** Deployments and gallery updates under way (their artifacts must stay in the cache). */
   inFlight(): DesiredProject[] {
-    return [...this.lanes.values()].flatMap((l) => (l.pending?.job.kind === "deploy" ? [l.pending.job.entry] : []));
+    return [...this.lanes.values()].flatMap((l) => [l.pending?.job, l.gallery?.job].flatMap((j) => (j?.kind === "deploy" || j?.kind === "gallery" ? [j.entry] : [])));
   }
 
   enqueue(projectId: string, job: LaneJob, start: Promise<void>): Promise<void> {
@@ -50,9 +56,16 @@ export class ProjectLanes {
     if (job.kind === "rollback" && lane?.pending) return Promise.resolve();
     const fresh = !lane;
     if (!lane) {
-      lane = { busy: null, pending: null };
+      lane = { busy: null, pending: null, gallery: null };
       this.lanes.set(projectId, lane);
       if (this.lanes.size === 1) this.idle = new Promise((r) => (this.releaseIdle = r));
+    }
+    if (job.kind === "gallery") {
+      // Runs after the lane's other jobs; a newer gallery replaces one still waiting.
+      lane.gallery?.done();
+      const waits = new Promise<void>((resolve) => (lane.gallery = { job, done: resolve }));
+      if (fresh) void this.drain(projectId, lane, start);
+      return waits;
     }
     lane.pending?.done();
     const done = new Promise<void>((resolve) => (lane.pending = { job, done: resolve }));
@@ -69,9 +82,12 @@ export class ProjectLanes {
 
   private async drain(projectId: string, lane: Lane, start: Promise<void>): Promise<void> {
     await start;
-    while (lane.pending) {
-      const { job, done } = lane.pending;
-      lane.pending = null;
+    for (;;) {
+      const next = lane.pending ?? lane.gallery;
+      if (!next) break;
+      const { job, done } = next;
+      if (next === lane.pending) lane.pending = null;
+      else lane.gallery = null;
       const abort = new AbortController();
       lane.busy = { id: job.kind === "deploy" ? job.entry.deploymentId : job.kind, abort };
       try {

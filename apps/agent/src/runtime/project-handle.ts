@@ -91,6 +91,12 @@ export interface ProjectHandle {
    * or FUNCTION_TIMEOUT (the worker was stopped and is being restarted).
    */
   process(frame: Frame & FrameWithInputs): Promise<ProcessResult>;
+  /**
+   * Hands the running function a new face gallery (ctx.gallery from its next frame), without
+   * reloading models; a restarted worker starts with it. Rejects with INVALID_CONFIG when the
+   * function's instance refuses it (the old gallery stays).
+   */
+  setGallery(gallery: FaceGallery | null): Promise<void>;
   dispose(): Promise<void>;
   on<K extends keyof ProjectHandleEvents>(event: K, listener: (...args: ProjectHandleEvents[K]) => void): this;
   once<K extends keyof ProjectHandleEvents>(event: K, listener: (...args: ProjectHandleEvents[K]) => void): this;
@@ -182,6 +188,21 @@ class WorkerProjectHandle extends EventEmitter<ProjectHandleEvents> implements P
     const run = this.tail.then(() => this.processNow(frame));
     this.tail = run.catch(() => undefined);
     return run;
+  }
+
+  async setGallery(gallery: FaceGallery | null): Promise<void> {
+    const before = this.init.gallery;
+    if (gallery) this.init.gallery = gallery;
+    else delete this.init.gallery;
+    // A worker still starting gets it once up; one that failed to start restarts from the init.
+    if (!(await this.starting.then(() => true, () => false))) return;
+    try {
+      await this.session.setGallery(gallery);
+    } catch (error) {
+      if (before) this.init.gallery = before;
+      else delete this.init.gallery;
+      throw error;
+    }
   }
 
   async dispose(): Promise<void> {

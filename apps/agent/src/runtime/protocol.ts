@@ -68,7 +68,14 @@ export interface WireInput {
   transform: FrameTransform;
 }
 
-export type HostMessage = ModelMessage | StartMessage | FrameMessage | { type: "dispose" };
+/** A new face gallery for the running function (docs/design.md "Face gallery"): no reload. */
+export interface GalleryMessage {
+  type: "gallery";
+  id: number;
+  gallery: FaceGallery | null;
+}
+
+export type HostMessage = ModelMessage | StartMessage | FrameMessage | GalleryMessage | { type: "dispose" };
 
 /** An EdgelensError flattened for the wire (class instances lose their prototype). */
 export interface WireError {
@@ -88,6 +95,8 @@ export type WorkerMessage =
   | { type: "failed"; error: WireError }
   | { type: "result"; id: number; outcome: FrameOutcome }
   | { type: "frame-error"; id: number; error: WireError }
+  /** The answer to a `gallery` message: in use from the next frame, or why not. */
+  | { type: "gallery-set"; id: number; error?: WireError }
   | { type: "log"; level: LogLevel; message: string }
   /** User code threw outside infer (a timer, a stray promise): the sandbox exits after this. */
   | { type: "crashed"; error: WireError }

@@ -1,6 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import type { Duplex } from "node:stream";
+import type { FaceGallery } from "@edgelens/shared";
 import { EdgelensError } from "@edgelens/shared/errors";
 import type { FrameWithInputs } from "@edgelens/vision/preprocess";
 import type { Frame, FrameOutcome, LogLevel } from "@edgelens/vision/project";
@@ -45,6 +46,8 @@ export class WorkerSession {
   private crash: string | undefined;
   private nextId = 1;
   private readonly projectId: string;
+  /** `gallery` messages the sandbox has not answered yet, by id. */
+  private readonly galleryAcks = new Map<number, { resolve(): void; reject(error: EdgelensError): void }>();
 
   constructor(options: SessionOptions) {
     this.projectId = options.init.projectId;
@@ -91,6 +94,9 @@ export class WorkerSession {
             exitCode: code,
           });
         this.inflight?.reject(reason);
+        // Why not rejected: the handle restarts the sandbox from its init, which already holds the new gallery.
+        for (const ack of this.galleryAcks.values()) ack.resolve();
+        this.galleryAcks.clear();
         resolve(reason);
       });
     });
@@ -150,6 +156,16 @@ export class WorkerSession {
     });
   }
 
+  /** A new gallery for the running function: resolves once it is in use from the next frame on. */
+  setGallery(gallery: FaceGallery | null): Promise<void> {
+    if (!this.alive) return Promise.resolve();
+    const id = this.nextId++;
+    return new Promise<void>((resolve, reject) => {
+      this.galleryAcks.set(id, { resolve, reject });
+      this.channel.send({ type: "gallery", id, gallery });
+    });
+  }
+
   /** Stops the sandbox now; `reason` becomes the error of whatever waits on it. */
   kill(reason: EdgelensError): void {
     this.killReason ??= reason;
@@ -194,6 +210,13 @@ export class WorkerSession {
         if (this.watchdog?.check()) break;
         if (this.inflight?.id === message.id) this.inflight.resolve(message.outcome);
         break;
+      case "gallery-set": {
+        const ack = this.galleryAcks.get(message.id);
+        this.galleryAcks.delete(message.id);
+        if (message.error) ack?.reject(fromWireError(message.error));
+        else ack?.resolve();
+        break;
+      }
       case "crashed":
         this.crash = String(message.error.message);
         break;

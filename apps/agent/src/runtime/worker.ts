@@ -146,6 +146,15 @@ function onMessage(message: HostMessage, body: Uint8Array | undefined): void {
       // channel's handler, which ends the channel as it does for an oversized message.
       void processFrame(message, body && decodeFrame(message, body));
       break;
+    case "gallery":
+      try {
+        if (!instance) throw new EdgelensError("FUNCTION_FAILED", "the project is not loaded", {});
+        instance.setGallery(message.gallery);
+        post({ type: "gallery-set", id: message.id });
+      } catch (error) {
+        post({ type: "gallery-set", id: message.id, error: toWireError(error, "INVALID_CONFIG") });
+      }
+      break;
     case "dispose":
       instance = undefined;
       void releaseModels().then(() => {

@@ -34,6 +34,8 @@ export interface ProjectContext<TModel extends string = string, TConfig extends 
   /**
    * The deployment's face gallery artifact (docs/design.md "Face gallery"): known people and their
    * descriptors, on the device so that recognition works offline. null when it carries none.
+   * It can change between frames (a person added in the console reaches a running project): read
+   * it in `infer`, and keep nothing derived from it in `setup` without checking it is the same object.
    */
   readonly gallery: FaceGallery | null;
   /** Publishes an extra result now, beside the one `infer` returns. */

@@ -54,6 +54,12 @@ export interface ProjectInstance {
   readonly config: ProjectConfig;
   /** `frame.prepared`, when present, holds inputs made ahead for it (see project/frame-inputs.ts). */
   infer(frame: Frame & FrameWithInputs): Promise<FrameOutcome>;
+  /**
+   * A new face gallery for ctx.gallery (docs/design.md "Face gallery": a gallery change reaches a
+   * running project without reloading it). Checked now (INVALID_CONFIG); the function sees it from
+   * the next infer on, so one frame never mixes two galleries.
+   */
+  setGallery(gallery: unknown): void;
 }
 
 // Why strict: an unknown top-level key is usually a typo (`detection:`) that would otherwise vanish.
@@ -136,7 +142,8 @@ export async function createProjectInstance(options: ProjectInstanceOptions): Pr
     if (error instanceof EdgelensError) throw new EdgelensError(error.code, error.message, { ...error.context, projectId }, { cause: error });
     throw error;
   }
-  const gallery = options.gallery === undefined || options.gallery === null ? null : parseGallery(options.gallery, projectId);
+  let gallery = options.gallery === undefined || options.gallery === null ? null : parseGallery(options.gallery, projectId);
+  let nextGallery: FaceGallery | null | undefined;
   const recorder = createDrawRecorder();
   const inputs = createFrameInputs(options.vision);
   let published: FunctionOutput[] | null = null;
@@ -147,7 +154,9 @@ export async function createProjectInstance(options: ProjectInstanceOptions): Pr
     models,
     config,
     vision: inputs.helpers,
-    gallery,
+    get gallery() {
+      return gallery;
+    },
     draw: recorder.api,
     publish(output) {
       if (!published) throw new EdgelensError("FUNCTION_FAILED", "ctx.publish works only while infer runs: a result belongs to a frame", { projectId });
@@ -187,6 +196,10 @@ export async function createProjectInstance(options: ProjectInstanceOptions): Pr
     config,
     async infer(withInputs) {
       const { prepared, ...frame } = withInputs;
+      if (nextGallery !== undefined) {
+        gallery = nextGallery;
+        nextGallery = undefined;
+      }
       inputs.begin(frame, prepared);
       clock.reset();
       published = [];
@@ -211,6 +224,9 @@ export async function createProjectInstance(options: ProjectInstanceOptions): Pr
       const totalMs = performance.now() - started;
       const output = returned === undefined || returned === null ? null : validateOutput(returned, "infer's return value", projectId);
       return { output, published: extras, overlay: recorder.take(), inferenceMs: clock.elapsed(), totalMs, inputs: inputs.requests(), preparedHits: inputs.hits, prepareMs: inputs.prepareMs, ...(asked.length > 0 ? { clips: asked } : {}) };
+    },
+    setGallery(value) {
+      nextGallery = value === null ? null : parseGallery(value, projectId);
     },
   };
 }

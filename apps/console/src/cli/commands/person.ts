@@ -49,7 +49,7 @@ export function personCommands(program: Command): void {
     .action(async (name: string) => {
       await withContext(async (ctx) => {
         const { removePerson } = await import("../../server/services/people");
-        removePerson(ctx, name);
+        await removePerson(ctx, name);
         printLine(`person ${name} removed`);
       });
     });

@@ -6,20 +6,18 @@
  */
 import { asc, count, eq } from "drizzle-orm";
 import { z } from "zod";
-import { people, personPhotos, settings } from "@edgelens/db";
-import { EdgelensError, FaceGallerySchema, type FaceGallery } from "@edgelens/shared";
+import { people, personPhotos } from "@edgelens/db";
+import { EdgelensError } from "@edgelens/shared";
 import { describeGalleryPhoto } from "@edgelens/vision/face-recognition";
 import { decodeImage } from "@edgelens/vision/image";
 import { getSampleModel } from "@edgelens/vision/models";
 import { createOrtModelRunner } from "@edgelens/vision/onnx";
 import type { ServiceContext } from "../context";
 import { newId } from "../ids";
+import { bumpGalleryVersion, republishGallery } from "./gallery-artifact";
 import { storeArtifactBytes, type StoredArtifact } from "../storage/artifacts";
 
 export const PersonNameSchema = z.string().trim().min(1, "name: 1-64 characters").max(64, "name: 1-64 characters");
-
-/** Bumped with every change of people or photos: the gallery's `version`. */
-const GALLERY_VERSION_KEY = "face-gallery-version";
 
 export interface PersonPhotoInput {
   /** The file name, to name the photo in errors and lists. */
@@ -31,16 +29,6 @@ export interface PersonView {
   name: string;
   photos: number;
   createdAt: number;
-}
-
-function galleryVersion(ctx: ServiceContext): number {
-  const row = ctx.db.select({ value: settings.value }).from(settings).where(eq(settings.key, GALLERY_VERSION_KEY)).get();
-  return row ? Number(row.value) : 0;
-}
-
-function bumpGalleryVersion(ctx: ServiceContext): void {
-  const next = String(galleryVersion(ctx) + 1);
-  ctx.db.insert(settings).values({ key: GALLERY_VERSION_KEY, value: next }).onConflictDoUpdate({ target: settings.key, set: { value: next } }).run();
 }
 
 /** Descriptors of photos that each show exactly one face; the first bad photo fails all of them, by name. */
@@ -61,7 +49,10 @@ async function describePhotos(photos: PersonPhotoInput[]): Promise<number[][]> {
   }
 }
 
-/** Adds photos to a person, creating the person on first use. Nothing is stored unless every photo shows one face. */
+/**
+ * Adds photos to a person, creating the person on first use. Nothing is stored unless every photo
+ * shows one face. Running face-recognition deployments get the new gallery (republishGallery).
+ */
 export async function addPersonPhotos(ctx: ServiceContext, rawName: string, photos: PersonPhotoInput[]): Promise<PersonView> {
   const parsed = PersonNameSchema.safeParse(rawName);
   if (!parsed.success) throw new EdgelensError("INVALID_PAYLOAD", parsed.error.issues[0]?.message ?? "bad name", { field: "name" });
@@ -82,6 +73,7 @@ export async function addPersonPhotos(ctx: ServiceContext, rawName: string, phot
     // In the same transaction: a gallery built in between never shows new photos under the old version.
     bumpGalleryVersion(ctx);
   });
+  await republishGallery(ctx);
   return getPerson(ctx, name);
 }
 
@@ -102,24 +94,12 @@ export function listPeople(ctx: ServiceContext): PersonView[] {
     .all();
 }
 
-/** Removes a person and their photos' descriptors (the photo artifacts stay until collected). */
-export function removePerson(ctx: ServiceContext, name: string): void {
+/** Removes a person and their photos' descriptors (the photo artifacts stay until collected); devices get the new gallery. */
+export async function removePerson(ctx: ServiceContext, name: string): Promise<void> {
   ctx.db.transaction((tx) => {
     const removed = tx.delete(people).where(eq(people.name, name)).returning({ id: people.id }).all();
     if (removed.length === 0) throw new EdgelensError("NOT_FOUND", `no person "${name}"`, { person: name });
     bumpGalleryVersion(ctx);
   });
-}
-
-/** The gallery as a device gets it: every person with every descriptor, under the current version. */
-export function buildGallery(ctx: ServiceContext): FaceGallery {
-  const rows = ctx.db
-    .select({ name: people.name, descriptor: personPhotos.descriptor })
-    .from(personPhotos)
-    .innerJoin(people, eq(people.id, personPhotos.personId))
-    .orderBy(asc(people.name), asc(personPhotos.createdAt), asc(personPhotos.id))
-    .all();
-  const byName = new Map<string, number[][]>();
-  for (const r of rows) byName.set(r.name, [...(byName.get(r.name) ?? []), r.descriptor]);
-  return FaceGallerySchema.parse({ version: galleryVersion(ctx), people: [...byName].map(([name, descriptors]) => ({ name, descriptors })) });
+  await republishGallery(ctx);
 }

@@ -21,7 +21,7 @@ export async function addPersonAction(_prev: ActionResult<{ name: string; photos
 export async function removePersonAction(name: string): Promise<ActionResult<null>> {
   return runAction(async () => {
     await requireUser("admin");
-    removePerson(await getContext(), name);
+    await removePerson(await getContext(), name);
     revalidatePath("/people");
     return null;
   });

@@ -8,6 +8,6 @@ type P = { name: string };
 export const GET = route<P>("viewer", async ({ ctx, params }) => json({ person: getPerson(ctx, params.name) }));
 
 export const DELETE = route<P>("admin", async ({ ctx, params }) => {
-  removePerson(ctx, params.name);
+  await removePerson(ctx, params.name);
   return new Response(null, { status: 204 });
 });
