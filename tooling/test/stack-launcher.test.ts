@@ -79,13 +79,18 @@ describe("pnpm dev: one command to a working demo", () => {
     expect(readFileSync(join(stack.dataDir, "admin-credentials.txt"), "utf8")).toBe(`${email}\n${password}\n`);
 
     // The printed credentials sign in (the console's own login endpoint); others do not.
+    const post = (pw: string) => fetch(`${stack.consoleUrl}/api/v1/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password: pw }) });
     const signIn = (pw: string) =>
-      fetch(`${stack.consoleUrl}/api/v1/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password: pw }) }).catch((err: unknown) => {
-        // Seen twice in CI under load: say what the stack printed, not just the socket error.
-        throw new Error(`sign-in request failed: ${String(err)}\n${launcher!.output().slice(-4000)}`);
-      });
+      post(pw)
+        // A kept-alive socket the server closed as the next request went out (nothing read back): undici
+        // retries only idempotent methods, so this POST is sent once more, on a new connection.
+        .catch((err: unknown) => (/other side closed/.test(String((err as Error).cause)) ? post(pw) : Promise.reject(err)))
+        .catch((err: unknown) => {
+          // Say what the stack printed, not just the socket error.
+          throw new Error(`sign-in request failed: ${String(err)} (${String((err as Error).cause)})\n${launcher!.output().slice(-4000)}`);
+        });
     expect((await signIn(`${password}-wrong`)).status).toBe(401);
-    const login = await fetch(`${stack.consoleUrl}/api/v1/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }) });
+    const login = await signIn(password!);
     expect(login.status, await login.clone().text()).toBeLessThan(300);
 
     const sub = await subscribeResults(stack, topics.infer(DEMO_DEVICE), "launcher-results-1");

@@ -25,13 +25,24 @@ export async function assembleClip(ffmpegPath: string, pieces: readonly string[]
   }
 }
 
-/** `copy` when the source's first video stream is H.264 (the ring keeps it as it is), else `encode`. */
-export async function probeRingCodec(ffprobePath: string, input: string, inputOptions: readonly string[] = []): Promise<"copy" | "encode"> {
+/**
+ * `copy` when the source's first video stream is H.264 (the ring keeps it as it is), else `encode`.
+ * `timeoutMs`: a camera that does not answer should not hold the ring up; a file always answers,
+ * only slowly on a loaded box, so it gets longer (a short limit there re-encoded H.264 files).
+ * `onFallback` hears why a probe that failed fell back to re-encoding.
+ */
+export async function probeRingCodec(
+  ffprobePath: string,
+  input: string,
+  options: { inputOptions?: readonly string[]; timeoutMs?: number; onFallback?: (reason: string) => void } = {},
+): Promise<"copy" | "encode"> {
   try {
-    const { stdout } = await run(ffprobePath, ["-v", "error", ...inputOptions, "-select_streams", "v:0", "-show_entries", "stream=codec_name", "-of", "csv=p=0", input], { timeout: 10_000 });
+    const args = ["-v", "error", ...(options.inputOptions ?? []), "-select_streams", "v:0", "-show_entries", "stream=codec_name", "-of", "csv=p=0", input];
+    const { stdout } = await run(ffprobePath, args, { timeout: options.timeoutMs ?? 10_000 });
     return stdout.trim().split("\n")[0] === "h264" ? "copy" : "encode";
-  } catch {
+  } catch (err) {
     // Unknown (a camera that does not answer a probe): re-encoding works for every codec.
+    options.onFallback?.((err as Error).message);
     return "encode";
   }
 }

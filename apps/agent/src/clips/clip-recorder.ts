@@ -69,7 +69,10 @@ export class ClipRecorder {
       const input = spec.kind === "file" ? spec.path : spec.kind === "rtsp" || spec.kind === "http" ? spec.url : undefined;
       const ffprobe = this.options.ffprobePath ?? join(this.options.ffmpegPath, "..", basename(this.options.ffmpegPath).replace("ffmpeg", "ffprobe"));
       // Over TCP as the decoder and the ring read it: a camera behind NAT or a firewall may not answer RTP over UDP.
-      codec = input ? await probeRingCodec(ffprobe, input, spec.kind === "rtsp" ? ["-rtsp_transport", "tcp"] : []) : "encode";
+      const onFallback = (reason: string) =>
+        this.options.onError?.(new EdgelensError("SOURCE_FAILED", `${this.source}: codec probe failed, the clip ring re-encodes: ${reason}`, { source: this.source }));
+      const probe = { inputOptions: spec.kind === "rtsp" ? ["-rtsp_transport", "tcp"] : [], timeoutMs: spec.kind === "file" ? 60_000 : 10_000, onFallback };
+      codec = input ? await probeRingCodec(ffprobe, input, probe) : "encode";
     }
     this.codec = codec;
     this.ring = new ClipRing({
