@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { topics } from "@edgelens/shared/topics";
@@ -32,8 +32,11 @@ describe("pnpm dev: one command to a working demo", () => {
   let stack: StackEnv;
   let launcher: ManagedProcess | undefined;
 
+  /** The last launcher started, kept after its stop so that a failure can show what it printed. */
+  let lastLauncher: ManagedProcess | undefined;
+
   function start(): ManagedProcess {
-    return startProcess("stack", "node", [join(repoRoot, "scripts/stack/bootstrap.mjs"), "--dev"], { cwd: repoRoot, env: stack.env, echo: false });
+    return (lastLauncher = startProcess("stack", "node", [join(repoRoot, "scripts/stack/bootstrap.mjs"), "--dev"], { cwd: repoRoot, env: stack.env, echo: false }));
   }
 
   /** What a terminal's Ctrl-C does: SIGINT to the foreground process group. */
@@ -48,7 +51,7 @@ describe("pnpm dev: one command to a working demo", () => {
   async function expectAllStopped(): Promise<void> {
     // Children stop in their own time after the launcher returns; allow them a moment.
     await eventually("no process of the stack left", () => (processesOf(stack.dataDir).length === 0 ? true : undefined), 20_000, () => `left: ${processesOf(stack.dataDir).join(", ")}`);
-    for (const port of [stack.ports.console, stack.ports.mqtt, stack.ports.ws, stack.ports.brokerHttp]) expect(await isListening(port), `port ${port}`).toBe(false);
+    for (const port of [stack.ports.console, stack.ports.mqtt, stack.ports.ws, stack.ports.brokerHttp, stack.ports.agentStream]) expect(await isListening(port), `port ${port}`).toBe(false);
   }
 
   beforeAll(async () => {
@@ -57,6 +60,12 @@ describe("pnpm dev: one command to a working demo", () => {
     delete stack.env.EDGELENS_ADMIN_PASSWORD;
     delete stack.env.EDGELENS_BROKER_URL;
     delete stack.env.EDGELENS_CONSOLE_URL;
+  });
+
+  afterEach((ctx) => {
+    // A stack process that dies makes the launcher stop the stack; the test's own error (a refused
+    // connection) does not say which one or why. The launcher's output does.
+    if (ctx.task.result?.state === "fail" && lastLauncher) console.error(`launcher output (last 8000 chars):\n${lastLauncher.output().slice(-8000)}`);
   });
 
   afterAll(async () => {
@@ -101,6 +110,8 @@ describe("pnpm dev: one command to a working demo", () => {
     } finally {
       await sub.close();
     }
+    // The demo device's local stream, where EDGELENS_AGENT_STREAM_PORT says.
+    expect(await (await fetch(`http://127.0.0.1:${stack.ports.agentStream}/healthz`)).json()).toMatchObject({ ok: true, deviceId: DEMO_DEVICE });
     const devices = JSON.parse(await cliOk(stack, ["device", "list", "--json"])) as { id: string; presence: string; deployment: { id: string; state: string } | null }[];
     expect(devices).toHaveLength(1);
     expect(devices[0]).toMatchObject({ id: DEMO_DEVICE, presence: "online", deployment: { state: "running" } });

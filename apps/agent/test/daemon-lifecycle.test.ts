@@ -1,8 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request } from "node:http";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { TelemetrySchema, type LogLine } from "@edgelens/shared/schemas";
 import { topics } from "@edgelens/shared/topics";
 import { decodeImage } from "@edgelens/vision";
+import { FAST_CONFIG, startAgent } from "./support/agent-process";
 import { startAgentStack, seqGaps, type AgentStack } from "./support/agent-stack";
 import { buildDesiredState, removalState } from "./support/desired-state";
 import { FRAME_COUNTER_SOURCE } from "./support/projects";
@@ -81,6 +85,25 @@ describe("a running agent: streams, preview frames, commands, telemetry, removal
     expect(device.jpegs.every(isJpeg)).toBe(true);
     expect((await fetch(`${base}/nope`)).status).toBe(404);
     expect((await fetch(`${base}/snapshot.jpg?stream=side`)).status).toBe(400);
+  });
+
+  it("a second agent on the same stream port exits with the setting to change, and the first serves on", async () => {
+    // Two agents on one box (or a test beside another) both defaulting to 8090: the second must say why it stops.
+    const port = Number(new URL(base).port);
+    const dataDir = mkdtempSync(join(tmpdir(), "edgelens-second-agent-"));
+    try {
+      const second = startAgent({ deviceFile: stack.deviceFile, dataDir, config: { ...FAST_CONFIG, stream: { port } } });
+      const err = await second.then(
+        () => new Error("the second agent started"),
+        (e: unknown) => e as Error,
+      );
+      expect(err.message).toContain(`127.0.0.1:${port} is in use`);
+      expect(err.message).toContain("--stream-port");
+      expect(err.message).toContain("INVALID_CONFIG");
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
   });
 
   it("sends preview frames while the console asks, until its deadline", async () => {

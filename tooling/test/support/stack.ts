@@ -18,6 +18,8 @@ export interface StackPorts {
   mqtt: number;
   ws: number;
   brokerHttp: number;
+  /** The agent's local stream server: each stack its own, as tests run beside each other. */
+  agentStream: number;
 }
 
 export interface StackEnv {
@@ -33,7 +35,7 @@ export interface StackEnv {
 /** A fresh data dir and free ports; `env` is all a child gets (never the developer's EDGELENS_*). */
 export async function prepareStack(name: string, extra: Record<string, string> = {}): Promise<StackEnv> {
   const dataDir = mkdtempSync(join(tmpdir(), `edgelens-${name}-`));
-  const ports: StackPorts = { console: await freePort(), mqtt: await freePort(), ws: await freePort(), brokerHttp: await freePort() };
+  const ports: StackPorts = { console: await freePort(), mqtt: await freePort(), ws: await freePort(), brokerHttp: await freePort(), agentStream: await freePort() };
   const admin = { email: "admin@e2e.test", password: `pw-${Math.random().toString(36).slice(2, 12)}` };
   const consoleUrl = `http://127.0.0.1:${ports.console}`;
   const brokerUrl = `mqtt://127.0.0.1:${ports.mqtt}`;
@@ -49,6 +51,7 @@ export async function prepareStack(name: string, extra: Record<string, string> =
     EDGELENS_BROKER_HTTP_PORT: String(ports.brokerHttp),
     EDGELENS_BROKER_URL: brokerUrl,
     EDGELENS_CONSOLE_URL: consoleUrl,
+    EDGELENS_AGENT_STREAM_PORT: String(ports.agentStream),
     EDGELENS_ADMIN_EMAIL: admin.email,
     EDGELENS_ADMIN_PASSWORD: admin.password,
     // Its own next build folder: other suites run next dev from the same app at the same time.

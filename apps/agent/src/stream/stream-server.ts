@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { EdgelensError } from "@edgelens/shared";
 import { StreamNameSchema, type StreamName } from "@edgelens/shared/schemas";
 import type { Logger } from "../telemetry/logger";
 import { describeError } from "../telemetry/logger";
@@ -42,9 +43,15 @@ export class StreamServer {
   async start(): Promise<void> {
     const server = createServer((req, res) => this.handle(req, res));
     await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
+      server.once("error", (err: NodeJS.ErrnoException) => {
+        // Another program (often a second agent on the same box) has the port: say which setting moves it.
+        if (err.code === "EADDRINUSE" || err.code === "EACCES") {
+          const why = err.code === "EADDRINUSE" ? "is in use" : "may not be bound by this user";
+          reject(new EdgelensError("INVALID_CONFIG", `stream server: ${this.options.host}:${this.options.port} ${why}; set --stream-port (EDGELENS_AGENT_STREAM_PORT, 0 picks a free one) or --no-stream`, {}, { cause: err }));
+        } else reject(err);
+      });
       server.listen(this.options.port, this.options.host, () => {
-        server.off("error", reject);
+        server.removeAllListeners("error");
         resolve();
       });
     });
