@@ -80,6 +80,9 @@ describe("configuration: every entry point listens where EDGELENS_* says", () =>
     running.push(consoleProc);
     await waitForHttp(`${stack.consoleUrl}/api/health`, 120_000, () => consoleProc.child.exitCode === null);
     expect(listenAddresses(stack.ports.console)).toEqual(["127.0.0.1"]);
+    // Idle connections live past a proxy's 60 s (Node's 5 s raced clients reusing a socket: ECONNRESET on a POST).
+    const health = await fetch(`${stack.consoleUrl}/api/health`);
+    expect(health.headers.get("keep-alive")).toBe("timeout=65");
   }, 900_000);
 
   it.each([

@@ -8,13 +8,7 @@ import { createRequire } from "node:module";
 import { constants } from "node:os";
 import { isEdgelensError } from "@edgelens/shared/errors";
 import { loadConsoleConfig, type ConsoleConfig } from "./env";
-
-export type ServeMode = "start" | "dev";
-
-/** `next` arguments that listen where the configuration says. */
-export function nextServeArgs(mode: ServeMode, config: Pick<ConsoleConfig, "host" | "port">): string[] {
-  return [mode, "-p", String(config.port), "-H", config.host];
-}
+import { nextServeArgs } from "./next-serve-args";
 
 function main(): void {
   const mode = process.argv[2];

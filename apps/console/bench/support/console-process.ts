@@ -7,6 +7,7 @@
  */
 import { currentConsoleBuild, ensureConsoleBuild } from "@edgelens/tooling/console-build";
 import { childEnv, freePort, startProcess, waitForHttp } from "@edgelens/tooling/processes";
+import { nextServeArgs } from "../../src/next-serve-args";
 import { consoleRoot, nextBin } from "../../test/support/paths";
 
 export interface ConsoleEnv {
@@ -61,7 +62,7 @@ export async function startBenchConsole(env: ConsoleEnv, options: { dev: boolean
   }
   const port = await freePort();
   const command = dist === null ? "dev" : "start";
-  const proc = startProcess(`next-${command}`, process.execPath, [nextBin, command, "-H", "127.0.0.1", "-p", String(port)], { cwd: consoleRoot, env: childEnv(nextEnv(env, port, dist ?? DEV_DIST)), echo: false });
+  const proc = startProcess(`next-${command}`, process.execPath, [nextBin, ...nextServeArgs(command, { host: "127.0.0.1", port })], { cwd: consoleRoot, env: childEnv(nextEnv(env, port, dist ?? DEV_DIST)), echo: false });
   const stop = async () => {
     await proc.stop();
   };

@@ -5,6 +5,7 @@
  */
 import { ensureConsoleBuild } from "@edgelens/tooling/console-build";
 import { childEnv, freePort, startProcess, type ManagedProcess } from "@edgelens/tooling/processes";
+import { nextServeArgs } from "../../src/next-serve-args";
 import { consoleRoot, nextBin } from "./paths";
 
 export interface ConsoleServer {
@@ -29,7 +30,7 @@ export async function startConsoleServer(o: ConsoleServerOptions): Promise<Conso
   // A no-op when the run's global setup built it already; a build when run some other way.
   const distDir = await ensureConsoleBuild();
   const port = await freePort();
-  const proc = startProcess(`console-${o.name}`, process.execPath, [nextBin, "start", "-H", "127.0.0.1", "-p", String(port)], {
+  const proc = startProcess(`console-${o.name}`, process.execPath, [nextBin, ...nextServeArgs("start", { host: "127.0.0.1", port })], {
     cwd: consoleRoot,
     echo: false,
     env: childEnv({
