@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { isEdgelensError } from "@edgelens/shared/errors";
-import { createRgbImage, decodeImage, encodeJpeg } from "../src/image/index";
+import { createRgbImage, cropImage, decodeImage, encodeJpeg } from "../src/image/index";
 import { mediaPath } from "../src/media/index";
 import { pixelAt, synthImage } from "./vision-fixtures";
 
@@ -52,5 +52,29 @@ describe("decodeImage / encodeJpeg", () => {
     await expect(encodeJpeg({ ...img, width: 5 })).rejects.toThrow(/needs 60 bytes, got 48/);
     await expect(encodeJpeg(img, { quality: 0 })).rejects.toThrow(/quality must be an integer 1..100/);
     expect(() => createRgbImage(0, 3)).toThrow(/positive integers/);
+  });
+});
+
+describe("cropImage", () => {
+  /** 10x8, each pixel's red = x and green = y: a crop shows where it came from. */
+  const grid = () => {
+    const img = createRgbImage(10, 8);
+    for (let y = 0; y < 8; y++) for (let x = 0; x < 10; x++) img.data.set([x, y, 0], (y * 10 + x) * 3);
+    return img;
+  };
+  const at = (img: { data: Uint8Array; width: number }, x: number, y: number) => Array.from(img.data.subarray((y * img.width + x) * 3, (y * img.width + x) * 3 + 2));
+
+  it("takes the box grown by the margin of its larger side", () => {
+    const out = cropImage(grid(), [4, 3, 6, 5], 0.5);
+    expect([out.width, out.height]).toEqual([4, 4]);
+    expect(at(out, 0, 0)).toEqual([3, 2]);
+    expect(at(out, 3, 3)).toEqual([6, 5]);
+  });
+
+  it("clips at the edges instead of reading outside the image", () => {
+    const out = cropImage(grid(), [7, 5, 10, 8], 1);
+    expect([out.width, out.height]).toEqual([6, 6]);
+    expect(at(out, 0, 0)).toEqual([4, 2]);
+    expect(at(out, 5, 5)).toEqual([9, 7]);
   });
 });

@@ -7,10 +7,15 @@ export function personCommands(program: Command): void {
   const person = program.command("person").description("the face gallery of face-recognition: known people and their photos");
 
   person
-    .command("add <name> <photos...>")
-    .description("add photos of a person (created on first use); each photo must show exactly one face")
+    .command("add <name> [photos...]")
+    .description("add photos of a person (created on first use); each photo must show exactly one face; or one face of an event snapshot")
+    .option("--snapshot <sha256>", "take the face from this event snapshot instead of photos (see `person faces`)")
+    .option("--face <n>", "which face of the snapshot, numbered left to right (needed when it has several)")
     .option("--json", "print the person as JSON")
-    .action(async (name: string, files: string[], opts: { json?: boolean }) => {
+    .action(async (name: string, files: string[], opts: { snapshot?: string; face?: string; json?: boolean }) => {
+      if (opts.snapshot && files.length > 0) throw new CliFailure("give photos or --snapshot, not both", 2);
+      if (!opts.snapshot && files.length === 0) throw new CliFailure("give at least one photo, or --snapshot <sha256> --face <n>", 2);
+      if (opts.face !== undefined && !/^[1-9]\d*$/.test(opts.face)) throw new CliFailure(`--face is a face number from 1, got "${opts.face}"`, 2);
       const photos = await Promise.all(
         files.map(async (file) => ({
           name: basename(file),
@@ -22,10 +27,44 @@ export function personCommands(program: Command): void {
         })),
       );
       await withContext(async (ctx) => {
-        const { addPersonPhotos } = await import("../../server/services/people");
-        const added = await addPersonPhotos(ctx, name, photos);
+        let added;
+        if (opts.snapshot) {
+          const { addPersonFromSnapshot, findSnapshotFaces } = await import("../../server/services/snapshot-faces");
+          let face = opts.face === undefined ? undefined : Number(opts.face);
+          if (face === undefined) {
+            // One face needs no number; several must be chosen (a wrong person in the gallery is worse than a question).
+            const found = await findSnapshotFaces(ctx, opts.snapshot);
+            if (found.faces.length !== 1) throw new CliFailure(`snapshot ${opts.snapshot.slice(0, 12)} has ${found.faces.length} faces: say which with --face (see \`edgelens person faces ${opts.snapshot}\`)`, 2);
+            face = 1;
+          }
+          added = await addPersonFromSnapshot(ctx, name, opts.snapshot, face);
+        } else {
+          const { addPersonPhotos } = await import("../../server/services/people");
+          added = await addPersonPhotos(ctx, name, photos);
+        }
         if (opts.json) return printJson(added);
         printLine(`person ${added.name}: ${added.photos} photo(s)`);
+      });
+    });
+
+  person
+    .command("faces [snapshot]")
+    .description("the faces in an event snapshot, numbered for `person add --snapshot --face`; without one, the newest snapshots")
+    .option("--json", "print JSON: {sha256, width, height, faces: [{face, box, score}]}, or the snapshots [{sha256, deviceId, ruleName, ts}]")
+    .action(async (snapshot: string | undefined, opts: { json?: boolean }) => {
+      await withContext(async (ctx) => {
+        const { findSnapshotFaces, listFaceSnapshots } = await import("../../server/services/snapshot-faces");
+        if (!snapshot) {
+          const choices = listFaceSnapshots(ctx, 20);
+          if (opts.json) return printJson(choices);
+          if (choices.length === 0) return printLine("no event snapshots yet (a store rule with a snapshot keeps one per event)");
+          printLine(table([["SNAPSHOT", "DEVICE", "RULE", "TIME"], ...choices.map((c) => [c.sha256, c.deviceId ?? "-", c.ruleName, new Date(c.ts).toISOString()])]));
+          return;
+        }
+        const found = await findSnapshotFaces(ctx, snapshot);
+        if (opts.json) return printJson(found);
+        if (found.faces.length === 0) return printLine(`no face found in snapshot ${snapshot.slice(0, 12)} (${found.width}x${found.height})`);
+        printLine(table([["FACE", "BOX", "SCORE"], ...found.faces.map((f) => [String(f.face), f.box.join(","), f.score.toFixed(2)])]));
       });
     });
 

@@ -8,7 +8,7 @@ import { asc, count, eq } from "drizzle-orm";
 import { z } from "zod";
 import { people, personPhotos } from "@edgelens/db";
 import { EdgelensError } from "@edgelens/shared";
-import { describeGalleryPhoto } from "@edgelens/vision/face-recognition";
+import { describeGalleryPhoto, type FaceModels } from "@edgelens/vision/face-recognition";
 import { decodeImage } from "@edgelens/vision/image";
 import { getSampleModel } from "@edgelens/vision/models";
 import { createOrtModelRunner } from "@edgelens/vision/onnx";
@@ -31,22 +31,64 @@ export interface PersonView {
   createdAt: number;
 }
 
-/** Descriptors of photos that each show exactly one face; the first bad photo fails all of them, by name. */
-async function describePhotos(photos: PersonPhotoInput[]): Promise<number[][]> {
+/**
+ * BlazeFace and faceres for one request, disposed after `use`: adding faces is rare, and a console
+ * that kept them loaded would hold their memory for nothing between.
+ */
+export async function withFaceModels<T>(use: (models: FaceModels) => Promise<T>): Promise<T> {
   const detector = await createOrtModelRunner(getSampleModel("blazeface").path, { name: "blazeface", threads: 1 });
-  const descriptor = await createOrtModelRunner(getSampleModel("faceres").path, { name: "faceres", threads: 1 });
+  const descriptor = await createOrtModelRunner(getSampleModel("faceres").path, { name: "faceres", threads: 1 }).catch(async (err: unknown) => {
+    await detector.dispose();
+    throw err;
+  });
   try {
+    return await use({ detector, descriptor });
+  } finally {
+    await Promise.all([detector.dispose(), descriptor.dispose()]);
+  }
+}
+
+/** Descriptors of photos that each show exactly one face; the first bad photo fails all of them, by name. */
+function describePhotos(photos: PersonPhotoInput[]): Promise<number[][]> {
+  return withFaceModels(async (models) => {
     const out: number[][] = [];
     for (const photo of photos) {
       const frame = await decodeImage(photo.bytes).catch((error: Error) => {
         throw new EdgelensError("INVALID_PAYLOAD", `gallery photo ${photo.name}: not an image (${error.message})`, { photo: photo.name });
       });
-      out.push(Array.from((await describeGalleryPhoto(frame, { detector, descriptor }, photo.name)).descriptor));
+      out.push(Array.from((await describeGalleryPhoto(frame, models, photo.name)).descriptor));
     }
     return out;
-  } finally {
-    await Promise.all([detector.dispose(), descriptor.dispose()]);
-  }
+  });
+}
+
+export function parsePersonName(rawName: string): string {
+  const parsed = PersonNameSchema.safeParse(rawName);
+  if (!parsed.success) throw new EdgelensError("INVALID_PAYLOAD", parsed.error.issues[0]?.message ?? "bad name", { field: "name" });
+  return parsed.data;
+}
+
+export interface DescribedPhoto {
+  fileName: string;
+  /** The stored picture (an `upload`, or the event's `snapshot`). */
+  sha256: string;
+  descriptor: number[];
+}
+
+/** Records described photos under a person (created on first use), then sends devices the new gallery. */
+export async function storePersonPhotos(ctx: ServiceContext, name: string, photos: DescribedPhoto[]): Promise<PersonView> {
+  ctx.db.transaction((tx) => {
+    let person = tx.select().from(people).where(eq(people.name, name)).get();
+    if (!person) {
+      person = { id: newId("per"), name, createdAt: Date.now() };
+      tx.insert(people).values(person).run();
+    }
+    for (const photo of photos) tx.insert(personPhotos).values({ id: newId("pph"), personId: person.id, ...photo }).run();
+    // In the same transaction: a gallery built in between never shows new photos under the old version.
+    bumpGalleryVersion(ctx);
+  });
+  await republishGallery(ctx);
+  return getPerson(ctx, name);
 }
 
 /**
@@ -54,27 +96,16 @@ async function describePhotos(photos: PersonPhotoInput[]): Promise<number[][]> {
  * shows one face. Running face-recognition deployments get the new gallery (republishGallery).
  */
 export async function addPersonPhotos(ctx: ServiceContext, rawName: string, photos: PersonPhotoInput[]): Promise<PersonView> {
-  const parsed = PersonNameSchema.safeParse(rawName);
-  if (!parsed.success) throw new EdgelensError("INVALID_PAYLOAD", parsed.error.issues[0]?.message ?? "bad name", { field: "name" });
-  const name = parsed.data;
+  const name = parsePersonName(rawName);
   if (photos.length === 0) throw new EdgelensError("INVALID_PAYLOAD", `person ${name}: give at least one photo`, { person: name });
   const descriptors = await describePhotos(photos);
   const stored: StoredArtifact[] = [];
   for (const photo of photos) stored.push(await storeArtifactBytes(ctx, photo.bytes, "upload"));
-  ctx.db.transaction((tx) => {
-    let person = tx.select().from(people).where(eq(people.name, name)).get();
-    if (!person) {
-      person = { id: newId("per"), name, createdAt: Date.now() };
-      tx.insert(people).values(person).run();
-    }
-    photos.forEach((photo, i) => {
-      tx.insert(personPhotos).values({ id: newId("pph"), personId: person.id, fileName: photo.name, sha256: stored[i]!.sha256, descriptor: descriptors[i]! }).run();
-    });
-    // In the same transaction: a gallery built in between never shows new photos under the old version.
-    bumpGalleryVersion(ctx);
-  });
-  await republishGallery(ctx);
-  return getPerson(ctx, name);
+  return storePersonPhotos(
+    ctx,
+    name,
+    photos.map((photo, i) => ({ fileName: photo.name, sha256: stored[i]!.sha256, descriptor: descriptors[i]! })),
+  );
 }
 
 export function getPerson(ctx: ServiceContext, name: string): PersonView {

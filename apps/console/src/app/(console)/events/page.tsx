@@ -8,6 +8,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Table, TBody, Td, Th } from "@/components/ui/table";
+import { requirePageUser } from "@/server/auth/session";
 import { getContext } from "@/server/get-context";
 import { deviceChoices } from "@/server/services/device-choices";
 import { listEvents } from "@/server/services/events";
@@ -22,6 +23,7 @@ function summary(payload: Record<string, unknown>): string {
 
 export default async function EventsPage({ searchParams }: { searchParams: Promise<EventQuery> }) {
   const q = await searchParams;
+  const user = await requirePageUser();
   const ctx = await getContext();
   const from = localTimeToMs(q.from);
   const to = localTimeToMs(q.to);
@@ -74,6 +76,11 @@ export default async function EventsPage({ searchParams }: { searchParams: Promi
                 <tr key={e.id} className="align-top hover:bg-slate-50" data-testid="event-row">
                   <Td>
                     <SnapshotThumb sha256={e.snapshotSha256} eventId={e.id} />
+                    {e.snapshotSha256 && user.role === "admin" ? (
+                      <Link href={`/people?snapshot=${e.snapshotSha256}#from-snapshot`} className="mt-0.5 block text-[11px] text-sky-700 hover:underline" data-testid="snapshot-pick-face">
+                        Pick a face
+                      </Link>
+                    ) : null}
                     <ClipPlayer clip={e.clip} compact />
                   </Td>
                   <Td className="text-slate-500">

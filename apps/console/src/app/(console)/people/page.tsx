@@ -7,16 +7,19 @@ import { Table, TBody, Td, Th } from "@/components/ui/table";
 import { requirePageUser } from "@/server/auth/session";
 import { getContext } from "@/server/get-context";
 import { listPeople } from "@/server/services/people";
-import { addPersonAction, removePersonAction } from "./actions";
+import { addPersonAction, addSnapshotFaceAction, removePersonAction } from "./actions";
+import { SnapshotFaces } from "./snapshot-faces";
 
-export default async function PeoplePage() {
+export default async function PeoplePage({ searchParams }: { searchParams: Promise<{ snapshot?: string }> }) {
   const user = await requirePageUser();
-  const people = listPeople(await getContext());
+  const { snapshot } = await searchParams;
+  const ctx = await getContext();
+  const people = listPeople(ctx);
   return (
     <>
       <PageHeader
         title="People"
-        description="The face gallery of face-recognition projects: known people and their photos. A deployment takes the gallery as it is then; redeploy to send changes to devices."
+        description="The face gallery of face-recognition projects: known people and their photos. Running face-recognition deployments get every change without a redeploy."
       />
       {people.length === 0 ? (
         <EmptyState title="No people yet">Add a person below with one or more photos showing only their face.</EmptyState>
@@ -49,6 +52,11 @@ export default async function PeoplePage() {
           <Card title="Add a person or photos">
             <PersonAddForm action={addPersonAction} />
           </Card>
+          <div className="mt-6" id="from-snapshot">
+            <Card title="Pick a face from an event snapshot">
+              <SnapshotFaces ctx={ctx} snapshot={snapshot} people={people.map((p) => p.name)} action={addSnapshotFaceAction} />
+            </Card>
+          </div>
         </div>
       ) : null}
     </>
