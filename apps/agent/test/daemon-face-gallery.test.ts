@@ -5,7 +5,7 @@
  * reload. Real broker, real agent process, real models.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DesiredStateV2Schema, type Artifact, type DesiredStateV2, type FaceGallery, type InferenceResult } from "@edgelens/shared/schemas";
+import { DesiredStateV2Schema, type Artifact, type DesiredStateV2, type FaceGallery, type InferenceResult, type ReportedState } from "@edgelens/shared/schemas";
 import { describeGalleryPhoto } from "@edgelens/vision/face-recognition";
 import { decodeImage } from "@edgelens/vision/image";
 import { faceMediaPath } from "@edgelens/vision/media";
@@ -80,16 +80,23 @@ describe("face-recognition deployed with a gallery", () => {
     // A gallery whose bytes are not what the desired state says: reported, and the old one stays.
     const bytes = Buffer.from(JSON.stringify({ ...player, version: 2 }));
     await stack.deploy(withGallery(empty, stack.artifacts.addMislabelled(bytes, "f".repeat(64))));
+    const galleryOf = (r: ReportedState | undefined) => r?.projects?.find((p) => p.deploymentId === "fr-2")?.gallery;
     await stack.observer.until(
       () => stack.reported().some((r) => r.projects?.some((p) => p.deploymentId === "fr-2" && p.state === "running" && p.lastError?.code === "CHECKSUM_MISMATCH")),
       () => `fr-2 reported with CHECKSUM_MISMATCH\n${stack.agentLog()}`,
     );
+    // The device still names the gallery it uses: the empty one, not the mislabelled one.
+    expect(galleryOf(stack.reported().at(-1))).toBe(empty.projects[0]!.gallery!.sha256);
     const afterBad = stack.results("fr-2").length;
     await stack.waitForResults("fr-2", afterBad + 1, 30_000);
     expect(stack.results("fr-2").map((r) => firstFace(r)?.name)).not.toContain("player");
 
-    await stack.deploy(withGallery(empty, stack.artifacts.add(bytes)));
+    const good = stack.artifacts.add(bytes);
+    await stack.deploy(withGallery(empty, good));
     await stack.observer.until(() => stack.results("fr-2").some((r) => firstFace(r)?.name === "player"), () => `fr-2 naming the player\n${stack.agentLog()}`);
+    // shadow/reported says the new gallery is in use (and the failed update's error is gone).
+    await stack.observer.until(() => galleryOf(stack.reported().at(-1)) === good.sha256, () => `fr-2 reporting gallery ${good.sha256}\n${JSON.stringify(stack.reported().at(-1))}`);
+    expect(stack.reported().at(-1)!.projects!.find((p) => p.deploymentId === "fr-2")!.lastError).toBeNull();
     const results = stack.results("fr-2");
     expect(seqGaps(results), "seq rises by one: the deployment's worker was not replaced").toEqual([]);
     const named = results.findIndex((r) => firstFace(r)?.name === "player");

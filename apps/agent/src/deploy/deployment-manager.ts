@@ -258,7 +258,8 @@ export class DeploymentManager {
       // The memory names it, so a restart runs the new gallery from the cache.
       const cleared = pm.lastError?.message.startsWith(GALLERY_UPDATE_FAILED) ? { lastError: null } : {};
       this.saveProject(projectId, { ...pm, current: outcome.current, ...cleared });
-      if ("lastError" in cleared) this.deps.reporter.reported(this.state());
+      // shadow/reported names the gallery in use: the console shows which devices have the newest one.
+      this.deps.reporter.reported(this.state());
       return;
     }
     const error = errorRecord(entry.deploymentId, outcome.error);

@@ -123,7 +123,8 @@ export function reportedState(memory: DeployMemory, agentVersion: string, status
     const cur = pm.current;
     if (cur) {
       const degraded = pm.lastHandled?.deploymentId === cur.deploymentId && pm.lastHandled.outcome === "degraded";
-      projects.push({ deploymentId: cur.deploymentId, project: { id: projectId, version: cur.project.version }, state: degraded ? "degraded" : "running", lastError: pm.lastError, ...figures });
+      const gallery = cur.gallery ? { gallery: cur.gallery.sha256 } : {};
+      projects.push({ deploymentId: cur.deploymentId, project: { id: projectId, version: cur.project.version }, state: degraded ? "degraded" : "running", lastError: pm.lastError, ...figures, ...gallery });
     } else if (pm.lastHandled?.outcome === "failed" && pm.lastHandled.version) {
       projects.push({ deploymentId: pm.lastHandled.deploymentId, project: { id: projectId, version: pm.lastHandled.version }, state: "failed", lastError: pm.lastError, ...figures });
     }

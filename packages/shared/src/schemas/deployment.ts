@@ -156,6 +156,8 @@ export const ReportedProjectSchema = z.object({
   threads: z.number().int().positive().optional(),
   /** The soak of this project's last deployment with `health` (which may be the one rolled back). */
   soak: SoakStatusSchema.optional(),
+  /** sha256 of the face gallery the running function uses (agents since gallery updates; absent without one). */
+  gallery: Sha256Schema.optional(),
 });
 export type ReportedProject = z.infer<typeof ReportedProjectSchema>;
 

@@ -6,11 +6,21 @@ import { useState } from "react";
 import { decodeReportedState, type ReportedProject } from "@edgelens/shared/schemas";
 import { topics } from "@edgelens/shared/topics";
 import { DeploymentStateBadge } from "../deployments/deployment-state";
+import { galleryStatus } from "./gallery-status";
 import { useMqttSubscription } from "../mqtt/mqtt-provider";
 import type { ActionResult } from "../ui/action-result";
 import { ConfirmButton } from "../ui/confirm-button";
 
-export type DeviceDeployment = { id: string; state: string; pct: number | null; reason: string | null; projectId: string | null; projectName: string | null; projectVersion: number | null };
+export type DeviceDeployment = {
+  id: string;
+  state: string;
+  pct: number | null;
+  reason: string | null;
+  projectId: string | null;
+  projectName: string | null;
+  projectVersion: number | null;
+  gallerySha256?: string | null;
+};
 
 type Undeploy = (deviceId: string, projectId: string) => Promise<ActionResult<null>>;
 
@@ -21,6 +31,7 @@ function ProjectRow({ deviceId, row, live, undeploy }: { deviceId: string; row: 
   // The device's own word once it reports this deployment; the console's record until then.
   const state = live?.deploymentId === row.id ? live.state : row.state;
   const error = live?.deploymentId === row.id ? live.lastError?.message : row.reason;
+  const gallery = galleryStatus(row.gallerySha256, live?.gallery, live?.deploymentId === row.id);
   return (
     <li className="space-y-1 rounded-md border border-slate-200 p-2" data-testid={`device-project-${row.projectId}`} data-state={state}>
       <div className="flex items-center justify-between gap-2">
@@ -40,6 +51,11 @@ function ProjectRow({ deviceId, row, live, undeploy }: { deviceId: string; row: 
         ) : null}
       </div>
       {live?.source ? <p className="truncate text-xs text-slate-500">{live.source}</p> : null}
+      {gallery ? (
+        <p className={`text-xs ${gallery.tone === "ok" ? "text-emerald-700" : "text-amber-700"}`} data-testid={`device-gallery-${row.projectId}`} data-tone={gallery.tone}>
+          {gallery.text}
+        </p>
+      ) : null}
       {error ? <p className="rounded bg-rose-50 px-2 py-1 text-xs text-rose-700">{error}</p> : null}
       {undeploy && row.projectId ? (
         <ConfirmButton

@@ -141,6 +141,7 @@ const deploymentFields = {
   pct: z.number().nullable(),
   reason: z.string().nullable(),
   groupDeploymentId: z.string().nullable().describe("the group deployment it carries out; null when deployed to the device directly"),
+  gallerySha256: z.string().nullable().describe("face-recognition: the face gallery it sends (replaced on every gallery change); null for other projects"),
   createdBy: z.string().nullable(),
   createdAt: ms,
   updatedAt: nullableMs,

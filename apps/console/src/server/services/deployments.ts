@@ -30,6 +30,8 @@ export interface DeploymentView {
   reason: string | null;
   /** The group deployment it carries out (docs/design.md "Device groups"); null when deployed to the device directly. */
   groupDeploymentId: string | null;
+  /** face-recognition: sha256 of the face gallery this deployment sends (replaced on every gallery change); null for other projects. */
+  gallerySha256: string | null;
   createdBy: string | null;
   createdAt: number;
   updatedAt: number | null;
@@ -86,6 +88,7 @@ function view({ d, projectName }: Joined): DeploymentView {
     pct: d.pct,
     reason: d.reason,
     groupDeploymentId: d.groupDeploymentId,
+    gallerySha256: d.gallerySha256,
     createdBy: d.createdBy,
     createdAt: d.createdAt,
     updatedAt: d.updatedAt,
