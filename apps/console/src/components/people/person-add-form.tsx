@@ -2,9 +2,9 @@
 
 import { useActionState } from "react";
 import type { ActionFn } from "../ui/action-result";
-import { Alert } from "../ui/alert";
 import { buttonClasses } from "../ui/button";
 import { Field, TextInput } from "../ui/form-field";
+import { PersonAddedAlert } from "./person-added-alert";
 
 /** A person's name and photos; a new name creates the person, a known one adds photos. */
 export function PersonAddForm({ action }: { action: ActionFn<{ name: string; photos: number }> }) {
@@ -17,12 +17,7 @@ export function PersonAddForm({ action }: { action: ActionFn<{ name: string; pho
       <Field label="Photos" htmlFor="person-photos" hint="Each photo must show exactly this one face; its descriptor is computed on upload.">
         <input id="person-photos" name="photos" type="file" accept="image/*" multiple required className="block text-sm" data-testid="person-photos" />
       </Field>
-      {state && !state.ok ? <Alert tone="error">{state.error}</Alert> : null}
-      {state?.ok ? (
-        <Alert tone="success">
-          {state.data.name} now has {state.data.photos} photo{state.data.photos === 1 ? "" : "s"}.
-        </Alert>
-      ) : null}
+      <PersonAddedAlert state={state} />
       <button type="submit" className={buttonClasses("primary")} disabled={pending} data-testid="person-add">
         {pending ? "Describing faces…" : "Add photos"}
       </button>

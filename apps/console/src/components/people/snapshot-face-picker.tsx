@@ -2,9 +2,9 @@
 
 import { useActionState, useState } from "react";
 import type { ActionFn } from "../ui/action-result";
-import { Alert } from "../ui/alert";
 import { buttonClasses } from "../ui/button";
 import { Field, TextInput } from "../ui/form-field";
+import { PersonAddedAlert } from "./person-added-alert";
 
 export interface PickerFace {
   face: number;
@@ -79,12 +79,7 @@ export function SnapshotFacePicker({
             <option key={p} value={p} />
           ))}
         </datalist>
-        {state && !state.ok ? <Alert tone="error">{state.error}</Alert> : null}
-        {state?.ok ? (
-          <Alert tone="success">
-            {state.data.name} now has {state.data.photos} photo{state.data.photos === 1 ? "" : "s"}.
-          </Alert>
-        ) : null}
+        <PersonAddedAlert state={state} />
         <button type="submit" className={buttonClasses("primary")} disabled={pending || faces.length === 0 || picked === 0} data-testid="snapshot-face-add">
           {pending ? "Describing the face…" : picked ? `Add face ${picked}` : "Pick a face"}
         </button>
