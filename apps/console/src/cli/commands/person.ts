@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { Command } from "commander";
+import { isEdgelensError } from "@edgelens/shared";
 import { CliFailure, printJson, printLine, table, withContext } from "../runtime";
 
 export function personCommands(program: Command): void {
@@ -29,15 +30,15 @@ export function personCommands(program: Command): void {
       await withContext(async (ctx) => {
         let added;
         if (opts.snapshot) {
-          const { addPersonFromSnapshot, findSnapshotFaces } = await import("../../server/services/snapshot-faces");
-          let face = opts.face === undefined ? undefined : Number(opts.face);
-          if (face === undefined) {
-            // One face needs no number; several must be chosen (a wrong person in the gallery is worse than a question).
-            const found = await findSnapshotFaces(ctx, opts.snapshot);
-            if (found.faces.length !== 1) throw new CliFailure(`snapshot ${opts.snapshot.slice(0, 12)} has ${found.faces.length} faces: say which with --face (see \`edgelens person faces ${opts.snapshot}\`)`, 2);
-            face = 1;
-          }
-          added = await addPersonFromSnapshot(ctx, name, opts.snapshot, face);
+          const { addPersonFromSnapshot } = await import("../../server/services/snapshot-faces");
+          const snapshot = opts.snapshot;
+          added = await addPersonFromSnapshot(ctx, name, snapshot, opts.face === undefined ? undefined : Number(opts.face)).catch((err: unknown) => {
+            // No --face on a snapshot with several: a usage question, answered with the command that numbers them.
+            if (opts.face === undefined && isEdgelensError(err) && err.context.field === "face") {
+              throw new CliFailure(`snapshot ${snapshot.slice(0, 12)} has ${String(err.context.faces)} faces: say which with --face (see \`edgelens person faces ${snapshot}\`)`, 2);
+            }
+            throw err;
+          });
         } else {
           const { addPersonPhotos } = await import("../../server/services/people");
           added = await addPersonPhotos(ctx, name, photos);

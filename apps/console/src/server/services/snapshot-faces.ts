@@ -85,18 +85,22 @@ export async function findSnapshotFaces(ctx: ServiceContext, sha256: string): Pr
 
 /**
  * Adds face `face` (1-based, see findSnapshotFaces) of a snapshot to a person, created on first
- * use. INVALID_PAYLOAD names the count when the snapshot has no such face.
+ * use; without a number the snapshot must show exactly one face (a wrong person in the gallery is
+ * worse than a question). INVALID_PAYLOAD (`field: "face"`, `faces`: the count) otherwise.
  */
-export async function addPersonFromSnapshot(ctx: ServiceContext, rawName: string, sha256: string, face: number): Promise<PersonView> {
+export async function addPersonFromSnapshot(ctx: ServiceContext, rawName: string, sha256: string, face: number | undefined): Promise<PersonView> {
   const name = parsePersonName(rawName);
   const { frame, faces } = await describeSnapshot(ctx, sha256);
-  const picked = Number.isInteger(face) && face >= 1 ? faces[face - 1] : undefined;
+  if (face === undefined && faces.length !== 1) {
+    throw new EdgelensError("INVALID_PAYLOAD", `snapshot ${sha256.slice(0, 12)} has ${faces.length} faces: say which`, { sha256, faces: faces.length, field: "face" });
+  }
+  const number = face ?? 1;
+  const picked = Number.isInteger(number) && number >= 1 ? faces[number - 1] : undefined;
   if (!picked) {
     const has = faces.length === 0 ? "no face found" : `${faces.length} face${faces.length === 1 ? "" : "s"} (1-${faces.length})`;
-    throw new EdgelensError("INVALID_PAYLOAD", `snapshot ${sha256.slice(0, 12)}: ${has}, there is no face ${face}`, { sha256, face, faces: faces.length, field: "face" });
+    throw new EdgelensError("INVALID_PAYLOAD", `snapshot ${sha256.slice(0, 12)}: ${has}, there is no face ${number}`, { sha256, face: number, faces: faces.length, field: "face" });
   }
   const portrait = await encodeJpeg(cropImage(frame, picked.detection.box, CROP_MARGIN), { quality: 90 });
   const stored = await storeArtifactBytes(ctx, portrait, "upload");
-  return storePersonPhotos(ctx, name, [{ fileName: `snapshot-${sha256.slice(0, 12)}-face-${face}.jpg`, sha256: stored.sha256, descriptor: Array.from(picked.descriptor) }]);
+  return storePersonPhotos(ctx, name, [{ fileName: `snapshot-${sha256.slice(0, 12)}-face-${number}.jpg`, sha256: stored.sha256, descriptor: Array.from(picked.descriptor) }]);
 }
-
