@@ -27,8 +27,9 @@ describe("retained messages and QoS 1 sessions survive a broker restart", () => 
 
     await f.restart();
 
-    const back = await f.device("cam-p", secret, { clean: false });
-    const inbox = new Inbox(back);
+    let inbox: Inbox | undefined;
+    const back = await f.device("cam-p", secret, { clean: false }, (client) => (inbox = new Inbox(client)));
+    if (!inbox) throw new Error("no inbox");
     expect(back.connected).toBe(true);
     const queued = await inbox.next(topics.commands("cam-p"));
     expect(queued.json()).toEqual({ cmd: "restart-project", id: "c-1" });

@@ -7,8 +7,10 @@ import mqtt from "mqtt";
 import { artifactPath, dataPaths, openDatabase } from "@edgelens/db";
 import { signConsoleToken } from "@edgelens/shared";
 import { filters, topics } from "@edgelens/shared/topics";
+import { connectListening } from "@edgelens/tooling/mqtt-connect";
 import { BackupManifestSchema, type BackupManifest } from "../src/cli/commands/backup";
 import { startBroker } from "./support/broker";
+import { waitFor } from "./support/raw-upload";
 import { runCli } from "./support/cli";
 
 /**
@@ -207,14 +209,10 @@ describe("edgelens backup and restore", () => {
     expect(restore.code, restore.stderr).toBe(0);
     const restored = await startBroker(target, secret);
     try {
-      const sub = await mqtt.connectAsync(restored.mqttUrl, session);
-      const got = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error("the queued result never came")), 10_000);
-        sub.on("message", (_topic, payload) => {
-          clearTimeout(timer);
-          resolve(payload.toString());
-        });
-      });
+      const messages: string[] = [];
+      const sub = await connectListening(restored.mqttUrl, session, (client) => client.on("message", (_topic, payload) => messages.push(payload.toString())));
+      await waitFor("the queued result", () => messages.length > 0, 10_000);
+      const got = messages[0] ?? "";
       expect(JSON.parse(got)).toMatchObject({ seq: 7 });
       await sub.endAsync(true);
     } finally {

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import { dataPaths, devices, hashSecret, loadOrCreateSecret, migrateDatabase, openDatabase, rules, type DatabaseHandle } from "@edgelens/db";
 import { signConsoleToken, type RuleActionConfig } from "@edgelens/shared";
+import { connectListening } from "@edgelens/tooling/mqtt-connect";
 import { parseBrokerConfig, type BrokerConfig } from "../../src/config";
 import { createLogger } from "../../src/log";
 import { startBroker, type RunningBroker, type StartOptions } from "../../src/server";
@@ -18,8 +19,9 @@ export interface Fixture {
   secret: string;
   addDevice(id: string, secret?: string): Promise<string>;
   token(role: "admin" | "viewer", sub?: string, ttlSec?: number): Promise<{ username: string; password: string }>;
-  connect(options: IClientOptions): Promise<MqttClient>;
-  device(id: string, secret: string, options?: IClientOptions): Promise<MqttClient>;
+  /** `attach` adds listeners before CONNACK, for a persistent session's queued messages. */
+  connect(options: IClientOptions, attach?: (client: MqttClient) => void): Promise<MqttClient>;
+  device(id: string, secret: string, options?: IClientOptions, attach?: (client: MqttClient) => void): Promise<MqttClient>;
   admin(options?: IClientOptions): Promise<MqttClient>;
   addRule(id: string, sql: string, actions: RuleActionConfig[], errorAction?: RuleActionConfig): void;
   restart(): Promise<void>;
@@ -65,13 +67,13 @@ export async function startFixture(env: Record<string, string> = {}, options: Om
       const iat = Math.floor(Date.now() / 1000);
       return { username: `user:${sub}`, password: await signConsoleToken({ sub, role, iat, exp: iat + ttlSec }, secret) };
     },
-    async connect(opts) {
-      const client = await mqtt.connectAsync(f.url, { reconnectPeriod: 0, connectTimeout: 10_000, protocolVersion: 4, ...opts });
+    async connect(opts, attach = () => undefined) {
+      const client = await connectListening(f.url, { reconnectPeriod: 0, connectTimeout: 10_000, protocolVersion: 4, ...opts }, attach);
       clients.push(client);
       return client;
     },
-    device(id, deviceSecret, opts = {}) {
-      return f.connect({ clientId: id, username: id, password: deviceSecret, ...opts });
+    device(id, deviceSecret, opts = {}, attach) {
+      return f.connect({ clientId: id, username: id, password: deviceSecret, ...opts }, attach);
     },
     async admin(opts = {}) {
       return f.connect({ clientId: `admin-${Math.random().toString(36).slice(2, 10)}`, ...(await f.token("admin")), ...opts });
