@@ -5,13 +5,15 @@
  * (@edgelens/tooling/agent-fleet), each running BlazeFace on ffmpeg's test pattern at 2 fps.
  * A version that breaks during its soak aborts the rollout after its first batch: the agents roll
  * back by themselves, the devices not reached are never told, the pinned one is left out. A good
- * version is paused and resumed from the rollout page and completes.
+ * version is paused and resumed from the rollout page and completes. A second group of higher
+ * priority takes two of the devices from the first: their agents switch projects in one step.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { DeviceFileSchema } from "@edgelens/shared/schemas";
+import { DeviceFileSchema, ReportedStateSchema } from "@edgelens/shared/schemas";
+import { topics } from "@edgelens/shared/topics";
 import { FLEET_TEST_CONFIG, startAgentFleet, type AgentFleet } from "@edgelens/tooling/agent-fleet";
 import type { RolloutView } from "../src/server/services/rollouts";
 import { runCli, type CliResult } from "./support/cli";
@@ -69,6 +71,17 @@ describe("staged rollouts on real agents, in the browser", () => {
     return ((await res.json()) as { version: { version: number } }).version.version;
   };
   const fleetLog = () => fleet.proc.output().slice(-3000);
+  /** What the agent itself says it runs: its retained `shadow/reported`, project id → state. */
+  const runsOn = async (deviceId: string): Promise<Record<string, string>> => {
+    const line = JSON.parse((await cli(["sub", topics.shadowReported(deviceId), "--count", "1", "--timeout", "30"])).stdout.trim()) as { payload: unknown };
+    return Object.fromEntries((ReportedStateSchema.parse(line.payload).projects ?? []).map((p) => [p.project.id, p.state]));
+  };
+  const createProject = async (name: string): Promise<string> => {
+    const fn = join(stack.workDir, "faces-fn.ts");
+    writeFileSync(fn, FUNCTION_SOURCE);
+    const created = await cli(["project", "create", "--name", name, "--template", "face-detection", "--function", fn, "--config", JSON.stringify({ ...CONFIG, mode: "ok" })]);
+    return (JSON.parse(created.stdout) as { id: string }).id;
+  };
 
   beforeAll(async () => {
     stack = await startUiStack("e2e-rollout");
@@ -83,10 +96,7 @@ describe("staged rollouts on real agents, in the browser", () => {
       await cli(["device", "tag", id, "site=lab"]);
     }
     await cli(["group", "create", "lab", "--query", "site = 'lab'"]);
-    const fn = join(stack.workDir, "faces-fn.ts");
-    writeFileSync(fn, FUNCTION_SOURCE);
-    const created = await cli(["project", "create", "--name", "lab-faces", "--template", "face-detection", "--function", fn, "--config", JSON.stringify({ ...CONFIG, mode: "ok" })]);
-    projectId = (JSON.parse(created.stdout) as { id: string }).id;
+    projectId = await createProject("lab-faces");
     fleet = await startAgentFleet({ repoRoot, dir: join(stack.workDir, "fleet"), devices, brokerUrl: stack.broker.mqttUrl, consoleUrl: base, config: FLEET_TEST_CONFIG });
     browser = await launchBrowser();
     context = await newContext(browser);
@@ -145,6 +155,9 @@ describe("staged rollouts on real agents, in the browser", () => {
     const { id } = JSON.parse(created.stdout) as RolloutView;
     await page.goto(`${base}/rollouts/${id}`);
     await waitForAttribute(page, "[data-testid=rollout-state]", "data-state", "rolling", 30_000);
+    // The engine tells the first batch on its next tick: pausing before that would test nothing of
+    // "those told carry on" (an unloaded box got there first).
+    await expect.poll(async () => (await show(id)).counts.notified, { timeout: 60_000, interval: 200 }).toBeGreaterThanOrEqual(1);
     await page.getByRole("button", { name: "Pause" }).click();
     await waitForAttribute(page, "[data-testid=rollout-state]", "data-state", "paused", 30_000);
     const atPause = (await show(id)).counts.notified;
@@ -194,4 +207,41 @@ describe("staged rollouts on real agents, in the browser", () => {
     expect(await versionsOn(cancelled.devices[2]!.id)).not.toContain(next);
     await screenshot(page, "rollout-cancelled");
   }, 150_000);
+
+  it("a group of higher priority takes its devices from the other group: their agents switch projects in one step, the device page says why", async () => {
+    const other = await createProject("front-faces");
+    await cli(["group", "create", "front", "--devices", "roll-2,roll-3"]);
+    const deployed = await runCli(["deploy", other, "--group", "front", "--priority", "5", "--wait", "--timeout", "150"], env, 170_000);
+    expect(deployed.code, `${deployed.stderr}\n${fleetLog()}`).toBe(0);
+    // The agents run the winner alone (lab-faces is stopped once front-faces runs); roll-1 is only in lab.
+    for (const id of ["roll-2", "roll-3"]) {
+      await expect.poll(() => runsOn(id), { timeout: 60_000, interval: 500 }).toEqual({ [other]: "running" });
+      const res = await page.request.get(`${base}/api/v1/deployments?deviceId=${id}&projectId=${projectId}`);
+      const { deployments } = (await res.json()) as { deployments: { kind: string; state: string; reason: string | null }[] };
+      expect(deployments[0]).toMatchObject({ kind: "undeploy", state: "removed", reason: "replaced by a group deployment of higher priority" });
+    }
+    expect(await runsOn("roll-1")).toEqual({ [projectId]: "running" });
+    const res = await page.request.get(`${base}/api/v1/devices/roll-2/assignment`);
+    const { assignment } = (await res.json()) as { assignment: { reason: string; groups: { name: string }[] } };
+    expect(assignment.groups.map((g) => g.name)).toEqual(["front", "lab"]);
+    expect(assignment.reason).toMatch(/^runs front-faces v1 from group front \(priority 5\), which outranks group lab \(priority 0\)/);
+
+    await page.goto(`${base}/devices/roll-2`);
+    await expect.poll(() => page.getByTestId("device-assignment").textContent()).toContain("from group front (priority 5), which outranks group lab");
+    await expect.poll(() => page.getByTestId(`device-project-${other}`).getAttribute("data-state"), { timeout: 30_000 }).toBe("running");
+    expect(await page.getByTestId(`device-project-${projectId}`).count()).toBe(0);
+    await screenshot(page, "device-group-priority");
+
+    // A newer deployment to the lower group leaves the devices the higher one holds alone.
+    const again = JSON.parse((await cli(["deploy", projectId, "--group", "lab", "--json"])).stdout) as { deployments: { deviceId: string }[]; skipped: { deviceId: string; reason: string }[] };
+    expect(again.deployments.map((d) => d.deviceId)).toEqual(["roll-1"]);
+    expect(again.skipped).toEqual(
+      expect.arrayContaining([
+        { deviceId: "roll-2", reason: "runs the winning group deployment already" },
+        { deviceId: "roll-3", reason: "runs the winning group deployment already" },
+        { deviceId: PINNED, reason: "pinned" },
+      ]),
+    );
+    expect(await runsOn("roll-2")).toEqual({ [other]: "running" });
+  }, 240_000);
 });
