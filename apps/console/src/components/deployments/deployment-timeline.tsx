@@ -1,6 +1,7 @@
 import { joinClasses } from "../ui/class-names";
 import { RelativeTime } from "../ui/relative-time";
 import { statusTone } from "../ui/status-badge";
+import { reasonClasses } from "./deployment-state";
 
 export type TimelineEvent = { id: number; state: string; pct: number | null; reason: string | null; ts: number };
 
@@ -40,7 +41,7 @@ export function DeploymentTimeline({ events, state, reason }: { events: Timeline
               <span className="text-xs tabular-nums text-slate-500">{Math.round(e.pct)}%</span>
             </div>
           ) : null}
-          {e.reason ? <p className="mt-1 whitespace-pre-wrap rounded-md bg-rose-50 px-2 py-1 font-mono text-xs text-rose-700">{e.reason}</p> : null}
+          {e.reason ? <p className={joinClasses("mt-1 whitespace-pre-wrap rounded-md px-2 py-1 font-mono text-xs", reasonClasses(e.state).box)}>{e.reason}</p> : null}
         </li>
       ))}
       {pending.map((s) => (
@@ -49,7 +50,7 @@ export function DeploymentTimeline({ events, state, reason }: { events: Timeline
           <span className="text-sm capitalize text-slate-500">{s}</span>
         </li>
       ))}
-      {folded.length === 0 && reason ? <li className="text-sm text-rose-700">{reason}</li> : null}
+      {folded.length === 0 && reason ? <li className={joinClasses("text-sm", reasonClasses(state).text)}>{reason}</li> : null}
     </ol>
   );
 }

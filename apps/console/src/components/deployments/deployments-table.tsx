@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { RelativeTime } from "../ui/relative-time";
 import { Table, TBody, Td, Th } from "../ui/table";
-import { DeploymentStateBadge } from "./deployment-state";
+import { DeploymentStateBadge, reasonClasses } from "./deployment-state";
 
 export type DeploymentRow = {
   id: string;
@@ -59,7 +59,7 @@ export function DeploymentsTable({ rows, showDevice = true, showProject = true }
             ) : null}
             <Td className="max-w-xs whitespace-normal">
               <DeploymentStateBadge state={d.state} pct={d.pct} />
-              {d.reason ? <div className="mt-0.5 line-clamp-2 text-xs text-rose-700">{d.reason}</div> : null}
+              {d.reason ? <div className={`mt-0.5 line-clamp-2 text-xs ${reasonClasses(d.state).text}`}>{d.reason}</div> : null}
             </Td>
             <Td className="text-slate-500">
               <RelativeTime ts={d.createdAt} />

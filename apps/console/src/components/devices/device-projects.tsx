@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { decodeReportedState, type ReportedProject } from "@edgelens/shared/schemas";
 import { topics } from "@edgelens/shared/topics";
-import { DeploymentStateBadge } from "../deployments/deployment-state";
+import { DeploymentStateBadge, reasonClasses } from "../deployments/deployment-state";
 import { galleryStatus } from "./gallery-status";
 import { useMqttSubscription } from "../mqtt/mqtt-provider";
 import type { ActionResult } from "../ui/action-result";
@@ -30,7 +30,9 @@ function ProjectRow({ deviceId, row, live, undeploy }: { deviceId: string; row: 
   const router = useRouter();
   // The device's own word once it reports this deployment; the console's record until then.
   const state = live?.deploymentId === row.id ? live.state : row.state;
+  // The device's last error is one; the console's reason ("soak passed: …") reads in its state's colour.
   const error = live?.deploymentId === row.id ? live.lastError?.message : row.reason;
+  const errorBox = live?.deploymentId === row.id ? reasonClasses("failed").box : reasonClasses(state).box;
   const gallery = galleryStatus(row.gallerySha256, live?.gallery, live?.deploymentId === row.id);
   return (
     <li className="space-y-1 rounded-md border border-slate-200 p-2" data-testid={`device-project-${row.projectId}`} data-state={state}>
@@ -56,7 +58,7 @@ function ProjectRow({ deviceId, row, live, undeploy }: { deviceId: string; row: 
           {gallery.text}
         </p>
       ) : null}
-      {error ? <p className="rounded bg-rose-50 px-2 py-1 text-xs text-rose-700">{error}</p> : null}
+      {error ? <p className={`rounded px-2 py-1 text-xs ${errorBox}`}>{error}</p> : null}
       {undeploy && row.projectId ? (
         <ConfirmButton
           label="Undeploy"
