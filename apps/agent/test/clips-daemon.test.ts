@@ -7,6 +7,7 @@ import { filters, topics } from "@edgelens/shared/topics";
 import { FAST_CONFIG } from "./support/agent-process";
 import { startAgentStack, type AgentStack } from "./support/agent-stack";
 import type { ReceivedClip } from "./support/artifact-server";
+import { desiredProjectsOf, type DesiredStateV2 } from "@edgelens/shared/schemas";
 import { buildDesiredState } from "./support/desired-state";
 import { vtestSource } from "./support/projects";
 
@@ -46,6 +47,8 @@ function probe(stack: AgentStack, clip: ReceivedClip): { duration: number; codec
 describe("clips around events on a running agent (ctx.clip, the broker's clip action, bad requests)", () => {
   let stack: AgentStack;
 
+  let clipperProject: DesiredStateV2["projects"][number];
+
   beforeAll(async () => {
     stack = await startAgentStack("cam-clips-1");
     // A clip rule on the broker's database: the broker picks rules up as the console writes them.
@@ -63,6 +66,7 @@ describe("clips around events on a running agent (ctx.clip, the broker's clip ac
       models: {},
       config: { source: vtestSource(), fps: 5 },
     });
+    clipperProject = desiredProjectsOf(desired).projects[0]!;
     await stack.deploy(desired);
     await stack.waitForState("dep-clips", "running");
   });
@@ -80,9 +84,10 @@ describe("clips around events on a running agent (ctx.clip, the broker's clip ac
     expect(clip.report.error).toBeUndefined();
     const { duration, codecs } = probe(stack, clip);
     expect(codecs).toEqual(["h264"]);
-    expect(Math.abs(duration - 3)).toBeLessThanOrEqual(1.1);    // /healthz shows the ring of the project's source.
+    expect(Math.abs(duration - 3)).toBeLessThanOrEqual(1.1);
+    // /healthz shows the ring of the project's source.
     const health = (await (await fetch(`${stack.agent!.started.stream!}/healthz`)).json()) as { clips: { source: string; keptMs: number; users: number }[] };
-    expect(health.clips).toEqual([{ source: expect.stringContaining("vtest.avi"), codec: "encode", keptMs: expect.any(Number), users: 1 }]);
+    expect(health.clips).toEqual([{ source: expect.stringContaining("vtest.avi"), codec: "encode", input: "source", keptMs: expect.any(Number), droppedFrames: 0, users: 1 }]);
     expect(health.clips[0]!.keptMs).toBeGreaterThan(1000);
   });
 
@@ -102,4 +107,22 @@ describe("clips around events on a running agent (ctx.clip, the broker's clip ac
     expect(clip.mp4.length).toBe(0);
     await stack.waitForResults("dep-clips", before + 3);
   });
+
+  it("records a project's named camera from the camera's own decoder, and sends its clip", async () => {
+    const gate = desiredProjectsOf(
+      await buildDesiredState(stack.artifacts, { deploymentId: "dep-gate", projectId: "gate", functionSource: CLIP_ON_FRAME_20, models: {}, config: { source: "camera://gate", fps: 5 } }),
+    ).projects[0]!;
+    const cameras = [{ name: "gate", uri: "testsrc://testsrc?size=320x240&rate=10" }];
+    await stack.deploy({ version: 2, deploymentId: "dep-gate", projects: [clipperProject, gate], cameras, ts: Date.now() });
+    await stack.waitForState("dep-gate", "running");
+    const named = await until(() => stack.results("dep-gate").find((r) => r.extra?.clipId), 30_000, "the gate result naming its clip", stack);
+    const clip = await until(() => stack.artifacts.clips.find((c) => c.report.clipId === named.extra?.clipId), 20_000, "the gate's clip", stack);
+    expect(clip.report).toMatchObject({ projectId: "gate", pre: 2, post: 1 });
+    expect(clip.report.error).toBeUndefined();
+    const { duration, codecs } = probe(stack, clip);
+    expect(codecs).toEqual(["h264"]);
+    expect(Math.abs(duration - 3)).toBeLessThanOrEqual(1.1);
+    const health = (await (await fetch(`${stack.agent!.started.stream!}/healthz`)).json()) as { clips: { source: string }[] };
+    expect(health.clips).toContainEqual(expect.objectContaining({ source: "camera://gate", codec: "encode", input: "camera-frames", users: 1 }));
+  }, 60_000);
 });

@@ -17,10 +17,30 @@ export interface CameraReading {
   framePool: FramePool;
 }
 
+/**
+ * The agent's own reading of a camera (its clip recording): frames at `fps`, each given back
+ * once with `give`. It is not one of the camera's readers in `shadow/reported` (those are projects).
+ */
+export interface CameraTap {
+  source: FrameSource;
+  give(data: Uint8Array): void;
+}
+
+/** What clip recording needs of the cameras: a camera's URI now, and a tap on its decoded frames. */
+export interface CameraTaps {
+  uriOf(name: string): string | undefined;
+  tap(name: string, fps: number): CameraTap;
+}
+
+/** Feeds of the agent's own (not a project's) have this reader id. */
+const AGENT_READER = "\u0000agent";
+
 export interface CameraHubOptions extends DecoderOptions {
   log: Logger;
   /** A camera started or stopped running, or its readers changed: `shadow/reported` is due. */
   onChange?: () => void;
+  /** The cameras were set (some may be new, changed or gone): clip recordings follow them. */
+  onSet?: () => void;
 }
 
 function kindOf(uri: string): SourceKind {
@@ -37,7 +57,7 @@ function kindOf(uri: string): SourceKind {
  * however many projects read it. Readers are kept by camera name, not by decoder: a camera whose
  * URI changes, or that is removed and comes back, feeds the same readers again.
  */
-export class CameraHub implements CameraRegistry {
+export class CameraHub implements CameraRegistry, CameraTaps {
   private readonly decoders = new Map<string, CameraDecoder>();
   private readonly readers = new Map<string, Set<CameraFeed>>();
 
@@ -63,6 +83,7 @@ export class CameraHub implements CameraRegistry {
       decoder.start();
     }
     this.options.onChange?.();
+    this.options.onSet?.();
   }
 
   /** A source reading camera `name` at `fps` (every frame when absent) for project `projectId`. */
@@ -80,8 +101,23 @@ export class CameraHub implements CameraRegistry {
     return { source, framePool: decoder.pool };
   }
 
+  uriOf(name: string): string | undefined {
+    return this.decoders.get(name)?.uri;
+  }
+
+  /**
+   * The agent's own reading of camera `name`, at `fps`. As a project's reading, it gives frames
+   * back to the pool of the decoder it was opened on: after a URI change the new decoder's buffers
+   * are left to the garbage collector rather than put in a pool that may still owe them.
+   */
+  tap(name: string, fps: number): CameraTap {
+    const { source, framePool } = this.open(name, AGENT_READER, fps);
+    return { source, give: (data) => framePool.give(data) };
+  }
+
   status(): ReportedCamera[] {
-    return [...this.decoders.values()].map((d) => d.status([...new Set([...(this.readers.get(d.name) ?? [])].map((f) => f.projectId))]));
+    const projectsOf = (name: string) => [...(this.readers.get(name) ?? [])].map((f) => f.projectId).filter((id) => id !== AGENT_READER);
+    return [...this.decoders.values()].map((d) => d.status([...new Set(projectsOf(d.name))]));
   }
 
   async stop(): Promise<void> {

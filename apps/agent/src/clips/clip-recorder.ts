@@ -2,7 +2,8 @@ import { copyFile, mkdir, rm, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { EdgelensError } from "@edgelens/shared/errors";
-import { parseSourceUri, redactSourceUri } from "../sources/source-uri";
+import type { CameraTap } from "../cameras/camera-hub";
+import { parseSourceUri, redactSourceUri, type SourceSpec } from "../sources/source-uri";
 import { assembleClip, probeRingCodec } from "./clip-assembler";
 import { ClipRing, type ClipSegment } from "./clip-ring";
 
@@ -22,6 +23,12 @@ export interface ClipRecorderOptions {
   /** How long past `at + post` a clip waits for the piece that covers its end. */
   waitSlackMs?: number;
   onError?: (err: EdgelensError) => void;
+  /**
+   * `uri` is `camera://<name>`: the camera's URI now, and a tap on its decoded frames. An H.264
+   * camera that can be opened again is copied from its stream; any other (V4L2, not H.264, an
+   * image folder) is encoded from the frames its one decoder already makes.
+   */
+  camera?: { uri: string; tap(fps: number): CameraTap };
 }
 
 /** A clip asked for: `pre` s before `at` (ms epoch) to `post` s after it. */
@@ -46,6 +53,8 @@ export class ClipRecorder {
   private readonly source: string;
   /** How the ring keeps the video, once started: copied (the source is H.264) or encoded. */
   codec: "copy" | "encode" | null = null;
+  /** What the ring reads, once started: the source itself, or the frames its camera decodes. */
+  input: "source" | "camera-frames" | null = null;
 
   constructor(private readonly options: ClipRecorderOptions) {
     this.source = redactSourceUri(options.uri);
@@ -55,6 +64,11 @@ export class ClipRecorder {
     return this.options.uri;
   }
 
+  /** Frames the encoder could not take in time (fed a camera's frames); 0 otherwise. */
+  droppedFrames(): number {
+    return this.ring?.droppedFrames ?? 0;
+  }
+
   /** Milliseconds of video the ring holds now. */
   keptMs(): number {
     return (this.ring?.list() ?? []).reduce((sum, s) => sum + (s.endMs - s.startMs), 0);
@@ -62,21 +76,24 @@ export class ClipRecorder {
 
   async start(): Promise<void> {
     if (this.ring) return;
-    const spec = parseSourceUri(this.options.uri);
-    if (spec.kind === "dir") throw new EdgelensError("SOURCE_FAILED", `${this.source}: an image folder is not recorded as video`, { source: this.source });
-    let codec = this.options.codec ?? "auto";
-    if (codec === "auto") {
-      const input = spec.kind === "file" ? spec.path : spec.kind === "rtsp" || spec.kind === "http" ? spec.url : undefined;
-      const ffprobe = this.options.ffprobePath ?? join(this.options.ffmpegPath, "..", basename(this.options.ffmpegPath).replace("ffmpeg", "ffprobe"));
-      // Over TCP as the decoder and the ring read it: a camera behind NAT or a firewall may not answer RTP over UDP.
-      const onFallback = (reason: string) =>
-        this.options.onError?.(new EdgelensError("SOURCE_FAILED", `${this.source}: codec probe failed, the clip ring re-encodes: ${reason}`, { source: this.source }));
-      const probe = { inputOptions: spec.kind === "rtsp" ? ["-rtsp_transport", "tcp"] : [], timeoutMs: spec.kind === "file" ? 60_000 : 10_000, onFallback };
-      codec = input ? await probeRingCodec(ffprobe, input, probe) : "encode";
+    const camera = this.options.camera;
+    const spec = parseSourceUri(camera?.uri ?? this.options.uri);
+    if (spec.kind === "dir" && !camera) throw new EdgelensError("SOURCE_FAILED", `${this.source}: an image folder is not recorded as video`, { source: this.source });
+    if (spec.kind === "v4l2" && !camera) {
+      throw new EdgelensError(
+        "SOURCE_FAILED",
+        `${this.source}: a V4L2 device opens once, and the project has it open; to record clips of it, add it as a camera (edgelens device camera add <device> <name> ${spec.device}) and read camera://<name>`,
+        { source: this.source },
+      );
     }
+    const codec = await this.chooseCodec(spec);
     this.codec = codec;
+    // A camera's ring copies its stream when it is H.264 (no re-encoding), else encodes its frames.
+    const tap = camera && codec === "encode" ? camera.tap(this.options.fps) : undefined;
+    this.input = tap ? "camera-frames" : "source";
     this.ring = new ClipRing({
-      uri: this.options.uri,
+      uri: camera && !tap ? camera.uri : this.options.uri,
+      ...(tap ? { tap } : {}),
       ffmpegPath: this.options.ffmpegPath,
       dir: join(this.options.dir, "ring"),
       seconds: this.options.seconds,
@@ -86,6 +103,19 @@ export class ClipRecorder {
       ...(this.options.onError ? { onError: this.options.onError } : {}),
     });
     await this.ring.start();
+  }
+
+  private async chooseCodec(spec: SourceSpec): Promise<"copy" | "encode"> {
+    const codec = this.options.codec ?? "auto";
+    if (codec !== "auto") return codec;
+    const input = spec.kind === "file" ? spec.path : spec.kind === "rtsp" || spec.kind === "http" ? spec.url : undefined;
+    if (!input) return "encode";
+    const ffprobe = this.options.ffprobePath ?? join(this.options.ffmpegPath, "..", basename(this.options.ffmpegPath).replace("ffmpeg", "ffprobe"));
+    // Over TCP as the decoder and the ring read it: a camera behind NAT or a firewall may not answer RTP over UDP.
+    const onFallback = (reason: string) =>
+      this.options.onError?.(new EdgelensError("SOURCE_FAILED", `${this.source}: codec probe failed, the clip ring re-encodes: ${reason}`, { source: this.source }));
+    const probe = { inputOptions: spec.kind === "rtsp" ? ["-rtsp_transport", "tcp"] : [], timeoutMs: spec.kind === "file" ? 60_000 : 10_000, onFallback };
+    return probeRingCodec(ffprobe, input, probe);
   }
 
   async stop(): Promise<void> {

@@ -2,6 +2,8 @@ import { mkdir, rm, statfs } from "node:fs/promises";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { EdgelensError } from "@edgelens/shared/errors";
+import { cameraNameOf } from "@edgelens/shared/schemas";
+import type { CameraTaps } from "../cameras/camera-hub";
 import { redactSourceUri } from "../sources/source-uri";
 import { ClipRecorder, type ClipFile, type ClipWindow } from "./clip-recorder";
 
@@ -22,6 +24,8 @@ export interface ClipRecordersOptions {
   onError?: (err: EdgelensError) => void;
   /** Free bytes of the folder's disk (tests make the disk look full). */
   freeBytes?: (dir: string) => Promise<number>;
+  /** The device's named cameras: a source `camera://<name>` is recorded from its camera. */
+  cameras?: CameraTaps;
 }
 
 async function diskFree(dir: string): Promise<number> {
@@ -34,8 +38,10 @@ async function diskFree(dir: string): Promise<number> {
  * `start` and `release` count users) and the device-wide bounds on clips.
  */
 export class ClipRecorders {
-  private readonly recorders = new Map<string, { recorder: ClipRecorder; users: number }>();
+  /** `cameraUri`: for `camera://<name>`, the camera's URI the recording was started on. */
+  private readonly recorders = new Map<string, { recorder: ClipRecorder; users: number; cameraUri?: string }>();
   private pending = 0;
+  private refreshing: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: ClipRecordersOptions) {}
 
@@ -49,8 +55,15 @@ export class ClipRecorders {
   }
 
   /** Each recorded source (redacted), the video it holds and how many projects read it: for /healthz. */
-  describe(): { source: string; codec: "copy" | "encode" | null; keptMs: number; users: number }[] {
-    return [...this.recorders.entries()].map(([uri, e]) => ({ source: redactSourceUri(uri), codec: e.recorder.codec, keptMs: e.recorder.keptMs(), users: e.users }));
+  describe(): { source: string; codec: "copy" | "encode" | null; input: ClipRecorder["input"]; keptMs: number; droppedFrames: number; users: number }[] {
+    return [...this.recorders.entries()].map(([uri, e]) => ({
+      source: redactSourceUri(uri),
+      codec: e.recorder.codec,
+      input: e.recorder.input,
+      keptMs: e.recorder.keptMs(),
+      droppedFrames: e.recorder.droppedFrames(),
+      users: e.users,
+    }));
   }
 
   /** The recorded source URIs, as given (with credentials: never for logs). */
@@ -65,18 +78,72 @@ export class ClipRecorders {
 
   /** Starts recording `uri` (once however many projects read it). */
   async start(uri: string): Promise<void> {
-    const entry = this.recorders.get(uri);
-    if (entry) {
-      entry.users += 1;
+    const existing = this.recorders.get(uri);
+    if (existing) {
+      existing.users += 1;
       return;
     }
     // Clips a previous run (killed mid-upload) left behind: nothing refers to them any more.
     if (this.recorders.size === 0 && this.pending === 0) await rm(join(this.options.dir, "out"), { recursive: true, force: true });
     await mkdir(this.options.dir, { recursive: true });
     await this.checkDisk(uri);
+    const entry = { recorder: this.makeRecorder(uri), users: 1, ...this.cameraOf(uri) };
+    this.recorders.set(uri, entry);
+    try {
+      await entry.recorder.start();
+    } catch (err) {
+      this.recorders.delete(uri);
+      await entry.recorder.stop();
+      throw err;
+    }
+  }
+
+  /**
+   * A camera's URI changed (or the camera went, or came back): its recording starts again on the
+   * camera as it is now. A recording fed the camera's frames would follow by itself, but one
+   * copying the stream reads the old URI, and the new camera may want the other way.
+   */
+  refreshCameras(): Promise<void> {
+    // One at a time: the cameras change in bursts (a desired state sets them all).
+    const run = this.refreshing.then(() => this.refreshNow());
+    this.refreshing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async refreshNow(): Promise<void> {
+    for (const [uri, entry] of [...this.recorders]) {
+      const name = cameraNameOf(uri);
+      if (name === null || this.options.cameras?.uriOf(name) === entry.cameraUri) continue;
+      await entry.recorder.stop();
+      if (this.recorders.get(uri) !== entry) continue;
+      const { cameraUri } = this.cameraOf(uri);
+      if (cameraUri === undefined) {
+        // The camera is gone: the stopped recording answers clips with NOT_FOUND until it is back.
+        delete entry.cameraUri;
+        continue;
+      }
+      const next = { recorder: this.makeRecorder(uri), users: entry.users, cameraUri };
+      this.recorders.set(uri, next);
+      await next.recorder.start().catch((err: unknown) => this.options.onError?.(err instanceof EdgelensError ? err : new EdgelensError("SOURCE_FAILED", String(err), { source: uri })));
+    }
+  }
+
+  private cameraOf(uri: string): { cameraUri?: string } {
+    const name = cameraNameOf(uri);
+    const cameraUri = name === null ? undefined : this.options.cameras?.uriOf(name);
+    return cameraUri === undefined ? {} : { cameraUri };
+  }
+
+  private makeRecorder(uri: string): ClipRecorder {
     const key = createHash("sha256").update(uri).digest("hex").slice(0, 16);
-    const recorder = new ClipRecorder({
+    const name = cameraNameOf(uri);
+    const cameras = this.options.cameras;
+    if (name !== null && !cameras?.uriOf(name)) {
+      throw new EdgelensError("CAMERA_NOT_FOUND", `camera "${name}" is not defined on this device: nothing to record`, { camera: name });
+    }
+    return new ClipRecorder({
       uri,
+      ...(name !== null && cameras ? { camera: { uri: cameras.uriOf(name) ?? "", tap: (fps: number) => cameras.tap(name, fps) } } : {}),
       ffmpegPath: this.options.ffmpegPath,
       dir: join(this.options.dir, key),
       seconds: this.options.seconds,
@@ -85,14 +152,6 @@ export class ClipRecorders {
       ...(this.options.waitSlackMs !== undefined ? { waitSlackMs: this.options.waitSlackMs } : {}),
       ...(this.options.onError ? { onError: this.options.onError } : {}),
     });
-    this.recorders.set(uri, { recorder, users: 1 });
-    try {
-      await recorder.start();
-    } catch (err) {
-      this.recorders.delete(uri);
-      await recorder.stop();
-      throw err;
-    }
   }
 
   /** One user of `uri` is gone; the last one stops its recording. */

@@ -7,6 +7,8 @@ import { EdgelensError } from "@edgelens/shared/errors";
 import { ffmpegInputArgs } from "../sources/ffmpeg-args";
 import { restartDelay } from "../sources/restarting-source";
 import { parseSourceUri, redactSourceUri } from "../sources/source-uri";
+import type { CameraTap } from "../cameras/camera-hub";
+import { FramePipe } from "./frame-pipe";
 
 /** One finished piece of the ring: its file and the wall-clock time it covers. */
 export interface ClipSegment {
@@ -29,6 +31,11 @@ export interface ClipRingOptions {
   segmentSeconds?: number;
   backoff?: { baseMs: number; maxMs: number };
   onError?: (err: EdgelensError) => void;
+  /**
+   * Encode a camera's decoded frames (written to ffmpeg's stdin) instead of opening `uri`: a
+   * V4L2 device opens once, and a camera that is not H.264 is not decoded a second time.
+   */
+  tap?: CameraTap;
 }
 
 const STDERR_TAIL = 2048;
@@ -55,6 +62,9 @@ export class ClipRing extends EventEmitter<{ segment: [ClipSegment] }> {
   private restarts = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly segmentSeconds: number;
+  private pipe: FramePipe | undefined;
+  /** An encoder ended on purpose (the frame size changed): its exit starts the next at once. */
+  private replacing: ChildProcess | undefined;
 
   constructor(private readonly options: ClipRingOptions) {
     super();
@@ -77,12 +87,24 @@ export class ClipRing extends EventEmitter<{ segment: [ClipSegment] }> {
   async start(): Promise<void> {
     await rm(this.options.dir, { recursive: true, force: true });
     await mkdir(this.options.dir, { recursive: true });
+    if (this.options.tap) {
+      // The encoder starts on the first frame: its input size is the frame's.
+      this.pipe = new FramePipe(this.options.tap, () => this.restartForSize());
+      this.pipe.start();
+      return;
+    }
     this.run();
+  }
+
+  /** Frames the encoder could not take (it was behind or restarting); 0 when not fed frames. */
+  get droppedFrames(): number {
+    return this.pipe?.dropped ?? 0;
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    await this.pipe?.stop();
     const child = this.child;
     if (child && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise<void>((resolve) => child.once("close", () => resolve()));
@@ -95,19 +117,41 @@ export class ClipRing extends EventEmitter<{ segment: [ClipSegment] }> {
     await rm(this.options.dir, { recursive: true, force: true });
   }
 
-  private args(): string[] {
+  private restartForSize(): void {
+    const child = this.child;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      // At the end of its input ffmpeg finishes its piece and exits; `close` starts the next.
+      this.replacing = child;
+      child.stdin?.end();
+      return;
+    }
+    clearTimeout(this.timer);
+    this.run();
+  }
+
+  private inputArgs(): string[] {
+    const size = this.pipe?.frameSize;
+    if (size) {
+      // Frames arrive as the camera delivers them: their times are when they arrive.
+      return ["-f", "rawvideo", "-pix_fmt", "rgb24", "-video_size", `${size.width}x${size.height}`, "-framerate", String(this.options.fps), "-use_wallclock_as_timestamps", "1", "-i", "pipe:0"];
+    }
     const spec = parseSourceUri(this.options.uri);
     if (spec.kind === "dir") throw new EdgelensError("SOURCE_FAILED", `${redactSourceUri(this.options.uri)}: an image folder is not recorded as video`, { source: redactSourceUri(this.options.uri) });
+    return ffmpegInputArgs(spec, {}, true);
+  }
+
+  private args(): string[] {
     const seg = this.segmentSeconds;
     const wrap = Math.ceil(this.options.seconds / seg) + SPARE_SEGMENTS;
     const codec =
-      this.options.codec === "copy"
+      this.options.codec === "copy" && !this.pipe
         ? ["-c:v", "copy"]
-        : // A keyframe at every piece boundary, so that pieces cut exactly and each one plays on its own.
-          ["-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-pix_fmt", "yuv420p", "-r", String(this.options.fps), "-force_key_frames", `expr:gte(t,n_forced*${seg})`];
+        : // Even sides: yuv420p (what browsers play) halves them, and libx264 refuses odd ones.
+          // A keyframe at every piece boundary, so that pieces cut exactly and each one plays on its own.
+          ["-vf", "scale=trunc(iw/2)*2:trunc(ih/2)*2", "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-pix_fmt", "yuv420p", "-r", String(this.options.fps), "-force_key_frames", `expr:gte(t,n_forced*${seg})`];
     return [
       "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error",
-      ...ffmpegInputArgs(spec, {}, true),
+      ...this.inputArgs(),
       "-an", "-sn", "-dn", ...codec,
       "-f", "segment", "-segment_time", String(seg), "-segment_format", "mpegts", "-segment_wrap", String(wrap),
       "-segment_list", "pipe:1", "-segment_list_type", "csv",
@@ -116,7 +160,7 @@ export class ClipRing extends EventEmitter<{ segment: [ClipSegment] }> {
   }
 
   private run(): void {
-    if (this.stopped) return;
+    if (this.stopped || (this.pipe && !this.pipe.frameSize)) return;
     let args: string[];
     try {
       args = this.args();
@@ -124,9 +168,13 @@ export class ClipRing extends EventEmitter<{ segment: [ClipSegment] }> {
       this.options.onError?.(err as EdgelensError);
       return;
     }
-    const child = spawn("/bin/sh", ["-c", WATCHDOG, this.options.ffmpegPath, ...args], { stdio: ["pipe", "pipe", "pipe"] });
+    // Fed frames, ffmpeg reads its stdin: the agent gone, the pipe ends and so does ffmpeg.
+    const child = this.pipe
+      ? spawn(this.options.ffmpegPath, args, { stdio: ["pipe", "pipe", "pipe"] })
+      : spawn("/bin/sh", ["-c", WATCHDOG, this.options.ffmpegPath, ...args], { stdio: ["pipe", "pipe", "pipe"] });
     child.stdin.on("error", () => undefined);
     this.child = child;
+    this.pipe?.attach(child.stdin);
     let stderr = "";
     child.stderr.setEncoding("utf8");
     child.stderr.on("data", (chunk: string) => {
@@ -137,7 +185,13 @@ export class ClipRing extends EventEmitter<{ segment: [ClipSegment] }> {
       stderr += String(err.message);
     });
     child.once("close", (code) => {
+      if (this.child === child) this.pipe?.attach(null);
       if (this.stopped) return;
+      if (this.replacing === child) {
+        this.replacing = undefined;
+        this.run();
+        return;
+      }
       this.restarts += 1;
       const delay = restartDelay(this.restarts, this.options.backoff);
       const source = redactSourceUri(this.options.uri);

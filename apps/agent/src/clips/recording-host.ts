@@ -59,6 +59,16 @@ export class RecordingHost implements ProjectHost {
     return spec ? this.uriOf(spec) : null;
   }
 
+  /**
+   * The device's cameras were set: recordings of a changed camera start again on it, and a
+   * project's camera that was not there when it started is recorded now.
+   */
+  camerasChanged(): Promise<void> {
+    const run = this.queue.then(() => this.recorders.refreshCameras());
+    this.queue = run.catch(() => undefined);
+    return this.sync();
+  }
+
   async stop(): Promise<void> {
     await this.queue;
     this.recorded.clear();

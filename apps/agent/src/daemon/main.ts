@@ -90,12 +90,15 @@ export async function startDaemon(config: DaemonConfig, options: DaemonOptions =
 
     // Set once the manager exists: a camera starting, failing or gaining a reader is reported at once.
     let reportCameras: () => void = () => undefined;
+    // Set once the clip recordings exist: they follow the cameras.
+    let camerasSet: () => void = () => undefined;
     const cameras = new CameraHub({
       log,
       ffmpegPath: config.ffmpegPath,
       backoff: { baseMs: config.sources.restartBaseMs, maxMs: config.sources.restartMaxMs },
       stallTimeoutMs: config.sources.stallTimeoutMs,
       onChange: () => reportCameras(),
+      onSet: () => camerasSet(),
     });
     cleanups.push(() => cameras.stop());
 
@@ -142,9 +145,13 @@ export async function startDaemon(config: DaemonConfig, options: DaemonOptions =
       minFreeBytes: config.clips.minFreeBytes,
       maxClipBytes: config.clips.maxClipBytes,
       onError: (err) => log.warn(err.message, { code: err.code }),
+      cameras,
     });
     // clips.seconds 0: no ring, and clip requests are answered "the device records no source".
     const host = config.clips.seconds > 0 ? new RecordingHost(supervisor, recorders, config.defaultSource, log) : null;
+    camerasSet = () => {
+      host?.camerasChanged().catch((err: unknown) => log.warn(`clip recordings did not follow the cameras: ${describeError(err)}`, { code: "INTERNAL" }));
+    };
     cleanups.push(() => (host ? host.stop() : recorders.stopAll()));
     const clips = new ClipService(
       recorders,
