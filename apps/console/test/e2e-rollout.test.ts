@@ -243,5 +243,13 @@ describe("staged rollouts on real agents, in the browser", () => {
       ]),
     );
     expect(await runsOn("roll-2")).toEqual({ [other]: "running" });
+
+    // A project deployed to a device directly runs beside its group's: the device list shows every project.
+    await cli(["deploy", other, "--device", "roll-1"]);
+    await page.goto(`${base}/devices`);
+    const listed = (id: string) => page.getByTestId(`device-projects-${id}`).locator("li").evaluateAll((els) => els.map((e) => e.getAttribute("data-project")));
+    await expect.poll(() => listed("roll-1"), { timeout: 30_000 }).toEqual([projectId, other]);
+    expect(await listed("roll-2")).toEqual([other]);
+    await screenshot(page, "devices-projects");
   }, 240_000);
 });

@@ -10,7 +10,7 @@ import { closeContext, createContext } from "../src/server/build-context";
 import type { ServiceContext } from "../src/server/context";
 import { waitForDeployment } from "../src/server/services/deployment-wait";
 import { deployProject, deviceProjects, getDeployment, listDeployments, removeProject, undeployProject } from "../src/server/services/deployments";
-import { deregisterDevice, getDevice, registerDevice } from "../src/server/services/devices";
+import { deregisterDevice, getDevice, listDevices, queryDevices, registerDevice } from "../src/server/services/devices";
 import { getDashboardStats } from "../src/server/services/dashboard";
 import { createProject } from "../src/server/services/projects";
 import { startBroker, type BrokerProcess } from "./support/broker";
@@ -107,11 +107,18 @@ describe("deployments through the real broker", () => {
       ["faces-2", added!.id],
     ]);
     expect(two).not.toHaveProperty("project");
+    // The device list shows both, oldest first, each with its deployment (not only the newest).
+    const listed = queryDevices(ctx, { q: "cam-dep" }).items[0]!;
+    expect(listed.projects.map((p) => [p.projectId, p.id])).toEqual([
+      ["faces", deviceProjects(ctx, "cam-dep")[0]!.id],
+      ["faces-2", added!.id],
+    ]);
     const [removal] = await undeployProject(ctx, { projectId: "faces", deviceIds: ["cam-dep"] }, "test");
     expect(removal).toMatchObject({ kind: "undeploy", projectId: "faces", projectVersion: null, state: "queued" });
     const one = DesiredStateSchema.parse(await nextJson(device, topics.shadowDesired("cam-dep"), (j) => (j as { deploymentId?: string }).deploymentId === removal!.id));
     expect(one).toMatchObject({ version: 2, deploymentId: removal!.id, projects: [{ deploymentId: added!.id, project: { id: "faces-2" } }] });
     expect(deviceProjects(ctx, "cam-dep").map((d) => d.projectId)).toEqual(["faces-2"]);
+    expect(getDevice(ctx, "cam-dep").projects.map((p) => p.projectId)).toEqual(["faces-2"]);
   });
 
   it("refuses to undeploy a project the device does not run, naming both, and writes nothing", async () => {
@@ -131,6 +138,7 @@ describe("deployments through the real broker", () => {
     expect(DesiredStateSchema.parse(json)).toMatchObject({ version: 2, deploymentId: dep!.id, projects: [] });
     expect(OldAgentDesiredSchema.parse(json)).toMatchObject({ deploymentId: dep!.id, project: null, function: null, models: {} });
     expect(deviceProjects(ctx, "cam-dep")).toEqual([]);
+    expect(listDevices(ctx).find((d) => d.id === "cam-dep")?.projects).toEqual([]);
   });
 
   it("refuses unknown devices and projects before writing anything", async () => {

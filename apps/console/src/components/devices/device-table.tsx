@@ -15,9 +15,19 @@ export type DeviceRow = {
   fps: number | null;
   deployment: DeviceDeployment | null;
   latestDeployment: DeviceDeployment | null;
+  /** Every project it should run, oldest first (absent: only `deployment` is shown). */
+  projects?: DeviceDeployment[];
   tags?: Record<string, string>;
   pin?: unknown;
 };
+
+/** The newest deployment, when the cell shows it nowhere else (a failed removal, say). */
+function latestApart(d: DeviceRow): d is DeviceRow & { latestDeployment: DeviceDeployment } {
+  const latest = d.latestDeployment;
+  if (!latest) return false;
+  if (!d.projects) return latest.id !== d.deployment?.id;
+  return latest.state !== "removed" && !d.projects.some((p) => p.id === latest.id);
+}
 
 /** With `selectable`, each row has a `deviceIds` checkbox for the form around the table (bulk tagging). */
 export function DeviceTable({ rows, selectable = false }: { rows: DeviceRow[]; selectable?: boolean }) {
@@ -32,7 +42,7 @@ export function DeviceTable({ rows, selectable = false }: { rows: DeviceRow[]; s
           ) : null}
           <Th>Name</Th>
           <Th>Presence</Th>
-          <Th>Project</Th>
+          <Th>Projects</Th>
           <Th className="text-right">FPS</Th>
           <Th>Tags</Th>
           <Th>Last seen</Th>
@@ -60,7 +70,25 @@ export function DeviceTable({ rows, selectable = false }: { rows: DeviceRow[]; s
               </div>
             </Td>
             <Td>
-              {d.deployment?.projectName ? (
+              {d.projects && d.projects.length > 0 ? (
+                <ul className="space-y-0.5" data-testid={`device-projects-${d.id}`}>
+                  {d.projects.map((p) => (
+                    <li key={p.id} data-project={p.projectId} data-state={p.state}>
+                      <Link href={`/projects/${p.projectId}`} className="hover:underline">
+                        {p.projectName ?? p.projectId}
+                        <span className="text-slate-400"> v{p.projectVersion}</span>
+                      </Link>
+                      {p.state !== "running" ? (
+                        <Link href={`/deployments/${p.id}`} className="ml-2 inline-flex align-middle" title="its deployment">
+                          <DeploymentStateBadge state={p.state} pct={p.pct} />
+                        </Link>
+                      ) : null}
+                    </li>
+                  ))}
+                </ul>
+              ) : d.projects ? (
+                <span className="text-slate-400">none</span>
+              ) : d.deployment?.projectName ? (
                 <Link href={`/projects/${d.deployment.projectId}`} className="hover:underline">
                   {d.deployment.projectName}
                   <span className="text-slate-400"> v{d.deployment.projectVersion}</span>
@@ -68,7 +96,7 @@ export function DeviceTable({ rows, selectable = false }: { rows: DeviceRow[]; s
               ) : (
                 <span className="text-slate-400">none</span>
               )}
-              {d.latestDeployment && d.latestDeployment.id !== d.deployment?.id ? (
+              {latestApart(d) ? (
                 <Link href={`/deployments/${d.latestDeployment.id}`} className="ml-2 inline-flex align-middle" title="latest deployment">
                   <DeploymentStateBadge state={d.latestDeployment.state} pct={d.latestDeployment.pct} />
                 </Link>

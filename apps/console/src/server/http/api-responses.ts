@@ -61,6 +61,7 @@ export const DeviceView = z
     fps: z.number().nullable(),
     deployment: DeviceDeploymentView.nullable().describe("what the device runs now"),
     latestDeployment: DeviceDeploymentView.nullable().describe("the newest deployment sent to it, in any state"),
+    projects: z.array(DeviceDeploymentView).describe("every project it should run (its desired list), oldest first, each with its deployment's state"),
     tags: z.record(z.string(), z.string()).describe("key=value tags; dynamic groups query them"),
     pin: DevicePinView.nullable().describe("set while pinned: group deployments skip the device"),
   })

@@ -65,7 +65,8 @@ export function buildDesiredState(ctx: ServiceContext, deploymentId: string): De
 /**
  * The deployment rows that make the device's list, newest first: per project its newest
  * published row, back to the newest `remove-all`; a project whose newest row is an `undeploy`
- * is not in the list. Failed deployments stay (the agent knows it handled them).
+ * is not in the list. Failed deployments stay (the agent knows it handled them). The device list
+ * reads the same in SQL for many devices at once (`projectLists` in devices.ts).
  */
 export function deviceProjectRows(ctx: ServiceContext, deviceId: string): DeploymentRow[] {
   const rows = ctx.db

@@ -18,6 +18,7 @@ import {
 } from "@edgelens/shared";
 import type { ServiceContext } from "../context";
 import { newId } from "../ids";
+import { publishedOnly, UNPUBLISHED_REASON } from "./device-desired-state";
 
 export interface DeviceDeploymentView {
   id: string;
@@ -43,6 +44,8 @@ export interface DeviceView {
   deployment: DeviceDeploymentView | null;
   /** The newest deployment sent to it, in whatever state (queued, failed, ...). */
   latestDeployment: DeviceDeploymentView | null;
+  /** Every project it should run (its desired list), oldest first, each with its deployment's state. */
+  projects: DeviceDeploymentView[];
   /** key=value tags (dynamic groups query them). */
   tags: Record<string, string>;
   /** Set while pinned: group deployments skip the device (docs/design.md "Device groups"). */
@@ -96,16 +99,41 @@ export function tagsOf(ctx: ServiceContext, deviceIds?: readonly string[]): Map<
   return out;
 }
 
+/** A published row (see `publishedOnly`) under a table alias, for the correlated subqueries below. */
+const publishedAs = (alias: string) => sql.raw(`NOT (${alias}.state = 'failed' AND coalesce(${alias}.reason, '') LIKE '${UNPUBLISHED_REASON}%')`);
+
+/**
+ * The project lists of the listed devices, or of every device when `deviceIds` is absent, in one
+ * query that reads only the listed rows: `deviceProjectRows` in SQL (per project its newest
+ * published row, a `deploy`, newer than the newest published `remove-all`), oldest first.
+ */
+function projectLists(ctx: ServiceContext, deviceIds?: readonly string[]): Map<string, DeviceDeploymentView[]> {
+  if (deviceIds?.length === 0) return new Map();
+  const newestOfProject = sql`${deployments.id} = (SELECT d2.id FROM deployments d2 WHERE d2.device_id = ${deployments.deviceId} AND d2.project_id = ${deployments.projectId} AND ${publishedAs("d2")} ORDER BY d2.created_at DESC, d2.id DESC LIMIT 1)`;
+  const afterRemoveAll = sql`NOT EXISTS (SELECT 1 FROM deployments r WHERE r.device_id = ${deployments.deviceId} AND r.kind = 'remove-all' AND ${publishedAs("r")} AND (r.created_at > ${deployments.createdAt} OR (r.created_at = ${deployments.createdAt} AND r.id > ${deployments.id})))`;
+  const rows = ctx.db
+    .select({ d: deployments, projectName: projects.name })
+    .from(deployments)
+    .leftJoin(projects, eq(projects.id, deployments.projectId))
+    .where(and(eq(deployments.kind, "deploy"), publishedOnly, newestOfProject, afterRemoveAll, deviceIds ? inArray(deployments.deviceId, [...deviceIds]) : undefined))
+    .orderBy(asc(deployments.createdAt), asc(deployments.id))
+    .all();
+  const out = new Map<string, DeviceDeploymentView[]>();
+  for (const r of rows) out.set(r.d.deviceId, [...(out.get(r.d.deviceId) ?? []), deploymentView(r.d, r.projectName)]);
+  return out;
+}
+
 interface Extras {
   latest: Map<string, DeviceDeploymentView>;
   tags: Map<string, Record<string, string>>;
+  projects: Map<string, DeviceDeploymentView[]>;
 }
 
 function extrasOf(ctx: ServiceContext, deviceIds?: readonly string[]): Extras {
-  return { latest: latestDeployments(ctx, deviceIds), tags: tagsOf(ctx, deviceIds) };
+  return { latest: latestDeployments(ctx, deviceIds), tags: tagsOf(ctx, deviceIds), projects: projectLists(ctx, deviceIds) };
 }
 
-function view({ device: d, deployment: dep, projectName }: Joined, { latest, tags }: Extras): DeviceView {
+function view({ device: d, deployment: dep, projectName }: Joined, { latest, tags, projects: lists }: Extras): DeviceView {
   const telemetry = d.telemetry === null ? null : TelemetrySchema.safeParse(d.telemetry).data ?? null;
   return {
     id: d.id,
@@ -119,6 +147,7 @@ function view({ device: d, deployment: dep, projectName }: Joined, { latest, tag
     fps: telemetry?.fps ?? null,
     deployment: dep ? deploymentView(dep, projectName) : null,
     latestDeployment: latest.get(d.id) ?? null,
+    projects: lists.get(d.id) ?? [],
     tags: tags.get(d.id) ?? {},
     pin: d.pinnedAt === null ? null : { at: d.pinnedAt, projectId: d.pinnedProjectId, version: d.pinnedVersion },
   };
