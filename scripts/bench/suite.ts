@@ -55,6 +55,14 @@ export const SUITE: BenchSpec[] = [
     budgetS: { full: 300, quick: 180 },
   },
   {
+    name: "clip-ring-cost",
+    about: "CPU of a camera's clip ring fed its decoder's frames, against a ring that opens and decodes the source again",
+    cwd: "apps/agent",
+    script: "bench/clip-ring-cost.ts",
+    args: { full: [], quick: ["--seconds", "5", "--warmup", "2"] },
+    budgetS: { full: 120, quick: 60 },
+  },
+  {
     name: "agent-projects-rss",
     about: "memory of the agent's process tree (agent + one sandbox per project + decoders): idle, 1 project, 3 projects",
     cwd: "apps/agent",
