@@ -9,6 +9,7 @@ import { restartDelay } from "../sources/restarting-source";
 import { parseSourceUri, redactSourceUri } from "../sources/source-uri";
 import type { CameraTap } from "../cameras/camera-hub";
 import { FramePipe } from "./frame-pipe";
+import { SegmentClock } from "./segment-clock";
 
 /** One finished piece of the ring: its file and the wall-clock time it covers. */
 export interface ClipSegment {
@@ -53,7 +54,8 @@ const SPARE_SEGMENTS = 3;
  * The last `seconds` of one source as encoded video on disk: ffmpeg's segment muxer writes short
  * MPEG-TS pieces under names it reuses (`-segment_wrap`), so the folder never holds more than the
  * ring, and reports each finished piece on stdout (`-segment_list pipe:1`). Wall-clock times come
- * from when a piece is reported: sources are paced in real time.
+ * from the pieces' stream times placed by when they are reported (SegmentClock): sources are paced
+ * in real time, and a report that comes late does not move its piece.
  */
 export class ClipRing extends EventEmitter<{ segment: [ClipSegment] }> {
   private readonly segments: ClipSegment[] = [];
@@ -180,7 +182,9 @@ export class ClipRing extends EventEmitter<{ segment: [ClipSegment] }> {
     child.stderr.on("data", (chunk: string) => {
       stderr = (stderr + chunk).slice(-STDERR_TAIL);
     });
-    createInterface({ input: child.stdout }).on("line", (line) => this.onListLine(line));
+    // Each run's stream time starts again: its own clock.
+    const clock = new SegmentClock();
+    createInterface({ input: child.stdout }).on("line", (line) => this.onListLine(line, clock));
     child.once("error", (err) => {
       stderr += String(err.message);
     });
@@ -204,12 +208,13 @@ export class ClipRing extends EventEmitter<{ segment: [ClipSegment] }> {
   }
 
   /** `seg-00012.ts,12.000000,13.000000`: a piece is finished (its name is relative to the folder). */
-  private onListLine(line: string): void {
+  private onListLine(line: string, clock: SegmentClock): void {
     const [name, start, end] = line.trim().split(",");
-    const duration = Number(end) - Number(start);
-    if (!name || !Number.isFinite(duration) || duration <= 0) return;
+    const startS = Number(start);
+    const endS = Number(end);
+    if (!name || !Number.isFinite(startS) || !Number.isFinite(endS) || endS <= startS) return;
     const now = Date.now();
-    const segment: ClipSegment = { path: join(this.options.dir, name), startMs: now - Math.round(duration * 1000), endMs: now };
+    const segment: ClipSegment = { path: join(this.options.dir, name), ...clock.place(startS, endS, now) };
     this.restarts = 0;
     // The name comes round again after `wrap` pieces: an entry under it is stale from now on.
     const reused = this.segments.findIndex((s) => s.path === segment.path);
