@@ -126,6 +126,7 @@ export function buildServices(
     kicked: new WeakSet(),
     withWill: new WeakSet(),
     movedAway: new WeakSet(),
+    clusterPresence: null,
     inflight: new InflightPublishes(),
     acks: config.durableAck
       ? new DurableAcks((client, err) => {

@@ -62,6 +62,8 @@ export const BrokerKeysSchema = z
       .string()
       .regex(/^rediss?:\/\/\S+$/, "a redis:// or rediss:// URL")
       .optional(),
+    /** Cluster nodes beat this often; one silent for three beats is dead: its devices go offline, its clients' wills fire (README "Cluster"). */
+    EDGELENS_BROKER_CLUSTER_HEARTBEAT_MS: positiveInt(5000, 600_000),
   });
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -105,6 +107,8 @@ export interface BrokerConfig {
   durableAck: boolean;
   /** Redis URL of the cluster; null: a single broker with its own LevelDB. */
   cluster: string | null;
+  /** How often a cluster node says it lives (and sweeps the dead ones' devices). */
+  clusterHeartbeatMs: number;
 }
 
 /** The broker's keys; EDGELENS_BROKER_URL (how others reach it) and _HTTP_PORT are shared keys. */
@@ -159,6 +163,7 @@ export function parseBrokerConfig(source: Record<string, string | undefined>): B
     proxyProtocol: e.EDGELENS_BROKER_PROXY_PROTOCOL,
     durableAck: e.EDGELENS_BROKER_DURABLE_ACK === "1",
     cluster: e.EDGELENS_BROKER_CLUSTER ?? null,
+    clusterHeartbeatMs: e.EDGELENS_BROKER_CLUSTER_HEARTBEAT_MS,
     webhookAllow: parseWebhookAllow(e.EDGELENS_WEBHOOK_ALLOW),
   };
 }

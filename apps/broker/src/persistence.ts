@@ -21,6 +21,8 @@ export interface BrokerPersistence {
   persistence: LevelPersistence;
   /** The cluster's message router (aedes closes it with itself); absent: aedes' in-process one. */
   mq?: ReturnType<typeof MQEmitterRedis>;
+  /** The cluster's Redis for the broker's own keys (cluster-presence.ts); absent for one broker. */
+  redis?: Redis;
   snapshotRequests: SnapshotRequestStore;
   close(): Promise<void>;
 }
@@ -85,6 +87,7 @@ async function openClusterPersistence(url: string, onError: (err: Error) => void
   return {
     persistence,
     mq,
+    redis: snapshots,
     snapshotRequests: redisSnapshotRequests(snapshots),
     close: async () => {
       if (closed) return;

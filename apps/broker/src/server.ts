@@ -8,6 +8,7 @@ import { EventRetention } from "./db/event-retention";
 import { guardClientBacklog } from "./limits/client-backlog-guard";
 import { disableCounterDedupe } from "./delivery/duplicate-filter";
 import { createBrokerPublish, type BrokerPublish } from "./broker-publish";
+import { startClusterPresence } from "./cluster-presence-start";
 import { watchClusterTakeovers } from "./cluster-takeover";
 import { buildServices, type ServiceOptions } from "./build-services";
 import type { BrokerConfig } from "./config";
@@ -95,6 +96,8 @@ export async function startBroker(config: BrokerConfig, options: StartOptions = 
     cleanups.push(() => backpressure.close());
     // Set once aedes exists; the takeover watch must be on the router before aedes' own listener.
     const current: { node?: Aedes } = {};
+    // Registered before aedes' close, so it runs after it: the devices' disconnects have released them.
+    cleanups.push(() => s.clusterPresence?.stop().catch((err: unknown) => log.warn(`cluster presence: ${describeError(err)}`, { code: "INTERNAL" })));
     if (persistence.mq) watchClusterTakeovers(persistence.mq, () => current.node, s.movedAway);
     const aedes = await Aedes.createBroker({
       persistence: persistence.persistence,
@@ -105,6 +108,8 @@ export async function startBroker(config: BrokerConfig, options: StartOptions = 
       // both the delivery and its write callback), so the default 100 capped throughput under
       // load in bench/broker-vs-mosquitto.ts while the CPU sat idle.
       concurrency: 1000,
+      // aedes fires the wills of a node silent for three beats; its default minute is minutes of stale presence.
+      ...(persistence.redis ? { heartbeatInterval: config.clusterHeartbeatMs } : {}),
       authenticate: createAuthenticate(s),
       authorizePublish: createAuthorizePublish(s),
       authorizeSubscribe: createAuthorizeSubscribe(s),
@@ -119,7 +124,7 @@ export async function startBroker(config: BrokerConfig, options: StartOptions = 
     s.brokerId = aedes.id;
     publishNow = createBrokerPublish(aedes);
     wireEvents(aedes, s);
-    const reset = s.presence.resetAll();
+    const reset = persistence.redis ? await startClusterPresence(s, persistence.redis, aedes.id, config.clusterHeartbeatMs) : s.presence.resetAll();
     if (reset > 0) log.info("marked devices offline that a previous run left online", { devices: reset });
     s.rules.reload();
     await built.snapshots.restore();

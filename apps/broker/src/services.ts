@@ -1,3 +1,4 @@
+import type { ClusterPresence } from "./cluster-presence";
 import type { BrokerLimits } from "./config";
 import type { DurableAcks } from "./delivery/durable-ack";
 import type { InflightPublishes } from "./delivery/inflight-publishes";
@@ -47,6 +48,8 @@ export interface BrokerServices {
   withWill: WeakSet<object>;
   /** Clients closed because their device connected to another broker node (cluster): no offline for them. */
   movedAway: WeakSet<object>;
+  /** In a cluster: which node holds each device, in Redis (set once aedes exists); null for one broker. */
+  clusterPresence: ClusterPresence | null;
   /** This aedes instance's id (wills stored by an earlier run carry another). */
   brokerId: string;
   /** Accepted client publishes not yet through `published`: shutdown waits for them. */

@@ -3,17 +3,27 @@
  * route messages to each other's subscribers, share retained messages and sessions, hand a device
  * over when it reconnects to the other node, and run each rule once per message. Both nodes use
  * one SQLite file here (one machine); the LevelDB of a single broker is not used in cluster mode.
+ * Presence survives nodes coming and going: a node that starts leaves the other nodes' devices
+ * online, and the devices of a node killed with SIGKILL go offline on the others (heartbeats of
+ * 300 ms here), while one that moved to a live node stays online despite the dead node's will.
  */
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Redis } from "ioredis";
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { devices, events } from "@edgelens/db";
 import { topics } from "@edgelens/shared/topics";
+import { freePort, signalProcess, startNodeEntry, type ManagedProcess } from "@edgelens/tooling/processes";
 import { startRedisServer, type RedisServer } from "@edgelens/tooling/redis-server";
 import { startBroker, type RunningBroker } from "../src/server";
 import { createLogger } from "../src/log";
-import { startFixture, type Fixture } from "./support/fixture";
+import { SECRET, startFixture, type Fixture } from "./support/fixture";
 import { Inbox, inferPayload, waitFor } from "./support/messages";
+
+const HEARTBEAT_MS = 300;
+const REPO_ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 
 describe("broker nodes clustered over Redis", () => {
   let redis: RedisServer;
@@ -29,11 +39,38 @@ describe("broker nodes clustered over Redis", () => {
 
   beforeAll(async () => {
     redis = await startRedisServer();
-    f = await startFixture({ EDGELENS_BROKER_CLUSTER: redis.url });
+    f = await startFixture({ EDGELENS_BROKER_CLUSTER: redis.url, EDGELENS_BROKER_CLUSTER_HEARTBEAT_MS: String(HEARTBEAT_MS) });
     f.addRule("store-crowd", `SELECT * FROM '${topics.infer("+")}' WHERE counts.person > 6`, [{ type: "store", snapshot: false }]);
     node2 = await startBroker({ ...f.config, mqttPort: 0, wsPort: 0, httpPort: 0 }, { log: createLogger("error") });
   });
+  const presenceOf = (id: string) => f.db.db.select().from(devices).where(eq(devices.id, id)).get()?.presence;
+  /** A third node as its own process, on the fixture's database, so that it can be killed. */
+  const startNodeProcess = async (): Promise<{ proc: ManagedProcess; url: string }> => {
+    const [mqttPort, wsPort, httpPort] = [await freePort(), await freePort(), await freePort()];
+    const proc = startNodeEntry("broker-node3", join(REPO_ROOT, "apps/broker/src/main.ts"), [], {
+      cwd: REPO_ROOT,
+      echo: false,
+      env: {
+        ...process.env,
+        EDGELENS_DATA_DIR: f.dir,
+        EDGELENS_SECRET: SECRET,
+        EDGELENS_HOST: "127.0.0.1",
+        EDGELENS_MQTT_PORT: String(mqttPort),
+        EDGELENS_WS_PORT: String(wsPort),
+        EDGELENS_BROKER_HTTP_PORT: String(httpPort),
+        EDGELENS_BROKER_CLUSTER: redis.url,
+        EDGELENS_BROKER_CLUSTER_HEARTBEAT_MS: String(HEARTBEAT_MS),
+        EDGELENS_BROKER_LOG_LEVEL: "warn",
+      },
+    });
+    children.push(proc);
+    await proc.waitForLine((l) => l.includes('"listening"'), 60_000, "node 3's listening line");
+    return { proc, url: `mqtt://127.0.0.1:${mqttPort}` };
+  };
+  const children: ManagedProcess[] = [];
+
   afterAll(async () => {
+    await Promise.all(children.map((c) => c.stop()));
     await Promise.all(extra.map((c) => c.endAsync(true).catch(() => undefined)));
     await node2?.close();
     await f?.close();
@@ -87,6 +124,62 @@ describe("broker nodes clustered over Redis", () => {
     await waitFor(() => rows().some((e) => (e.payload as { seq?: number }).seq === 4) || undefined, "the fourth event");
     expect(rows().map((e) => (e.payload as { seq: number }).seq).sort()).toEqual([1, 2, 3, 4]);
   });
+
+  it("a node that starts leaves the devices of the other nodes online", async () => {
+    const secret = await f.addDevice("cam-c4");
+    await f.device("cam-c4", secret);
+    await waitFor(() => presenceOf("cam-c4") === "online" || undefined, "cam-c4 online on node 1");
+    const node3 = await startBroker({ ...f.config, mqttPort: 0, wsPort: 0, httpPort: 0 }, { log: createLogger("error") });
+    try {
+      // A single broker's start marks every device offline (none can be connected to it yet); a node must not.
+      expect(presenceOf("cam-c4")).toBe("online");
+    } finally {
+      await node3.close();
+    }
+    expect(presenceOf("cam-c4")).toBe("online");
+  });
+
+  it("a node killed with SIGKILL: its devices go offline on the others, one that moved to a live node stays online", async () => {
+    const [stranded, mover] = ["cam-c5", "cam-c6"];
+    const secrets = { [stranded]: await f.addDevice(stranded), [mover]: await f.addDevice(mover) };
+    const node3 = await startNodeProcess();
+    const onNode3 = async (id: string) => {
+      const will = { topic: topics.status(id), payload: Buffer.from(JSON.stringify({ state: "offline", agentVersion: "0.0.0-test", ts: Date.now() })), qos: 1 as const, retain: true };
+      const client = await mqtt.connectAsync(node3.url, { clientId: id, username: id, password: secrets[id], reconnectPeriod: 0, protocolVersion: 4, will });
+      // The socket dies with the node: only its error is left to swallow.
+      client.on("error", () => undefined);
+      extra.push(client);
+      return client;
+    };
+    await onNode3(stranded);
+    await onNode3(mover);
+    await waitFor(() => (presenceOf(stranded) === "online" && presenceOf(mover) === "online") || undefined, "both online on node 3");
+
+    const admin = await f.admin();
+    const statuses = new Inbox(admin);
+    await admin.subscribeAsync(topics.status("+"), { qos: 1 });
+    const fromWill = (id: string) => statuses.on(topics.status(id)).filter((m) => (m.json() as { agentVersion?: string }).agentVersion === "0.0.0-test");
+
+    signalProcess(node3.proc, "SIGKILL");
+    await node3.proc.exited;
+    // The mover reconnects to node 2 at once, as an agent does; the stranded device never comes back.
+    await connect2({ clientId: mover, username: mover, password: secrets[mover] });
+    await waitFor(() => presenceOf(stranded) === "offline" || undefined, `${stranded} offline once node 3 is found dead`, 20_000);
+    // aedes on the live nodes fires node 3's stored wills and deletes each once handled: the
+    // mover's is refused (a live node holds the device), the stranded one's goes out.
+    const store = new Redis(redis.url);
+    try {
+      await waitFor(async () => !(await store.lrange("will", 0, -1)).some((k) => k.endsWith(`:${stranded}`) || k.endsWith(`:${mover}`)) || undefined, "node 3's wills handled", 20_000);
+    } finally {
+      store.disconnect();
+    }
+    await waitFor(() => fromWill(stranded).length > 0 || undefined, "the stranded device's will").catch((err: unknown) => {
+      throw new Error(`${String(err)}: ${JSON.stringify(statuses.all.map((m) => [m.topic, m.payload.toString()]))}`);
+    });
+    expect(fromWill(mover)).toEqual([]);
+    expect(presenceOf(mover)).toBe("online");
+    expect(statuses.on(topics.status(mover)).at(-1)?.json()).toMatchObject({ state: "online" });
+  }, 60_000);
 
   it("refuses to start when the cluster's Redis cannot be reached, naming the setting", async () => {
     await expect(startBroker({ ...f.config, mqttPort: 0, wsPort: 0, httpPort: 0, cluster: "redis://127.0.0.1:9" }, { log: createLogger("error") })).rejects.toThrow(

@@ -28,6 +28,23 @@ export class PresenceStore {
     return this.db.update(devices).set({ presence: "offline" }).where(eq(devices.presence, "online")).run().changes;
   }
 
+  /** The devices the database shows online (a cluster node that starts checks them against the live nodes). */
+  onlineDeviceIds(): string[] {
+    return this.db.select({ id: devices.id }).from(devices).where(eq(devices.presence, "online")).all().map((r) => r.id);
+  }
+
+  /** Marks offline every online device but those in `keep` (held by a live cluster node). */
+  resetExcept(keep: ReadonlySet<string>): number {
+    let n = 0;
+    const now = Date.now();
+    for (const id of this.onlineDeviceIds()) {
+      if (keep.has(id)) continue;
+      this.markOffline(id, now);
+      n += 1;
+    }
+    return n;
+  }
+
   /** First connect moves `awaiting-credentials` to `registered`. False when the row is gone. */
   markOnline(deviceId: string, now: number): boolean {
     return this.online.run({ id: deviceId, now }).changes > 0;

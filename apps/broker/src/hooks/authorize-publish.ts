@@ -53,6 +53,19 @@ export function createAuthorizePublish(s: BrokerServices) {
     if (willBroker !== undefined && willBroker !== s.brokerId && client && !client.closed) return deny(client, packet, identity, "stale-will", decide);
     // The will of a connection closed because the device connected to another node: it is not offline.
     if (client?.closed && s.movedAway.has(client)) return deny(client, packet, identity, "moved-node-will", decide);
+    // A dead node's will, fired by aedes on this node, for a device that reconnected to a third node.
+    if (!client && willBroker !== undefined && s.clusterPresence && identity.kind === "device") {
+      const { deviceId } = identity;
+      s.clusterPresence.heldByLiveNodes([deviceId], willBroker).then(
+        (held) => (held.has(deviceId) ? deny(client, packet, identity, "moved-node-will", decide) : authorizeAs(client, packet, identity, decide)),
+        () => authorizeAs(client, packet, identity, decide),
+      );
+      return;
+    }
+    authorizeAs(client, packet, identity, decide);
+  };
+
+  function authorizeAs(client: Client | null, packet: PublishPacket, identity: Identity, decide: Callback): void {
     if (packet.topic.startsWith("$")) return deny(client, packet, identity, "reserved-topic", decide);
     if (identity.kind === "device" ? !deviceMayPublish(identity.deviceId, packet.topic) : !userCanPublish(identity.role)) {
       return deny(client, packet, identity, identity.kind === "device" ? "acl" : "viewer", decide);
@@ -94,5 +107,5 @@ export function createAuthorizePublish(s: BrokerServices) {
       return;
     }
     accept(client, decide);
-  };
+  }
 }

@@ -18,6 +18,8 @@ export function onClientDisconnect(s: BrokerServices, client: Client): void {
   }
   const last = s.connections.remove(identity.deviceId, client);
   if (!last) return;
+  // Compare-and-delete: a device another node took keeps that node as its holder.
+  s.clusterPresence?.release(identity.deviceId);
   if (s.movedAway.has(client)) {
     // Its new node said it online, maybe already: an offline from here would overwrite that.
     s.log.info("device moved to another broker node", { deviceId: identity.deviceId, clientId: client.id });

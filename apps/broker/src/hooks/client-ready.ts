@@ -25,6 +25,7 @@ export function onClientReady(s: BrokerServices, client: Client): void {
     return;
   }
   if (!first) return;
+  s.clusterPresence?.hold(identity.deviceId);
   try {
     s.presence.markOnline(identity.deviceId, Date.now());
   } catch (err) {
