@@ -230,6 +230,14 @@ describe("staged rollouts on real agents, in the browser", () => {
     await expect.poll(() => page.getByTestId("device-assignment").textContent()).toContain("from group front (priority 5), which outranks group lab");
     await expect.poll(() => page.getByTestId(`device-project-${other}`).getAttribute("data-state"), { timeout: 30_000 }).toBe("running");
     expect(await page.getByTestId(`device-project-${projectId}`).count()).toBe(0);
+    // In the history, the lab-faces versions that ran here read superseded; the one running does not.
+    const deploymentsOf = async (query: string) =>
+      ((await (await page.request.get(`${base}/api/v1/deployments?deviceId=roll-2&${query}`)).json()) as { deployments: { id: string }[] }).deployments.map((d) => d.id);
+    const ranBefore = await deploymentsOf(`projectId=${projectId}&state=running`);
+    expect(ranBefore.length).toBeGreaterThan(0);
+    for (const id of ranBefore) expect(await page.getByTestId(`deployment-superseded-${id}`).count(), id).toBe(1);
+    const [runsNow] = await deploymentsOf(`projectId=${other}`);
+    expect(await page.getByTestId(`deployment-superseded-${runsNow!}`).count()).toBe(0);
     await screenshot(page, "device-group-priority");
 
     // A newer deployment to the lower group leaves the devices the higher one holds alone.

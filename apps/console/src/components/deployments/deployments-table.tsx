@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { RelativeTime } from "../ui/relative-time";
+import { StatusBadge } from "../ui/status-badge";
 import { Table, TBody, Td, Th } from "../ui/table";
 import { DeploymentStateBadge, reasonClasses } from "./deployment-state";
 
@@ -17,7 +18,14 @@ export type DeploymentRow = {
   updatedAt: number | null;
 };
 
-export function DeploymentsTable({ rows, showDevice = true, showProject = true }: { rows: DeploymentRow[]; showDevice?: boolean; showProject?: boolean }) {
+const LIVE = new Set(["running", "degraded"]);
+
+/**
+ * `current`: on one device's history, the deployments its project list holds now. A row that
+ * reached running but is not among them was replaced by a newer one of its project (or removed):
+ * it reads "superseded", not "running" beside the one that runs.
+ */
+export function DeploymentsTable({ rows, showDevice = true, showProject = true, current }: { rows: DeploymentRow[]; showDevice?: boolean; showProject?: boolean; current?: ReadonlySet<string> }) {
   return (
     <Table label="Deployments">
       <thead>
@@ -58,7 +66,13 @@ export function DeploymentsTable({ rows, showDevice = true, showProject = true }
               </Td>
             ) : null}
             <Td className="max-w-xs whitespace-normal">
-              <DeploymentStateBadge state={d.state} pct={d.pct} />
+              {current && LIVE.has(d.state) && !current.has(d.id) ? (
+                <span title={`it reached ${d.state}; a newer deployment of its project replaced it`} data-testid={`deployment-superseded-${d.id}`}>
+                  <StatusBadge status="superseded" tone="slate" />
+                </span>
+              ) : (
+                <DeploymentStateBadge state={d.state} pct={d.pct} />
+              )}
               {d.reason ? <div className={`mt-0.5 line-clamp-2 text-xs ${reasonClasses(d.state).text}`}>{d.reason}</div> : null}
             </Td>
             <Td className="text-slate-500">

@@ -137,7 +137,7 @@ export default async function DevicePage({ params }: { params: Promise<{ id: str
       ) : null}
 
       <h2 className="mb-2 mt-6 text-sm font-semibold text-slate-800">Deployment history</h2>
-      {history.length === 0 ? <EmptyState title="No deployments to this device yet" /> : <DeploymentsTable rows={history} showDevice={false} />}
+      {history.length === 0 ? <EmptyState title="No deployments to this device yet" /> : <DeploymentsTable rows={history} showDevice={false} current={new Set(listed.map((d) => d.id))} />}
     </>
   );
 }
