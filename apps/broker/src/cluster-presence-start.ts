@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import { ClusterPresence } from "./cluster-presence";
-import { describeError } from "./log";
+import { recordOffline } from "./hooks/client-disconnect";
 import type { BrokerServices } from "./services";
 
 /**
@@ -16,11 +16,7 @@ export async function startClusterPresence(s: BrokerServices, redis: Redis, node
     onOrphaned: (deviceId) => {
       // Back on a live node since? Its own hello wins; this only catches those that are not.
       if (s.connections.count(deviceId) > 0) return;
-      try {
-        s.presence.markOffline(deviceId, Date.now());
-      } catch (err) {
-        s.log.error(`could not mark the device offline: ${describeError(err)}`, { code: "INTERNAL", deviceId });
-      }
+      recordOffline(s, deviceId);
       void s.status.announce(deviceId, "offline");
       s.log.info("device offline: its broker node died", { deviceId });
     },
@@ -31,5 +27,7 @@ export async function startClusterPresence(s: BrokerServices, redis: Redis, node
   const online = s.presence.onlineDeviceIds();
   const live = new Set<string>();
   for (let i = 0; i < online.length; i += 1000) for (const id of await presence.heldByLiveNodes(online.slice(i, i + 1000))) live.add(id);
-  return s.presence.resetExcept(live);
+  const stale = online.filter((id) => !live.has(id));
+  s.presence.markOfflineMany(stale, Date.now());
+  return stale.length;
 }

@@ -28,6 +28,13 @@ export interface ClipRecordersOptions {
   cameras?: CameraTaps;
 }
 
+interface RecorderEntry {
+  recorder: ClipRecorder;
+  users: number;
+  /** For `camera://<name>`: the camera's URI the recording was started on. */
+  cameraUri?: string;
+}
+
 async function diskFree(dir: string): Promise<number> {
   const s = await statfs(dir);
   return s.bavail * s.bsize;
@@ -38,10 +45,8 @@ async function diskFree(dir: string): Promise<number> {
  * `start` and `release` count users) and the device-wide bounds on clips.
  */
 export class ClipRecorders {
-  /** `cameraUri`: for `camera://<name>`, the camera's URI the recording was started on. */
-  private readonly recorders = new Map<string, { recorder: ClipRecorder; users: number; cameraUri?: string }>();
+  private readonly recorders = new Map<string, RecorderEntry>();
   private pending = 0;
-  private refreshing: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: ClipRecordersOptions) {}
 
@@ -87,7 +92,7 @@ export class ClipRecorders {
     if (this.recorders.size === 0 && this.pending === 0) await rm(join(this.options.dir, "out"), { recursive: true, force: true });
     await mkdir(this.options.dir, { recursive: true });
     await this.checkDisk(uri);
-    const entry = { recorder: this.makeRecorder(uri), users: 1, ...this.cameraOf(uri) };
+    const entry = this.makeEntry(uri, 1);
     this.recorders.set(uri, entry);
     try {
       await entry.recorder.start();
@@ -101,49 +106,38 @@ export class ClipRecorders {
   /**
    * A camera's URI changed (or the camera went, or came back): its recording starts again on the
    * camera as it is now. A recording fed the camera's frames would follow by itself, but one
-   * copying the stream reads the old URI, and the new camera may want the other way.
+   * copying the stream reads the old URI, and the new camera may want the other way. Callers run
+   * one at a time (RecordingHost queues it with its other changes).
    */
-  refreshCameras(): Promise<void> {
-    // One at a time: the cameras change in bursts (a desired state sets them all).
-    const run = this.refreshing.then(() => this.refreshNow());
-    this.refreshing = run.catch(() => undefined);
-    return run;
-  }
-
-  private async refreshNow(): Promise<void> {
+  async refreshCameras(): Promise<void> {
     for (const [uri, entry] of [...this.recorders]) {
       const name = cameraNameOf(uri);
       if (name === null || this.options.cameras?.uriOf(name) === entry.cameraUri) continue;
       await entry.recorder.stop();
       if (this.recorders.get(uri) !== entry) continue;
-      const { cameraUri } = this.cameraOf(uri);
-      if (cameraUri === undefined) {
+      if (this.options.cameras?.uriOf(name) === undefined) {
         // The camera is gone: the stopped recording answers clips with NOT_FOUND until it is back.
         delete entry.cameraUri;
         continue;
       }
-      const next = { recorder: this.makeRecorder(uri), users: entry.users, cameraUri };
+      const next = this.makeEntry(uri, entry.users);
       this.recorders.set(uri, next);
       await next.recorder.start().catch((err: unknown) => this.options.onError?.(err instanceof EdgelensError ? err : new EdgelensError("SOURCE_FAILED", String(err), { source: uri })));
     }
   }
 
-  private cameraOf(uri: string): { cameraUri?: string } {
-    const name = cameraNameOf(uri);
-    const cameraUri = name === null ? undefined : this.options.cameras?.uriOf(name);
-    return cameraUri === undefined ? {} : { cameraUri };
-  }
-
-  private makeRecorder(uri: string): ClipRecorder {
+  /** A recorder of `uri`, not started; for `camera://<name>`, on the camera as it is now. */
+  private makeEntry(uri: string, users: number): RecorderEntry {
     const key = createHash("sha256").update(uri).digest("hex").slice(0, 16);
     const name = cameraNameOf(uri);
     const cameras = this.options.cameras;
-    if (name !== null && !cameras?.uriOf(name)) {
+    const cameraUri = name === null ? undefined : cameras?.uriOf(name);
+    if (name !== null && cameraUri === undefined) {
       throw new EdgelensError("CAMERA_NOT_FOUND", `camera "${name}" is not defined on this device: nothing to record`, { camera: name });
     }
-    return new ClipRecorder({
+    const recorder = new ClipRecorder({
       uri,
-      ...(name !== null && cameras ? { camera: { uri: cameras.uriOf(name) ?? "", tap: (fps: number) => cameras.tap(name, fps) } } : {}),
+      ...(name !== null && cameras && cameraUri !== undefined ? { camera: { uri: cameraUri, tap: (fps: number) => cameras.tap(name, fps) } } : {}),
       ffmpegPath: this.options.ffmpegPath,
       dir: join(this.options.dir, key),
       seconds: this.options.seconds,
@@ -152,6 +146,7 @@ export class ClipRecorders {
       ...(this.options.waitSlackMs !== undefined ? { waitSlackMs: this.options.waitSlackMs } : {}),
       ...(this.options.onError ? { onError: this.options.onError } : {}),
     });
+    return { recorder, users, ...(cameraUri !== undefined ? { cameraUri } : {}) };
   }
 
   /** One user of `uri` is gone; the last one stops its recording. */

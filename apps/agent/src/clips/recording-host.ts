@@ -64,9 +64,10 @@ export class RecordingHost implements ProjectHost {
    * project's camera that was not there when it started is recorded now.
    */
   camerasChanged(): Promise<void> {
-    const run = this.queue.then(() => this.recorders.refreshCameras());
-    this.queue = run.catch(() => undefined);
-    return this.sync();
+    return this.enqueue(async () => {
+      await this.recorders.refreshCameras();
+      await this.syncNow();
+    });
   }
 
   async stop(): Promise<void> {
@@ -81,7 +82,12 @@ export class RecordingHost implements ProjectHost {
 
   /** Brings the recordings to the running projects' sources (and `loading`'s, while it loads). */
   private sync(loading?: ProjectSpec): Promise<void> {
-    const run = this.queue.then(() => this.syncNow(loading));
+    return this.enqueue(() => this.syncNow(loading));
+  }
+
+  /** Changes run one at a time, in the order they came. */
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    const run = this.queue.then(task);
     this.queue = run.catch(() => undefined);
     return run;
   }

@@ -33,16 +33,11 @@ export class PresenceStore {
     return this.db.select({ id: devices.id }).from(devices).where(eq(devices.presence, "online")).all().map((r) => r.id);
   }
 
-  /** Marks offline every online device but those in `keep` (held by a live cluster node). */
-  resetExcept(keep: ReadonlySet<string>): number {
-    let n = 0;
-    const now = Date.now();
-    for (const id of this.onlineDeviceIds()) {
-      if (keep.has(id)) continue;
-      this.markOffline(id, now);
-      n += 1;
-    }
-    return n;
+  /** Marks these devices offline in one transaction (a starting cluster node's stale ones: one commit, not one each). */
+  markOfflineMany(deviceIds: readonly string[], now: number): void {
+    this.db.transaction(() => {
+      for (const id of deviceIds) this.offline.run({ id, now });
+    });
   }
 
   /** First connect moves `awaiting-credentials` to `registered`. False when the row is gone. */

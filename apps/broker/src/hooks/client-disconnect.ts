@@ -3,6 +3,15 @@ import { internals } from "../aedes-internals";
 import { describeError } from "../log";
 import type { BrokerServices } from "../services";
 
+/** devices.presence offline; a database error is logged, never thrown into aedes. */
+export function recordOffline(s: BrokerServices, deviceId: string): void {
+  try {
+    s.presence.markOffline(deviceId, Date.now());
+  } catch (err) {
+    s.log.error(`could not mark the device offline: ${describeError(err)}`, { code: "INTERNAL", deviceId });
+  }
+}
+
 /**
  * The connection is gone. When a device's last connection goes it is offline; the retained
  * `status` says so through its last will when one fired, else the broker says it.
@@ -26,11 +35,7 @@ export function onClientDisconnect(s: BrokerServices, client: Client): void {
     return;
   }
   const kicked = s.kicked.has(client);
-  try {
-    s.presence.markOffline(identity.deviceId, Date.now());
-  } catch (err) {
-    s.log.error(`could not mark the device offline: ${describeError(err)}`, { code: "INTERNAL", deviceId: identity.deviceId });
-  }
+  recordOffline(s, identity.deviceId);
   // aedes clears client.will before this event; whether one was registered is noted at connect.
   const willFired = !internals(client)._disconnected && s.withWill.has(client);
   // A kicked client's will was removed: a rotated secret still leaves an offline status, a

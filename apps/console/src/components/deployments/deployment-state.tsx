@@ -1,5 +1,8 @@
 import { StatusBadge, statusTone } from "../ui/status-badge";
 
+/** States in which a deployment's project runs (frames flow, maybe failing on some). */
+export const LIVE_STATES: ReadonlySet<string> = new Set(["running", "degraded"]);
+
 /** A deployment's state with its progress or reason folded into the label. */
 export function DeploymentStateBadge({ state, pct }: { state: string; pct: number | null }) {
   const label = state === "downloading" && pct != null ? `downloading ${Math.round(pct)}%` : undefined;

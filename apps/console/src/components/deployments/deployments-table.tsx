@@ -2,7 +2,7 @@ import Link from "next/link";
 import { RelativeTime } from "../ui/relative-time";
 import { StatusBadge } from "../ui/status-badge";
 import { Table, TBody, Td, Th } from "../ui/table";
-import { DeploymentStateBadge, reasonClasses } from "./deployment-state";
+import { DeploymentStateBadge, LIVE_STATES, reasonClasses } from "./deployment-state";
 
 export type DeploymentRow = {
   id: string;
@@ -17,8 +17,6 @@ export type DeploymentRow = {
   createdAt: number;
   updatedAt: number | null;
 };
-
-const LIVE = new Set(["running", "degraded"]);
 
 /**
  * `current`: on one device's history, the deployments its project list holds now. A row that
@@ -66,7 +64,7 @@ export function DeploymentsTable({ rows, showDevice = true, showProject = true, 
               </Td>
             ) : null}
             <Td className="max-w-xs whitespace-normal">
-              {current && LIVE.has(d.state) && !current.has(d.id) ? (
+              {current && LIVE_STATES.has(d.state) && !current.has(d.id) ? (
                 <span title={`it reached ${d.state}; a newer deployment of its project replaced it`} data-testid={`deployment-superseded-${d.id}`}>
                   <StatusBadge status="superseded" tone="slate" />
                 </span>

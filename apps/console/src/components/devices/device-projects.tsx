@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { decodeReportedState, type ReportedProject } from "@edgelens/shared/schemas";
 import { topics } from "@edgelens/shared/topics";
-import { DeploymentStateBadge, reasonClasses } from "../deployments/deployment-state";
+import { DeploymentStateBadge, LIVE_STATES, reasonClasses } from "../deployments/deployment-state";
 import { galleryStatus } from "./gallery-status";
 import { useMqttSubscription } from "../mqtt/mqtt-provider";
 import type { ActionResult } from "../ui/action-result";
@@ -23,8 +23,6 @@ export type DeviceDeployment = {
 };
 
 type Undeploy = (deviceId: string, projectId: string) => Promise<ActionResult<null>>;
-
-const LIVE = new Set(["running", "degraded"]);
 
 function ProjectRow({ deviceId, row, live, undeploy }: { deviceId: string; row: DeviceDeployment; live: ReportedProject | undefined; undeploy: Undeploy | null }) {
   const router = useRouter();
@@ -46,7 +44,7 @@ function ProjectRow({ deviceId, row, live, undeploy }: { deviceId: string; row: 
         <Link href={`/deployments/${row.id}`} className="font-mono text-sky-700 hover:underline">
           {row.id}
         </Link>
-        {live && LIVE.has(live.state) ? (
+        {live && LIVE_STATES.has(live.state) ? (
           <span className="tabular-nums">
             {live.fps.toFixed(1)} fps · p50 {live.latencyMs.p50.toFixed(0)} ms{live.threads ? ` · ${live.threads} thread(s)/model` : ""}
           </span>
@@ -92,7 +90,7 @@ export function DeviceProjects({ deviceId, rows, undeploy }: { deviceId: string;
     setLive(new Map((decoded.value.projects ?? []).map((p) => [p.project.id, p])));
   });
   const states = rows.map((r) => (live.get(r.projectId ?? "")?.deploymentId === r.id ? live.get(r.projectId ?? "")!.state : r.state));
-  const summary = states.some((s) => LIVE.has(s)) ? "running" : (states.at(-1) ?? "none");
+  const summary = states.some((s) => LIVE_STATES.has(s)) ? "running" : (states.at(-1) ?? "none");
   return (
     <div className="text-sm" data-testid="current-project" data-state={summary} data-count={rows.length}>
       {rows.length === 0 ? (

@@ -13,10 +13,9 @@ export type DeviceRow = {
   presence: string;
   lastSeenAt: number | null;
   fps: number | null;
-  deployment: DeviceDeployment | null;
   latestDeployment: DeviceDeployment | null;
-  /** Every project it should run, oldest first (absent: only `deployment` is shown). */
-  projects?: DeviceDeployment[];
+  /** Every project it should run, oldest first. */
+  projects: DeviceDeployment[];
   tags?: Record<string, string>;
   pin?: unknown;
 };
@@ -24,9 +23,7 @@ export type DeviceRow = {
 /** The newest deployment, when the cell shows it nowhere else (a failed removal, say). */
 function latestApart(d: DeviceRow): d is DeviceRow & { latestDeployment: DeviceDeployment } {
   const latest = d.latestDeployment;
-  if (!latest) return false;
-  if (!d.projects) return latest.id !== d.deployment?.id;
-  return latest.state !== "removed" && !d.projects.some((p) => p.id === latest.id);
+  return latest !== null && latest.state !== "removed" && !d.projects.some((p) => p.id === latest.id);
 }
 
 /** With `selectable`, each row has a `deviceIds` checkbox for the form around the table (bulk tagging). */
@@ -70,7 +67,7 @@ export function DeviceTable({ rows, selectable = false }: { rows: DeviceRow[]; s
               </div>
             </Td>
             <Td>
-              {d.projects && d.projects.length > 0 ? (
+              {d.projects.length > 0 ? (
                 <ul className="space-y-0.5" data-testid={`device-projects-${d.id}`}>
                   {d.projects.map((p) => (
                     <li key={p.id} data-project={p.projectId} data-state={p.state}>
@@ -86,13 +83,6 @@ export function DeviceTable({ rows, selectable = false }: { rows: DeviceRow[]; s
                     </li>
                   ))}
                 </ul>
-              ) : d.projects ? (
-                <span className="text-slate-400">none</span>
-              ) : d.deployment?.projectName ? (
-                <Link href={`/projects/${d.deployment.projectId}`} className="hover:underline">
-                  {d.deployment.projectName}
-                  <span className="text-slate-400"> v{d.deployment.projectVersion}</span>
-                </Link>
               ) : (
                 <span className="text-slate-400">none</span>
               )}

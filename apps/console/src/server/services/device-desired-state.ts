@@ -2,7 +2,7 @@
  * A device's `shadow/desired` (docs/design.md "Desired state"), rebuilt from the deployments
  * table: version 2 lists every project the device should run, each with its own deployment.
  */
-import { and, desc, eq, not, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { artifacts, cameras, deployments, modelVersions } from "@edgelens/db";
 import { CameraSchema, DesiredProjectSchema, DesiredStateV1Schema, DesiredStateV2Schema, EdgelensError, type Artifact, type Camera, type DesiredProject, type DesiredStateV1, type ProjectConfig } from "@edgelens/shared";
 import type { ServiceContext } from "../context";
@@ -12,8 +12,11 @@ import { getProject, getProjectVersion } from "./projects";
 /** How a deployment that never reached the broker reads; such rows change no desired state. */
 export const UNPUBLISHED_REASON = "desired state not";
 
+/** Rows of `deployments` under `alias` that reached the broker (console-side failures never did); correlated subqueries name their alias. */
+export const publishedAs = (alias: string) => sql.raw(`NOT (${alias}.state = 'failed' AND coalesce(${alias}.reason, '') LIKE '${UNPUBLISHED_REASON}%')`);
+
 /** Rows that reached the broker (console-side failures never did). */
-export const publishedOnly = not(sql`(${deployments.state} = 'failed' AND coalesce(${deployments.reason}, '') LIKE ${`${UNPUBLISHED_REASON}%`})`);
+export const publishedOnly = publishedAs("deployments");
 
 type DeploymentRow = typeof deployments.$inferSelect;
 

@@ -18,7 +18,7 @@ import {
 } from "@edgelens/shared";
 import type { ServiceContext } from "../context";
 import { newId } from "../ids";
-import { publishedOnly, UNPUBLISHED_REASON } from "./device-desired-state";
+import { publishedAs, publishedOnly } from "./device-desired-state";
 
 export interface DeviceDeploymentView {
   id: string;
@@ -99,9 +99,6 @@ export function tagsOf(ctx: ServiceContext, deviceIds?: readonly string[]): Map<
   return out;
 }
 
-/** A published row (see `publishedOnly`) under a table alias, for the correlated subqueries below. */
-const publishedAs = (alias: string) => sql.raw(`NOT (${alias}.state = 'failed' AND coalesce(${alias}.reason, '') LIKE '${UNPUBLISHED_REASON}%')`);
-
 /**
  * The project lists of the listed devices, or of every device when `deviceIds` is absent, in one
  * query that reads only the listed rows: `deviceProjectRows` in SQL (per project its newest
@@ -119,7 +116,11 @@ function projectLists(ctx: ServiceContext, deviceIds?: readonly string[]): Map<s
     .orderBy(asc(deployments.createdAt), asc(deployments.id))
     .all();
   const out = new Map<string, DeviceDeploymentView[]>();
-  for (const r of rows) out.set(r.d.deviceId, [...(out.get(r.d.deviceId) ?? []), deploymentView(r.d, r.projectName)]);
+  for (const r of rows) {
+    const list = out.get(r.d.deviceId) ?? [];
+    list.push(deploymentView(r.d, r.projectName));
+    out.set(r.d.deviceId, list);
+  }
   return out;
 }
 
