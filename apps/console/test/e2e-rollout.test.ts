@@ -235,7 +235,8 @@ describe("staged rollouts on real agents, in the browser", () => {
       ((await (await page.request.get(`${base}/api/v1/deployments?deviceId=roll-2&${query}`)).json()) as { deployments: { id: string }[] }).deployments.map((d) => d.id);
     const ranBefore = await deploymentsOf(`projectId=${projectId}&state=running`);
     expect(ranBefore.length).toBeGreaterThan(0);
-    for (const id of ranBefore) expect(await page.getByTestId(`deployment-superseded-${id}`).count(), id).toBe(1);
+    // Polled: a live refresh of the page may be under way (seen once with two badges in the DOM).
+    for (const id of ranBefore) await expect.poll(() => page.getByTestId(`deployment-superseded-${id}`).count(), { message: id }).toBe(1);
     const [runsNow] = await deploymentsOf(`projectId=${other}`);
     expect(await page.getByTestId(`deployment-superseded-${runsNow!}`).count()).toBe(0);
     await screenshot(page, "device-group-priority");

@@ -5,8 +5,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { eq } from "drizzle-orm";
 import type { MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rolloutDevices, rollouts } from "@edgelens/db";
 import { DesiredStateSchema, desiredProjectsOf, topics } from "@edgelens/shared";
 import { loadConsoleConfig } from "../src/env";
 import { closeContext, createContext } from "../src/server/build-context";
@@ -17,7 +19,7 @@ import { changeDeviceTags } from "../src/server/services/device-tags";
 import { deployToGroup, listGroupDeployments } from "../src/server/services/group-deployments";
 import { createGroup } from "../src/server/services/groups";
 import { createProject, saveProjectVersion } from "../src/server/services/projects";
-import { startRolloutEngine, type RolloutEngine } from "../src/server/services/rollout-driver";
+import { startRolloutEngine, tickRollout, type RolloutEngine } from "../src/server/services/rollout-driver";
 import { createRollout, getRollout, moveRollout, type RolloutView } from "../src/server/services/rollouts";
 import { startBroker, type BrokerProcess } from "./support/broker";
 import { runCli } from "./support/cli";
@@ -195,5 +197,25 @@ describe("staged rollouts through the real broker", () => {
     expect(joined.deployments.map((d) => [d.deviceId, d.projectVersion])).toEqual([["shop-late", version]]);
     await until(ctx, r.id, () => sim("shop-late").seen.at(-1) === version);
     expect(() => createRollout(ctx, { projectId: "faces", deviceIds: ["shop-0"], priority: 1 })).toThrow(/priority goes with group/);
+  });
+
+  it("a console that stopped after recording a failure, before telling the device to go back, rolls it back when it starts again, on an ended rollout too", async () => {
+    await engine.stop();
+    const before = sim("cam-r1").seen.at(-1);
+    const { version } = await saveProjectVersion(ctx, "faces", { config: { source: "/media/person.jpg", fps: 6 } });
+    Object.assign(sim("cam-r1"), { behaviour: "fail", forVersion: version });
+    const r = createRollout(ctx, { projectId: "faces", version, deviceIds: ["cam-r1"], params: { batch: 1, soakS: 0 } }, "test");
+    await tickRollout(ctx, r.id, "test-driver");
+    const told = await until(ctx, r.id, (x) => x.devices[0]!.deploymentState === "rolled-back");
+    // What the old console left: the failure recorded and the rollout ended, no rollback sent.
+    ctx.db.update(rolloutDevices).set({ state: "failed", reason: "model load failed: bad graph", finishedAt: Date.now() }).where(eq(rolloutDevices.rolloutId, r.id)).run();
+    ctx.db.update(rollouts).set({ state: "aborted", abortReason: "1 of 1 finished devices failed", leaseOwner: null, leaseUntil: null }).where(eq(rollouts.id, r.id)).run();
+    expect(told.devices[0]!.rollbackDeploymentId).toBeNull();
+    engine = startRolloutEngine(ctx, { intervalMs: 50 });
+    const back = await until(ctx, r.id, (x) => x.counts.rolledBack === 1);
+    expect(back.state).toBe("aborted");
+    expect(back.devices[0]!.rollbackDeploymentId).toMatch(/^dpl_/);
+    await until(ctx, r.id, () => sim("cam-r1").seen.at(-1) === before);
+    expect(sim("cam-r1").seen.slice(-2)).toEqual([version, before]);
   });
 });

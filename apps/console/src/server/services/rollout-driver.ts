@@ -6,12 +6,12 @@
  * CLI waiting with the console down).
  */
 import { randomUUID } from "node:crypto";
-import { and, eq, inArray, isNull, lt, or } from "drizzle-orm";
-import { rolloutDevices, rollouts } from "@edgelens/db";
+import { and, eq, inArray, isNull, lt, notLike, or, sql } from "drizzle-orm";
+import { deployments, rolloutDevices, rollouts } from "@edgelens/db";
 import type { ServiceContext } from "../context";
 import { deployProject, undeployProject } from "./deployments";
 import { adoptCompletedRollout } from "./group-deployments";
-import { UNPUBLISHED_REASON } from "./device-desired-state";
+import { publishedOnly, UNPUBLISHED_REASON } from "./device-desired-state";
 import { planRollout, type PlanDevice } from "./rollout-plan";
 import { rolloutDeviceRows, rolloutRow } from "./rollouts";
 
@@ -39,8 +39,11 @@ function setDevice(ctx: ServiceContext, rolloutId: string, deviceId: string, val
     .run();
 }
 
-/** Rollbacks that threw (the old version deleted, say): not tried again by this process. */
-const rollbackRefused = new Set<string>();
+/**
+ * How the reason of a device whose rollback threw (the old version deleted, say) reads; such a
+ * device is not tried again, by this process or the next.
+ */
+const NOT_ROLLED_BACK = "not rolled back:";
 
 async function rollBack(ctx: ServiceContext, rolloutId: string, projectId: string, deviceId: string, previousVersion: number | null, reason: string | null): Promise<void> {
   const actor = `rollout:${rolloutId}`;
@@ -51,8 +54,7 @@ async function rollBack(ctx: ServiceContext, rolloutId: string, projectId: strin
         : await deployProject(ctx, { projectId, deviceIds: [deviceId], version: previousVersion }, actor);
     setDevice(ctx, rolloutId, deviceId, { state: "rolled-back", rollbackDeploymentId: back?.id ?? null });
   } catch (err) {
-    rollbackRefused.add(`${rolloutId}/${deviceId}`);
-    setDevice(ctx, rolloutId, deviceId, { reason: `${reason ?? "failed"}; not rolled back: ${(err as Error).message}` });
+    setDevice(ctx, rolloutId, deviceId, { reason: `${reason ?? "failed"}; ${NOT_ROLLED_BACK} ${(err as Error).message}` });
   }
 }
 
@@ -73,7 +75,7 @@ export async function tickRollout(ctx: ServiceContext, id: string, owner: string
   const r = rolloutRow(ctx, id);
   const rows = rolloutDeviceRows(ctx, id);
   const devices: PlanDevice[] = rows.map(({ d, deploymentState, deploymentReason, soak }) => {
-    const reachable = d.state === "notified" || (d.state === "failed" && !rollbackRefused.has(`${id}/${d.deviceId}`));
+    const reachable = d.state === "notified" || (d.state === "failed" && !(d.reason ?? "").includes(NOT_ROLLED_BACK));
     const deployment =
       reachable && deploymentState
         ? { state: deploymentState, reason: deploymentReason, soak, unpublished: deploymentState === "failed" && (deploymentReason ?? "").startsWith(UNPUBLISHED_REASON) }
@@ -82,7 +84,15 @@ export async function tickRollout(ctx: ServiceContext, id: string, owner: string
   });
   const plan = planRollout({ state: r.state, params: r.params, devices, now });
   for (const f of plan.finished) setDevice(ctx, id, f.id, { state: f.outcome, reason: f.reason, finishedAt: now });
-  // Before the state moves: a failure here leaves it rolling, and the next tick tries again.
+  // Before the state moves, so that a rollout that reads aborted or completed has told its failed
+  // devices to go back (the page stops refreshing then), and a console that dies in between finds
+  // the rollout still live and the devices failed, to roll back on its next tick.
+  const byDevice = new Map(rows.map(({ d }) => [d.deviceId, d]));
+  for (const deviceId of plan.rollback) {
+    const reason = plan.finished.find((f) => f.id === deviceId)?.reason ?? byDevice.get(deviceId)?.reason ?? null;
+    await rollBack(ctx, id, r.projectId, deviceId, byDevice.get(deviceId)?.previousVersion ?? null, reason);
+  }
+  // Also before: a failure here leaves it rolling, and the next tick tries again.
   if (plan.state === "completed" && r.state !== "completed" && r.groupId) await adoptRollout(ctx, r.groupId, id);
   if (plan.state !== r.state || plan.abortReason) {
     ctx.db
@@ -90,11 +100,6 @@ export async function tickRollout(ctx: ServiceContext, id: string, owner: string
       .set({ state: plan.state, updatedAt: now, ...(plan.abortReason ? { abortReason: plan.abortReason } : {}) })
       .where(eq(rollouts.id, id))
       .run();
-  }
-  const byDevice = new Map(rows.map(({ d }) => [d.deviceId, d]));
-  for (const deviceId of plan.rollback) {
-    const reason = plan.finished.find((f) => f.id === deviceId)?.reason ?? byDevice.get(deviceId)?.reason ?? null;
-    await rollBack(ctx, id, r.projectId, deviceId, byDevice.get(deviceId)?.previousVersion ?? null, reason);
   }
   if (plan.notify.ids.length > 0) {
     // Recorded before it is sent: a crash in between tells a device twice (harmless), never loses one.
@@ -116,8 +121,9 @@ export async function tickRollout(ctx: ServiceContext, id: string, owner: string
 }
 
 /**
- * Rollouts that may need a tick: live ones, and ended ones with devices still in flight (a device
- * that fails is rolled back in the tick that sees it fail).
+ * Rollouts that may need a tick: live ones, ended ones with devices still in flight (a device
+ * that fails is rolled back in the tick that sees it fail), and ended ones with a failed device
+ * not yet told to go back (a console that stopped between the two).
  */
 export function activeRolloutIds(ctx: ServiceContext): string[] {
   const live = ctx.db.select({ id: rollouts.id }).from(rollouts).where(inArray(rollouts.state, ["rolling", "paused"])).all();
@@ -126,7 +132,14 @@ export function activeRolloutIds(ctx: ServiceContext): string[] {
     .from(rolloutDevices)
     .where(eq(rolloutDevices.state, "notified"))
     .all();
-  return [...new Set([...live, ...inFlight].map((x) => x.id))];
+  // What planRollout rolls back: failed on a deployment that reached the device, and not refused.
+  const toRollBack = ctx.db
+    .selectDistinct({ id: rolloutDevices.rolloutId })
+    .from(rolloutDevices)
+    .innerJoin(deployments, eq(deployments.id, rolloutDevices.deploymentId))
+    .where(and(eq(rolloutDevices.state, "failed"), isNull(rolloutDevices.rollbackDeploymentId), publishedOnly, notLike(sql`coalesce(${rolloutDevices.reason}, '')`, `%${NOT_ROLLED_BACK}%`)))
+    .all();
+  return [...new Set([...live, ...inFlight, ...toRollBack].map((x) => x.id))];
 }
 
 export interface RolloutEngine {
