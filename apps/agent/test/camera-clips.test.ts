@@ -116,9 +116,10 @@ describe("clips of named cameras", () => {
   it("records an image-folder camera of odd and mixed sizes: the first size is kept, the others dropped, the sides made even", async () => {
     const folder = join(tmp.path, "slides");
     mkdirSync(folder);
-    // a.jpg 321x241 (odd sides, which libx264 refuses as they are), then b.jpg 768x576, in a loop.
+    // a.jpg 321x241 and b.jpg 769x577, in a loop: odd sides, which libx264 refuses as they are.
+    // Either may be the first frame the ring sees (it attaches to a running decoder).
     await run(FFMPEG, ["-v", "error", "-i", mediaPath("person.jpg"), "-vf", "scale=321:241", "-y", join(folder, "a.jpg")]);
-    await run(FFMPEG, ["-v", "error", "-i", mediaPath("dog.jpg"), "-y", join(folder, "b.jpg")]);
+    await run(FFMPEG, ["-v", "error", "-i", mediaPath("dog.jpg"), "-vf", "scale=769:577", "-y", join(folder, "b.jpg")]);
     hub.set([{ name: "slides", uri: `dir://${folder}?loop=1` }]);
     await recorders.start("camera://slides");
     await until(() => recorders.keptMs("camera://slides") >= 2500, 30_000, "2.5 s of the slideshow");
@@ -127,7 +128,9 @@ describe("clips of named cameras", () => {
     // Every other picture is of the other size: dropped, and the encoder was not restarted for it.
     expect(ring!.droppedFrames).toBeGreaterThan(0);
     const file = await recorders.clip("camera://slides", "event-slides", { at: Date.now(), pre: 2, post: 1 });
-    expect(await probe(file.path)).toMatchObject({ codec: "h264", width: 320 });
+    const clip = await probe(file.path);
+    expect(clip.codec).toBe("h264");
+    expect([320, 768], `clip width ${clip.width}`).toContain(clip.width);
     await recorders.discard(file);
     await recorders.release("camera://slides");
     expect(errors).toEqual([]);
