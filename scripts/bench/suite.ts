@@ -87,6 +87,14 @@ export const SUITE: BenchSpec[] = [
     budgetS: { full: 1200, quick: 420 },
   },
   {
+    name: "broker-fleet",
+    about: "20,000 devices on one node (a result every 10 s each, 10 rules): restart storm, p50/p99, RSS per connection; the same through 2 nodes and Redis",
+    cwd: "apps/broker",
+    script: "bench/fleet.ts",
+    args: { full: [], quick: ["--devices", "2000", "--seconds", "10", "--interval", "5"] },
+    budgetS: { full: 900, quick: 240 },
+  },
+  {
     name: "event-insert",
     about: "SQLite events inserts the broker's batched way against single-row autocommit",
     cwd: "packages/db",
