@@ -83,8 +83,7 @@ export async function startBroker(config: BrokerConfig, options: StartOptions = 
       s.rateLimitedLog(`session-queue:${clientId}`, "warn", "message dropped for an offline session: its queue is full", { code: "TOO_LARGE", clientId, queuedBytes });
     });
     cleanups.push(() => built.events.close(), () => built.counters.close(), () => s.telemetry.close(), () => built.snapshots.close());
-    let clients: () => Client[] = () => [];
-    const backpressure = new PublisherBackpressure({ ...config.limits.backpressure, ...(options.backpressureStallMs !== undefined ? { stallMs: options.backpressureStallMs } : {}) }, () => clients(), {
+    const backpressure = new PublisherBackpressure({ ...config.limits.backpressure, ...(options.backpressureStallMs !== undefined ? { stallMs: options.backpressureStallMs } : {}) }, {
       measured: (backlogBytes) => metrics.subscriberBacklog.set(backlogBytes),
       paused: (count, backlogBytes) => {
         metrics.backpressurePauses.inc(count);
@@ -117,7 +116,6 @@ export async function startBroker(config: BrokerConfig, options: StartOptions = 
       published: createPublished(s, backpressure),
     });
     current.node = aedes;
-    clients = () => connectedClients(aedes);
     aedes.on("ack", (_packet, client) => backpressure.acked(client));
     backpressure.start();
     cleanups.push(() => new Promise<void>((resolve) => aedes.close(() => resolve())));

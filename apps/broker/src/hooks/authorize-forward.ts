@@ -19,7 +19,7 @@ export function createAuthorizeForward(s: BrokerServices, backpressure: Publishe
     const identity = s.identities.get(client);
     if (identity?.kind === "device" && !deviceMaySubscribe(identity.deviceId, packet.topic)) return null;
     s.metrics.messagesOut.inc();
-    if (packet.qos > 0 && deliveredQos(client, packet) > 0) backpressure.forwarded(client, packet.payload.length);
+    backpressure.forwarded(client, packet.payload.length, packet.qos > 0 ? deliveredQos(client, packet) : 0);
     return packet;
   };
 }
