@@ -11,7 +11,7 @@
  *    second): the same steady window; CPU per message of both nodes (and Redis's apart) against one node.
  *
  *   pnpm --filter @edgelens/broker exec tsx bench/fleet.ts [--devices N] [--interval S] [--seconds S]
- *     [--concurrency C (connections opened at once)] [--no-cluster] [--json F]
+ *     [--concurrency C (connections opened at once)] [--no-cluster] [--node-args "--cpu-prof …"] [--json F]
  *
  * The devices need one file descriptor each here and in the broker: a lower RLIMIT_NOFILE is
  * raised with prlimit(1) where allowed (root), else the bench stops and says how to raise it.
@@ -39,6 +39,7 @@ const { values: args } = parseArgs({
     seconds: { type: "string", default: "60" },
     concurrency: { type: "string", default: "200" },
     "no-cluster": { type: "boolean", default: false },
+    "node-args": { type: "string", default: "" },
     json: { type: "string" },
   },
 });
@@ -49,6 +50,7 @@ const concurrency = Number(args.concurrency);
 for (const [flag, n] of [["--devices", N], ["--interval", intervalS], ["--seconds", seconds], ["--concurrency", concurrency]] as const) {
   if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a positive integer`);
 }
+const nodeArgs = args["node-args"].split(" ").filter(Boolean);
 const STORM_TIMEOUT_MS = 180_000;
 const DRAIN_MS = 30_000;
 
@@ -59,7 +61,7 @@ function ensureFileLimit(want: number): number {
   try {
     execFileSync("prlimit", ["--pid", String(process.pid), `--nofile=${want}:${want}`], { stdio: "pipe" });
   } catch (err) {
-    throw new Error(`${N} devices need ${want} open files, RLIMIT_NOFILE is ${soft()} and prlimit could not raise it (${(err as Error).message.split("\n")[0]}): run as root, raise \`ulimit -n\`, or pass --devices ${Math.max(1, soft() - 1000)}`);
+    throw new Error(`${N} devices need ${want} open files, RLIMIT_NOFILE is ${soft()} and prlimit could not raise it (${(err as Error).message.split("\n")[0]}): run as root, raise \`ulimit -n\`, or pass --devices ${Math.max(1, soft() - 200)}`);
   }
   return soft();
 }
@@ -111,7 +113,7 @@ async function measure(fleet: Fleet, sub: MqttClient, ids: string[], pids: numbe
 }
 
 async function main(): Promise<void> {
-  const limit = ensureFileLimit(N + 2000);
+  const limit = ensureFileLimit(N + 200);
   const work = mkdtempSync(join(tmpdir(), "edgelens-fleet-"));
   const dataDir = join(work, "data");
   const ids = Array.from({ length: N }, (_, i) => deviceName(i));
@@ -121,7 +123,7 @@ async function main(): Promise<void> {
   try {
     const admin = await seedBench(dataDir, N);
     // 1. One node.
-    let node = await startEdgelens(brokerRoot, dataDir);
+    let node = await startEdgelens(brokerRoot, dataDir, nodeArgs);
     const port = node.port;
     let fleet: Fleet | null = null;
     try {
@@ -140,18 +142,28 @@ async function main(): Promise<void> {
 
       // 2. Restart: the devices reconnect on their own, all at once.
       await node.stop();
-      node = await startEdgelens(brokerRoot, dataDir, [], { env: { EDGELENS_MQTT_PORT: String(port) } });
+      node = await startEdgelens(brokerRoot, dataDir, nodeArgs, { env: { EDGELENS_MQTT_PORT: String(port) } });
       const s0 = performance.now();
       // The new broker marked every device offline before its ready line: the storm starts from 0.
       const onlineAtStart = onlineCount(dataDir);
-      await fleet.allConnected(STORM_TIMEOUT_MS);
+      // Devices connected and broker CPU every 5 s: where a slow storm spends its time.
+      const timeline: { atS: number; connected: number; brokerCpuPct: number }[] = [];
+      let lastCpu = cpuMs(node.pid);
+      const restarted = node;
+      const sampler = setInterval(() => {
+        const cpu = cpuMs(restarted.pid);
+        timeline.push({ atS: Math.round((performance.now() - s0) / 1000), connected: fleet?.connected() ?? 0, brokerCpuPct: Math.round((cpu - lastCpu) / 50) });
+        lastCpu = cpu;
+      }, 5000);
+      await fleet.allConnected(STORM_TIMEOUT_MS).finally(() => clearInterval(sampler));
+      progress(`storm timeline (s: connected, broker CPU %): ${timeline.map((t) => `${t.atS}: ${t.connected}, ${t.brokerCpuPct}%`).join("; ")}`);
       const stormConnectedS = (performance.now() - s0) / 1000;
       await waitOnline(dataDir, N, STORM_TIMEOUT_MS);
       const stormOnlineS = (performance.now() - s0) / 1000;
       progress(`restart storm: ${onlineAtStart} online at the ready line; all connected after ${stormConnectedS.toFixed(1)} s, all online in the database after ${stormOnlineS.toFixed(1)} s`);
       Object.assign(report, {
         oneNode: { connectS, idleRssMiB: idleRss, connectedRssMiB: connectedRss, rssKiBPerConnection: ((connectedRss - idleRss) * 1024) / N, steady: single },
-        restart: { onlineAtStart, connectedS: stormConnectedS, onlineS: stormOnlineS },
+        restart: { onlineAtStart, connectedS: stormConnectedS, onlineS: stormOnlineS, timeline },
       });
       await fleet.close();
       fleet = null;
@@ -167,8 +179,8 @@ async function main(): Promise<void> {
       let cfleet: Fleet | null = null;
       try {
         const env = { EDGELENS_BROKER_CLUSTER: redis.url };
-        nodes.push(await startEdgelens(brokerRoot, dataDir, [], { name: "node-1", env }));
-        nodes.push(await startEdgelens(brokerRoot, dataDir, [], { name: "node-2", env }));
+        nodes.push(await startEdgelens(brokerRoot, dataDir, nodeArgs, { name: "node-1", env }));
+        nodes.push(await startEdgelens(brokerRoot, dataDir, nodeArgs, { name: "node-2", env }));
         const t0 = performance.now();
         cfleet = await openFleet({ ports: nodes.map((n) => n.port), logins, concurrency, connectTimeoutMs: 60_000 });
         await cfleet.allConnected(STORM_TIMEOUT_MS);

@@ -20,11 +20,19 @@ export class SocketSet {
   }
 }
 
+/**
+ * The accept queue asked of the kernel, which caps it at net.core.somaxconn (4096 on current
+ * kernels). After a broker restart every device comes back at once; with Node's default of 511
+ * the queue overflows, the kernel drops the SYNs, and each device dropped waits 1, 2, 4… s
+ * before its SYN is sent again (bench/fleet.ts: the storm of 19,800 devices).
+ */
+const LISTEN_BACKLOG = 65_535;
+
 export function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error) => reject(err);
     server.once("error", onError);
-    server.listen(port, host, () => {
+    server.listen(port, host, LISTEN_BACKLOG, () => {
       server.off("error", onError);
       const address = server.address();
       resolve(typeof address === "object" && address ? address.port : port);
