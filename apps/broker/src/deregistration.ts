@@ -11,14 +11,22 @@ import type { BrokerServices } from "./services";
  */
 export class RevocationCheck {
   private known: Map<string, string>;
+  private version: string;
 
   constructor(private readonly s: BrokerServices) {
+    this.version = s.directory.authVersion();
     this.known = s.directory.snapshot();
   }
 
-  /** Returns how many connections were closed. */
+  /**
+   * Returns how many connections were closed. Reads every device only when the devices' auth
+   * version moved: the watcher wakes on any write by another process (a cluster node's presence).
+   */
   run(): number {
     const s = this.s;
+    const version = s.directory.authVersion();
+    if (version === this.version) return 0;
+    this.version = version;
     const live = s.directory.snapshot();
     s.directory.forgetExcept(new Set(live.values()));
     let closed = 0;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { devices, hashSecret } from "@edgelens/db";
+import { devices, hashSecret, settings } from "@edgelens/db";
 import { filters, topics } from "@edgelens/shared/topics";
 import { refusalCode, startFixture, type Fixture } from "./support/fixture";
 import { closed, Inbox, metricValue } from "./support/messages";
@@ -50,6 +50,22 @@ describe("deregistration (the console deletes the row from its own process)", ()
     expect(await refusalCode(f.url, { clientId: "cam-10", username: "cam-10", password: secret })).toBe(4);
     const again = await f.device("cam-10", rotated);
     expect(again.connected).toBe(true);
+  });
+
+  it("the devices' auth version it polls moves on register, rotate and delete, not on other writes to devices", async () => {
+    const version = () => Number(f.db.db.select().from(settings).where(eq(settings.key, "devices_auth_version")).get()?.value);
+    const v0 = version();
+    const secret = await f.addDevice("cam-v");
+    expect(version()).toBe(v0 + 1);
+    f.db.db.update(devices).set({ name: "renamed", presence: "online", lastSeenAt: Date.now() }).where(eq(devices.id, "cam-v")).run();
+    f.db.db.update(devices).set({ secretHash: f.db.db.select().from(devices).where(eq(devices.id, "cam-v")).get()!.secretHash }).where(eq(devices.id, "cam-v")).run();
+    expect(version()).toBe(v0 + 1);
+    const cam = await f.device("cam-v", secret);
+    f.db.db.update(devices).set({ secretHash: await hashSecret("another-secret-0123456789abcdef") }).where(eq(devices.id, "cam-v")).run();
+    expect(version()).toBe(v0 + 2);
+    await closed(cam);
+    f.db.db.delete(devices).where(eq(devices.id, "cam-v")).run();
+    expect(version()).toBe(v0 + 3);
   });
 
   it("leaves other devices connected", async () => {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
-import { devices, verifySecret, type EdgelensDb } from "@edgelens/db";
+import { devices, settings, verifySecret, type EdgelensDb } from "@edgelens/db";
 
 /**
  * Device credentials as the broker checks them. scrypt costs tens of milliseconds of CPU, so a
@@ -20,6 +20,7 @@ export class DeviceDirectory {
 
   /** Prepared once: building a drizzle query costs more than running it. */
   private readonly byId;
+  private readonly version;
 
   constructor(
     private readonly db: EdgelensDb,
@@ -30,6 +31,15 @@ export class DeviceDirectory {
       .from(devices)
       .where(eq(devices.id, sql.placeholder("id")))
       .prepare();
+    this.version = db.select({ value: settings.value }).from(settings).where(eq(settings.key, "devices_auth_version")).prepare();
+  }
+
+  /**
+   * Counts up (triggers of migration 0010) when a device is registered, deregistered or its secret
+   * rotated: while it stands still, `snapshot()` would return the same map.
+   */
+  authVersion(): string {
+    return this.version.get()?.value ?? "";
   }
 
   find(deviceId: string): DeviceRow | undefined {
