@@ -5,7 +5,7 @@
  */
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import { topics } from "@edgelens/shared/topics";
-import { inferenceResult } from "./load";
+import { inferenceResult, percentile } from "./load";
 
 export interface Fleet {
   clients: MqttClient[];
@@ -81,11 +81,6 @@ export interface SteadyResult {
   received: number;
   msgsPerSec: number;
   latencyMs: { p50: number; p99: number };
-}
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
 /**

@@ -33,7 +33,7 @@ export function inferenceResult(deviceId: string, seq: number, sentAt: number): 
   return JSON.stringify(body);
 }
 
-function percentile(sorted: Float64Array, p: number): number {
+export function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
