@@ -156,7 +156,7 @@ async function main(): Promise<void> {
         lastCpu = cpu;
       }, 5000);
       await fleet.allConnected(STORM_TIMEOUT_MS).finally(() => clearInterval(sampler));
-      progress(`storm timeline (s: connected, broker CPU %): ${timeline.map((t) => `${t.atS}: ${t.connected}, ${t.brokerCpuPct}%`).join("; ")}`);
+      if (timeline.length > 0) progress(`storm timeline (s: connected, broker CPU %): ${timeline.map((t) => `${t.atS}: ${t.connected}, ${t.brokerCpuPct}%`).join("; ")}`);
       const stormConnectedS = (performance.now() - s0) / 1000;
       await waitOnline(dataDir, N, STORM_TIMEOUT_MS);
       const stormOnlineS = (performance.now() - s0) / 1000;
