@@ -3,8 +3,8 @@
  * process, real MQTT connections on loopback, each publishing a ~300-byte result every
  * `--interval` (10) s at QoS 1 with the ten bench rules on, one subscriber on every device's results.
  *
- * 1. One node: connect time, broker RSS per connection, a `--seconds` steady window (p50/p99
- *    publish -> subscriber, broker CPU per message).
+ * 1. One node: connect time, broker RSS per connection, its CPU while they idle 10 s, a `--seconds`
+ *    steady window (p50/p99 publish -> subscriber, broker CPU per message).
  * 2. Restart (SIGTERM, start again on the same port): the connect storm, from the new broker's
  *    ready line until every device is connected and the database says every device is online.
  * 3. Two nodes clustered over a real redis-server (devices alternating nodes, subscriber on the
@@ -53,6 +53,7 @@ for (const [flag, n] of [["--devices", N], ["--interval", intervalS], ["--second
 const nodeArgs = args["node-args"].split(" ").filter(Boolean);
 const STORM_TIMEOUT_MS = 180_000;
 const DRAIN_MS = 30_000;
+const IDLE_WINDOW_MS = 10_000;
 
 /** Max open files of this process (proc(5) limits), raised to `want` with prlimit(1) if lower. */
 function ensureFileLimit(want: number): number {
@@ -64,6 +65,14 @@ function ensureFileLimit(want: number): number {
     throw new Error(`${N} devices need ${want} open files, RLIMIT_NOFILE is ${soft()} and prlimit could not raise it (${(err as Error).message.split("\n")[0]}): run as root, raise \`ulimit -n\`, or pass --devices ${Math.max(1, soft() - 200)}`);
   }
   return soft();
+}
+
+/** A process's CPU over the next `ms`, in % of one core. */
+async function cpuPercent(pid: number, ms: number): Promise<number> {
+  const before = cpuMs(pid);
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, ms));
+  return ((cpuMs(pid) - before) * 100) / (performance.now() - t0);
 }
 
 function rssMiB(pid: number): number {
@@ -134,7 +143,9 @@ async function main(): Promise<void> {
       const connectS = (performance.now() - t0) / 1000;
       await waitOnline(dataDir, N, STORM_TIMEOUT_MS);
       const connectedRss = rssMiB(node.pid);
-      progress(`one node: ${N} devices connected in ${connectS.toFixed(1)} s; broker RSS ${idleRss.toFixed(0)} -> ${connectedRss.toFixed(0)} MiB`);
+      // What the connections cost while nothing is published (keepalives, timers, presence).
+      const idleCpuPct = await cpuPercent(node.pid, IDLE_WINDOW_MS);
+      progress(`one node: ${N} devices connected in ${connectS.toFixed(1)} s; broker RSS ${idleRss.toFixed(0)} -> ${connectedRss.toFixed(0)} MiB; ${idleCpuPct.toFixed(1)} % of a core while they are idle`);
       const sub = await subscribe(port, admin, "bench-fleet-sub-1");
       const single = await measure(fleet, sub, ids, [node.pid], null);
       await sub.endAsync(true);
@@ -162,7 +173,7 @@ async function main(): Promise<void> {
       const stormOnlineS = (performance.now() - s0) / 1000;
       progress(`restart storm: ${onlineAtStart} online at the ready line; all connected after ${stormConnectedS.toFixed(1)} s, all online in the database after ${stormOnlineS.toFixed(1)} s`);
       Object.assign(report, {
-        oneNode: { connectS, idleRssMiB: idleRss, connectedRssMiB: connectedRss, rssKiBPerConnection: ((connectedRss - idleRss) * 1024) / N, steady: single },
+        oneNode: { connectS, idleRssMiB: idleRss, connectedRssMiB: connectedRss, rssKiBPerConnection: ((connectedRss - idleRss) * 1024) / N, idleCpuPct, steady: single },
         restart: { onlineAtStart, connectedS: stormConnectedS, onlineS: stormOnlineS, timeline },
       });
       await fleet.close();
@@ -211,7 +222,7 @@ function progress(line: string): void {
 
 interface Report {
   devices: number;
-  oneNode?: { rssKiBPerConnection: number; steady: Window };
+  oneNode?: { rssKiBPerConnection: number; idleCpuPct: number; steady: Window };
   restart?: { onlineS: number };
   twoNodes?: { steady: Window };
 }
@@ -226,6 +237,7 @@ function figuresOf(raw: Record<string, unknown>) {
     out.push({ name: `one node: publish -> subscriber p99 (${n})`, value: round(r.oneNode.steady.latencyMs.p99), unit: "ms", comparedTo: null, target: { on: "value" as const, max: 100 } });
     out.push({ name: `one node: publish -> subscriber p50 (${n})`, value: round(r.oneNode.steady.latencyMs.p50), unit: "ms", comparedTo: null });
     out.push({ name: "one node: broker RSS per connected device", value: round(r.oneNode.rssKiBPerConnection), unit: "KiB", comparedTo: null });
+    out.push({ name: `one node: broker CPU with ${r.devices} devices connected and idle`, value: round(r.oneNode.idleCpuPct), unit: "% of a core", comparedTo: null });
   }
   if (r.oneNode && r.twoNodes) {
     out.push({
