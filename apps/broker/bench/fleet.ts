@@ -28,7 +28,7 @@ import { dataPaths, devices as deviceTable, openDatabase } from "@edgelens/db";
 import { topics } from "@edgelens/shared/topics";
 import { startRedisServer } from "@edgelens/tooling/redis-server";
 import { openFleet, runSteady, type Fleet, type SteadyResult } from "./support/fleet-load";
-import { cpuMs, startEdgelens, type BrokerUnderTest } from "./support/processes";
+import { cpuMs, rssMiB, startEdgelens, type BrokerUnderTest } from "./support/processes";
 import { BENCH_SECRET, deviceName, RULE_COUNT, seedBench } from "./support/seed";
 
 const brokerRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -73,11 +73,6 @@ async function cpuPercent(pid: number, ms: number): Promise<number> {
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, ms));
   return ((cpuMs(pid) - before) * 100) / (performance.now() - t0);
-}
-
-function rssMiB(pid: number): number {
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
-  return kb / 1024;
 }
 
 function onlineCount(dataDir: string): number {
@@ -128,7 +123,7 @@ async function main(): Promise<void> {
   const ids = Array.from({ length: N }, (_, i) => deviceName(i));
   const logins = ids.map((id) => ({ clientId: id, username: id, password: BENCH_SECRET }));
   const load0 = loadavg();
-  const report: Record<string, unknown> = { bench: "broker-fleet", devices: N, intervalS, seconds, rules: RULE_COUNT, fileLimit: limit };
+  const report: Report = { bench: "broker-fleet", devices: N, intervalS, seconds, rules: RULE_COUNT, fileLimit: limit };
   try {
     const admin = await seedBench(dataDir, N);
     // 1. One node.
@@ -158,7 +153,7 @@ async function main(): Promise<void> {
       // The new broker marked every device offline before its ready line: the storm starts from 0.
       const onlineAtStart = onlineCount(dataDir);
       // Devices connected and broker CPU every 5 s: where a slow storm spends its time.
-      const timeline: { atS: number; connected: number; brokerCpuPct: number }[] = [];
+      const timeline: NonNullable<Report["restart"]>["timeline"] = [];
       let lastCpu = cpuMs(node.pid);
       const restarted = node;
       const sampler = setInterval(() => {
@@ -172,10 +167,8 @@ async function main(): Promise<void> {
       await waitOnline(dataDir, N, STORM_TIMEOUT_MS);
       const stormOnlineS = (performance.now() - s0) / 1000;
       progress(`restart storm: ${onlineAtStart} online at the ready line; all connected after ${stormConnectedS.toFixed(1)} s, all online in the database after ${stormOnlineS.toFixed(1)} s`);
-      Object.assign(report, {
-        oneNode: { connectS, idleRssMiB: idleRss, connectedRssMiB: connectedRss, rssKiBPerConnection: ((connectedRss - idleRss) * 1024) / N, idleCpuPct, steady: single },
-        restart: { onlineAtStart, connectedS: stormConnectedS, onlineS: stormOnlineS, timeline },
-      });
+      report.oneNode = { connectS, idleRssMiB: idleRss, connectedRssMiB: connectedRss, rssKiBPerConnection: ((connectedRss - idleRss) * 1024) / N, idleCpuPct, steady: single };
+      report.restart = { onlineAtStart, connectedS: stormConnectedS, onlineS: stormOnlineS, timeline };
       await fleet.close();
       fleet = null;
     } finally {
@@ -200,7 +193,7 @@ async function main(): Promise<void> {
         const clustered = await measure(cfleet, sub, ids, nodes.map((n) => n.pid), redis.proc.child.pid ?? null);
         await sub.endAsync(true);
         progress(`two nodes + Redis steady: ${clustered.received}/${clustered.sent}, p50 ${clustered.latencyMs.p50.toFixed(1)} ms, p99 ${clustered.latencyMs.p99.toFixed(1)} ms, ${clustered.cpuUsPerMsg.toFixed(0)} us broker CPU/msg (+${((clustered.redisCpuMs * 1000) / Math.max(1, clustered.received)).toFixed(0)} us Redis)`);
-        Object.assign(report, { twoNodes: { connectS, rssMiB: nodes.map((n) => rssMiB(n.pid)), steady: clustered } });
+        report.twoNodes = { connectS, rssMiB: nodes.map((n) => rssMiB(n.pid)), steady: clustered };
       } finally {
         await cfleet?.close();
         for (const n of nodes) await n.stop();
@@ -221,15 +214,21 @@ function progress(line: string): void {
 }
 
 interface Report {
+  bench: "broker-fleet";
   devices: number;
-  oneNode?: { rssKiBPerConnection: number; idleCpuPct: number; steady: Window };
-  restart?: { onlineS: number };
-  twoNodes?: { steady: Window };
+  intervalS: number;
+  seconds: number;
+  rules: number;
+  fileLimit: number;
+  oneNode?: { connectS: number; idleRssMiB: number; connectedRssMiB: number; rssKiBPerConnection: number; idleCpuPct: number; steady: Window };
+  restart?: { onlineAtStart: number; connectedS: number; onlineS: number; timeline: { atS: number; connected: number; brokerCpuPct: number }[] };
+  twoNodes?: { connectS: number; rssMiB: number[]; steady: Window };
+  loadavg?: { start: number[]; end: number[] };
+  machine?: { cpus: number; model: string; node: string };
 }
 
 /** Issue 18's targets: storm < 60 s, p99 < 100 ms, cluster CPU per message <= 1.5x one node's. */
-function figuresOf(raw: Record<string, unknown>) {
-  const r = raw as unknown as Report;
+function figuresOf(r: Report) {
   const n = `${r.devices} devices, 1 result / ${intervalS} s each, ${RULE_COUNT} rules`;
   const out = [];
   if (r.restart) out.push({ name: `broker restart: all back online (${n})`, value: round(r.restart.onlineS), unit: "s", comparedTo: null, target: { on: "value" as const, max: 60 } });

@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import { topics } from "@edgelens/shared/topics";
 import { inferenceResult } from "./load";
+import { rssMiB } from "./processes";
 
 export interface OverloadWindow {
   /** Seconds since the start of the run, at the end of this window. */
@@ -25,18 +25,6 @@ export interface OverloadResult {
 /** Unacknowledged QoS 1 publishes one device keeps at most (an agent's send queue). */
 const IN_FLIGHT = 20;
 const TICK_MS = 10;
-
-/** NaN once the process is gone: the caller then stops and reports its output. */
-function rssMiB(pid: number): number {
-  let status: string;
-  try {
-    status = readFileSync(`/proc/${pid}/status`, "utf8");
-  } catch {
-    return Number.NaN;
-  }
-  const match = /VmRSS:\s+(\d+) kB/.exec(status);
-  return match ? Math.round(Number(match[1]) / 102.4) / 10 : Number.NaN;
-}
 
 function percentile(values: number[], p: number): number {
   if (values.length === 0) return Number.NaN;

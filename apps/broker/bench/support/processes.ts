@@ -21,6 +21,18 @@ export function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
 }
 
+/** Resident memory of a process in MiB (VmRSS, 0.1 MiB steps); NaN once the process is gone. */
+export function rssMiB(pid: number): number {
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, "utf8");
+  } catch {
+    return Number.NaN;
+  }
+  const match = /VmRSS:\s+(\d+) kB/.exec(status);
+  return match ? Math.round(Number(match[1]) / 102.4) / 10 : Number.NaN;
+}
+
 const stopChild = (p: ManagedProcess) => async () => {
   await p.stop(10_000);
 };

@@ -32,7 +32,6 @@ export interface BackpressureEvents {
 
 /** One publisher's read gate: completions and 'readable' events it held back while paused. */
 interface Gate {
-  client: Client;
   original: NextBatch;
   paused: boolean;
   deferred: number;
@@ -114,7 +113,7 @@ export class PublisherBackpressure {
     const c = client as unknown as ReadInternals;
     const original = c._nextBatch;
     if (typeof original !== "function" || !c.conn.listeners("readable").includes(original)) return false;
-    const gate: Gate = { client, original, paused: false, deferred: 0, bytes: 0 };
+    const gate: Gate = { original, paused: false, deferred: 0, bytes: 0 };
     const gated: NextBatch = (err) => {
       if (gate.paused && !err) {
         gate.deferred++;
@@ -196,21 +195,17 @@ export class PublisherBackpressure {
     for (const client of this.watched) {
       const internals = client as unknown as ReadInternals;
       const unsent = internals.closed ? 0 : (internals.conn.writableLength ?? 0);
-      let c = this.consumers.get(client);
-      if (!c) {
-        if (unsent === 0) {
-          this.watched.delete(client);
-          continue;
-        }
-        c = this.consumer(client, now);
-      }
-      if (internals.closed || (unsent === 0 && c.unacked === 0)) {
+      const known = this.consumers.get(client);
+      if (internals.closed || (unsent === 0 && (known?.unacked ?? 0) === 0)) {
         // Drained (or gone): the next delivery to it watches it again.
-        c.last = 0;
-        c.stalled = false;
+        if (known) {
+          known.last = 0;
+          known.stalled = false;
+        }
         this.watched.delete(client);
         continue;
       }
+      const c = known ?? this.consumer(client, now);
       const bytes = c.unacked > 0 ? Math.max(unsent, Math.round((c.unacked * c.forwardedBytes) / c.forwarded)) : unsent;
       if (bytes < c.last || bytes === 0) {
         c.progressAt = now;
