@@ -11,14 +11,18 @@ import { desiredProjectsOf, type DesiredStateV2 } from "@edgelens/shared/schemas
 import { buildDesiredState } from "./support/desired-state";
 import { vtestSource } from "./support/projects";
 
-/** Asks for a clip (2 s before, 1 s after) on its 20th frame (4 s in at 5 fps: the ring holds video by then) and names it in that result. */
-const CLIP_ON_FRAME_20 = `
+/**
+ * Asks for a clip (2 s before, 1 s after) on its 40th frame and names it in that result. 8 s in at
+ * 5 fps: the ring's own ffmpeg starts after a codec probe, and on a loaded CI box it once started
+ * over 3 s after the project's decoder, so a clip asked for 4 s in held only its last second.
+ */
+const CLIP_ON_FRAME_40 = `
 import { defineProject } from "@edgelens/vision/project";
 let n = 0;
 export default defineProject({
   infer(frame, ctx) {
     n += 1;
-    if (n === 20) return { counts: { frames: n }, extra: { clipId: ctx.clip(2, 1) } };
+    if (n === 40) return { counts: { frames: n }, extra: { clipId: ctx.clip(2, 1) } };
     return { counts: { frames: n } };
   },
 });
@@ -62,7 +66,7 @@ describe("clips around events on a running agent (ctx.clip, the broker's clip ac
     const desired = await buildDesiredState(stack.artifacts, {
       deploymentId: "dep-clips",
       projectId: "clipper",
-      functionSource: CLIP_ON_FRAME_20,
+      functionSource: CLIP_ON_FRAME_40,
       models: {},
       config: { source: vtestSource(), fps: 5 },
     });
@@ -76,7 +80,7 @@ describe("clips around events on a running agent (ctx.clip, the broker's clip ac
   });
 
   it("sends the clip a function asked for: playable H.264, about pre + post long, named in its result", async () => {
-    const [result] = await stack.waitForResults("dep-clips", 20);
+    const [result] = await stack.waitForResults("dep-clips", 40);
     expect(result).toBeDefined();
     const named = await until(() => stack.results("dep-clips").find((r) => r.extra?.clipId), 10_000, "the result naming the clip", stack);
     const clip = await until(() => stack.artifacts.clips.find((c) => c.report.clipId === named.extra?.clipId), 20_000, "the function's clip", stack);
@@ -110,7 +114,7 @@ describe("clips around events on a running agent (ctx.clip, the broker's clip ac
 
   it("records a project's named camera from the camera's own decoder, and sends its clip", async () => {
     const gate = desiredProjectsOf(
-      await buildDesiredState(stack.artifacts, { deploymentId: "dep-gate", projectId: "gate", functionSource: CLIP_ON_FRAME_20, models: {}, config: { source: "camera://gate", fps: 5 } }),
+      await buildDesiredState(stack.artifacts, { deploymentId: "dep-gate", projectId: "gate", functionSource: CLIP_ON_FRAME_40, models: {}, config: { source: "camera://gate", fps: 5 } }),
     ).projects[0]!;
     const cameras = [{ name: "gate", uri: "testsrc://testsrc?size=320x240&rate=10" }];
     await stack.deploy({ version: 2, deploymentId: "dep-gate", projects: [clipperProject, gate], cameras, ts: Date.now() });
