@@ -1,12 +1,13 @@
 import net from "node:net";
 
 export interface TcpGate {
-  /** The port the device connects to. */
+  /** The port the client connects to. */
   port: number;
-  url: string;
+  /** `<scheme>://127.0.0.1:<port>`: mqtt for a device, redis for a broker node. */
+  url(scheme?: string): string;
   /** Cuts every open connection and refuses new ones: the network between device and broker is down. */
   close(): void;
-  open(): void;
+  open(): Promise<void>;
   readonly isOpen: boolean;
   /** Connections made through the gate so far. */
   readonly connections: number;
@@ -14,11 +15,22 @@ export interface TcpGate {
 }
 
 /**
- * A TCP relay on loopback between the agent and the broker. Closing it is a network outage the
- * test controls: the broker and the test's own observer stay up while the device is cut off, and
- * the device comes back only when the test says so.
+ * A TCP relay on loopback between a client and its server (an agent and the broker, a broker node
+ * and Redis). Closing it is a network outage the test controls: both ends stay up while the client
+ * is cut off, and it comes back only when the test says so.
  */
-export async function startTcpGate(targetPort: () => number): Promise<TcpGate> {
+export interface TcpGateOptions {
+  /**
+   * What a connection attempt meets while the gate is closed: `reset`, accepted and closed at once
+   * (what the agent tests were written against); `refuse`, nothing listens (ECONNREFUSED). ioredis
+   * writes its first commands the moment it connects, and a socket reset under that write once threw
+   * EPIPE out of ioredis: a broker node's Redis behind the gate is refused instead.
+   */
+  whenClosed?: "reset" | "refuse";
+}
+
+export async function startTcpGate(targetPort: () => number, options: TcpGateOptions = {}): Promise<TcpGate> {
+  const refuse = options.whenClosed === "refuse";
   let isOpen = true;
   let connections = 0;
   const sockets = new Set<net.Socket>();
@@ -42,19 +54,22 @@ export async function startTcpGate(targetPort: () => number): Promise<TcpGate> {
     inbound.pipe(outbound);
     outbound.pipe(inbound);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const listen = (at: number) => new Promise<void>((resolve, reject) => server.once("error", reject).listen(at, "127.0.0.1", () => resolve()));
+  await listen(0);
   const port = (server.address() as net.AddressInfo).port;
   const cut = (): void => {
     isOpen = false;
+    if (refuse && server.listening) server.close();
     for (const s of sockets) s.destroy();
     sockets.clear();
   };
   return {
     port,
-    url: `mqtt://127.0.0.1:${port}`,
+    url: (scheme = "mqtt") => `${scheme}://127.0.0.1:${port}`,
     close: cut,
-    open() {
+    async open() {
       isOpen = true;
+      if (refuse && !server.listening) await listen(port);
     },
     get isOpen() {
       return isOpen;
@@ -63,8 +78,10 @@ export async function startTcpGate(targetPort: () => number): Promise<TcpGate> {
       return connections;
     },
     async stop() {
-      cut();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      isOpen = false;
+      for (const s of sockets) s.destroy();
+      sockets.clear();
+      if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }

@@ -13,7 +13,7 @@ import { SpoolDrainer } from "../src/spool/spool-drainer";
 import { createLogger } from "../src/telemetry/logger";
 import { startBroker, type BrokerProcess } from "./support/broker-process";
 import { seedDevice } from "./support/seed-device";
-import { startTcpGate, type TcpGate } from "./support/tcp-gate";
+import { startTcpGate, type TcpGate } from "@edgelens/tooling/tcp-gate";
 import { makeTempDir } from "./support/temp-dir";
 
 const DEVICE = "cam-d";
@@ -178,7 +178,7 @@ describe("durable acknowledgement across the death of cluster nodes", () => {
     nodes.push(await startBroker(tmp.path, env));
     deviceLb = await startTcpGate(() => nodes[deviceNode]!.ports.mqtt);
     subscriberLb = await startTcpGate(() => nodes[subscriberNode]!.ports.mqtt);
-    stream = await openStream(tmp.path, deviceLb.url, subscriberLb.url);
+    stream = await openStream(tmp.path, deviceLb.url(), subscriberLb.url());
   }, 90_000);
 
   afterAll(async () => {

@@ -6,7 +6,7 @@ import { MqttLink } from "../src/mqtt/mqtt-link";
 import { Spool } from "../src/spool/spool";
 import { SpoolDrainer } from "../src/spool/spool-drainer";
 import { startBroker, type BrokerProcess } from "./support/broker-process";
-import { startTcpGate, type TcpGate } from "./support/tcp-gate";
+import { startTcpGate, type TcpGate } from "@edgelens/tooling/tcp-gate";
 import { startObserver, type MqttObserver } from "./support/mqtt-observer";
 import { removalState } from "./support/desired-state";
 import { adminCredentials, seedDevice } from "./support/seed-device";
@@ -26,7 +26,7 @@ describe("MQTT link and spool drain against the real broker", () => {
   const makeLink = (secret = SECRET) => {
     const { log, entries } = memoryLogger();
     const link = new MqttLink({
-      brokerUrl: gate.url,
+      brokerUrl: gate.url(),
       deviceId: DEVICE,
       secret,
       agentVersion: "0.1.0-test",
@@ -117,7 +117,7 @@ describe("MQTT link and spool drain against the real broker", () => {
     expect(spool.depth()).toBe(30);
     await broker.restart();
     await observer.resubscribe();
-    gate.open();
+    await gate.open();
     await observer.until(() => observer.on(inferTopic).length >= 50, "50 results at the observer", 60_000);
     await drainer.whenDrained();
     const seqs = observer.json<{ seq: number }>(inferTopic).map((m) => m.seq);

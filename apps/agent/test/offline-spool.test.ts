@@ -62,7 +62,7 @@ describe("offline spool", () => {
     expect(spooled.spoolDepth).toBeGreaterThanOrEqual(10);
     await stack.broker.restart();
     await stack.observer.resubscribe();
-    stack.gate.open();
+    await stack.gate.open();
     await stack.waitForResults("dep-off", before + spooled.spoolDepth + 2);
     expectNoneLostInOrder("dep-off", stack.results("dep-off")[before - 1]?.seq);
     await waitForHealth((h) => h.connected && h.spoolDepth < 5, "spool drained");
@@ -80,7 +80,7 @@ describe("offline spool", () => {
     expect(resumed.connected).toBe(false);
     expect(resumed.spoolDepth).toBeGreaterThanOrEqual(spooled.spoolDepth + 3);
 
-    stack.gate.open();
+    await stack.gate.open();
     const expected = lastBefore + resumed.spoolDepth + 1;
     await stack.observer.until(() => (stack.results("dep-off").at(-1)?.seq ?? 0) >= expected, () => `seq ${expected} after the restart\n${stack.agentLog()}`);
     expectNoneLostInOrder("dep-off", lastBefore);

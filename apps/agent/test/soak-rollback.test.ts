@@ -98,7 +98,7 @@ describe("soak and local rollback on a real agent", () => {
 
     await stack.broker.restart();
     await stack.observer.resubscribe();
-    stack.gate.open();
+    await stack.gate.open();
     const failed = await stack.waitForState("soak-2", "failed");
     expect(failed).toMatchObject({ code: "SOAK_FAILED", soak: { deploymentId: "soak-2", state: "failed" } });
     expect(failed.reason).toMatch(/^soak failed: no results in its [\d.]+ s soak/);

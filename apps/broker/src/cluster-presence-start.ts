@@ -20,6 +20,16 @@ export async function startClusterPresence(s: BrokerServices, redis: Redis, node
       void s.status.announce(deviceId, "offline");
       s.log.info("device offline: its broker node died", { deviceId });
     },
+    localDevices: () => [...s.connections.entries()].map(([deviceId]) => deviceId),
+    onReclaimed: (deviceIds) => {
+      const online = new Set(s.presence.onlineDeviceIds());
+      for (const deviceId of deviceIds) {
+        if (online.has(deviceId) || s.connections.count(deviceId) === 0) continue;
+        s.presence.markOnline(deviceId, Date.now());
+        void s.status.announce(deviceId, "online");
+        s.log.info("device online again: this node was cut off from the cluster's Redis", { deviceId });
+      }
+    },
     onError: (err) => s.rateLimitedLog("cluster-presence", "warn", `cluster presence: ${err.message}`, { code: "INTERNAL" }),
   });
   s.clusterPresence = presence;

@@ -8,6 +8,14 @@ import type { Redis } from "ioredis";
  * is dead, and each of its devices that no node took since is offline, handed to exactly one
  * sweeper by a compare-and-delete. A node that starts marks offline only the devices no live node
  * holds, not every device (the single broker's reset would take the other nodes' devices offline).
+ *
+ * Redis out of reach: every node's key may expire, and ioredis brings each connection back after
+ * its own backoff, so the first node back would find the others' keys missing and take their live
+ * devices offline. A node that was cut off (a heartbeat that took over two beats, or a reconnect)
+ * therefore sweeps only once three beats have passed since it came back, and writes its holdings
+ * again from its live connections: holds and releases sent meanwhile may be lost, Redis may have
+ * restarted empty, and a node that was cut off for longer was swept by the others meanwhile, so it
+ * hands its devices back to be marked online again (`onReclaimed`).
  */
 const PREFIX = "edgelens:presence:";
 const NODES = `${PREFIX}nodes`;
@@ -31,12 +39,24 @@ export interface ClusterPresenceOptions {
   heartbeatMs: number;
   /** A device of a dead node that no node holds any more: mark it offline. */
   onOrphaned(deviceId: string): void;
+  /** The devices connected to this node now. */
+  localDevices(): string[];
+  /** This node's devices, held again after an outage: any a sweeper took offline meanwhile is online. */
+  onReclaimed(deviceIds: readonly string[]): void;
   onError(err: Error): void;
 }
 
 export class ClusterPresence {
   private timer: NodeJS.Timeout | undefined;
+  private ticking = false;
   private sweeping = false;
+  private lastBeatAt = 0;
+  private reconnected = false;
+  private sweepNotBefore = 0;
+  private readonly onReady = (): void => {
+    this.reconnected = true;
+    this.sweepNotBefore = Date.now() + this.o.heartbeatMs * 3;
+  };
 
   constructor(private readonly o: ClusterPresenceOptions) {}
 
@@ -44,10 +64,16 @@ export class ClusterPresence {
   async start(): Promise<void> {
     await this.beat();
     await this.sweep();
+    // The connection is up already (the caller connected it): each later `ready` is a reconnect.
+    this.o.redis.on("ready", this.onReady);
     this.timer = setInterval(() => {
-      this.beat()
-        .then(() => this.sweep())
-        .catch((err: unknown) => this.o.onError(err as Error));
+      if (this.ticking) return;
+      this.ticking = true;
+      this.tick()
+        .catch((err: unknown) => this.o.onError(err as Error))
+        .finally(() => {
+          this.ticking = false;
+        });
     }, this.o.heartbeatMs);
     this.timer.unref();
   }
@@ -55,6 +81,8 @@ export class ClusterPresence {
   /** A clean stop (after aedes closed: its devices went offline through their disconnects): this node leaves the registry. */
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    this.timer = undefined;
+    this.o.redis.off("ready", this.onReady);
     await this.o.redis.multi().del(alive(this.o.node)).srem(NODES, this.o.node).del(held(this.o.node)).exec();
   }
 
@@ -80,6 +108,12 @@ export class ClusterPresence {
   async heldByLiveNodes(deviceIds: readonly string[], dead?: string): Promise<Set<string>> {
     const out = new Set<string>();
     if (deviceIds.length === 0) return out;
+    // Cut off, or just back: aedes missed the heartbeats meanwhile and calls live nodes dead, and
+    // their keys may still be missing. Their own next beats tell, once the wait is over.
+    if (this.inDoubt()) {
+      dead = undefined;
+      while (this.inDoubt() && this.timer) await new Promise((resolve) => setTimeout(resolve, this.o.heartbeatMs / 3));
+    }
     const holders = await this.o.redis.hmget(HOLDER, ...deviceIds);
     const nodes = [...new Set(holders.filter((h): h is string => h !== null))];
     const live = new Set<string>();
@@ -91,8 +125,48 @@ export class ClusterPresence {
     return out;
   }
 
+  /** This node's view of the others is not to be trusted: no beat for two beats, or just back from an outage. */
+  private inDoubt(): boolean {
+    const now = Date.now();
+    return now < this.sweepNotBefore || now - this.lastBeatAt > this.o.heartbeatMs * 2;
+  }
+
+  private async tick(): Promise<void> {
+    const previous = this.lastBeatAt;
+    await this.beat();
+    const cutOff = this.reconnected || this.lastBeatAt - previous > this.o.heartbeatMs * 2;
+    if (cutOff) {
+      this.reconnected = false;
+      this.sweepNotBefore = this.lastBeatAt + this.o.heartbeatMs * 3;
+      await this.holdAgain();
+    }
+    if (Date.now() >= this.sweepNotBefore) await this.sweep();
+  }
+
   private async beat(): Promise<void> {
     await this.o.redis.multi().set(alive(this.o.node), "1", "PX", this.o.heartbeatMs * 3).sadd(NODES, this.o.node).exec();
+    this.lastBeatAt = Date.now();
+  }
+
+  /** This node's holdings written again from its live connections (see the class comment). */
+  private async holdAgain(): Promise<void> {
+    const local = this.o.localDevices();
+    const localSet = new Set(local);
+    const gone = (await this.o.redis.smembers(held(this.o.node))).filter((id) => !localSet.has(id));
+    for (let i = 0; i < gone.length; i += 1000) {
+      const batch = this.o.redis.pipeline();
+      for (const id of gone.slice(i, i + 1000)) batch.eval(RELEASE, 2, HOLDER, held(this.o.node), id, this.o.node);
+      await batch.exec();
+    }
+    for (let i = 0; i < local.length; i += 1000) {
+      const ids = local.slice(i, i + 1000);
+      await this.o.redis
+        .multi()
+        .hset(HOLDER, Object.fromEntries(ids.map((id) => [id, this.o.node])))
+        .sadd(held(this.o.node), ...ids)
+        .exec();
+    }
+    this.o.onReclaimed(local);
   }
 
   private async sweep(): Promise<void> {

@@ -1,3 +1,4 @@
+import type { EventEmitter } from "node:events";
 import { mkdirSync } from "node:fs";
 import createPersistence, { type LevelPersistence } from "aedes-persistence-level";
 import createRedisPersistence from "aedes-persistence-redis";
@@ -82,6 +83,10 @@ async function openClusterPersistence(url: string, onError: (err: Error) => void
     return conn;
   };
   const mq = MQEmitterRedis({ subConn: router(), pubConn: router() });
+  // mqemitter-redis re-emits each connection error on an emitter of its own (`state`) that nobody
+  // listens to, so the first error of a router connection (Redis out of reach) was thrown as an
+  // uncaught exception. The connections' own listeners above log it.
+  (mq as unknown as { state: EventEmitter }).state.on("error", () => undefined);
   const persistence = skipCleanSessionAckLookups(createRedisPersistence({ conn: store }));
   let closed = false;
   return {

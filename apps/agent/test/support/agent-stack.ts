@@ -7,7 +7,7 @@ import { startArtifactServer, type ArtifactServer } from "./artifact-server";
 import { startBroker, type BrokerProcess } from "./broker-process";
 import { startObserver, type MqttObserver } from "./mqtt-observer";
 import { adminCredentials, seedDevice } from "./seed-device";
-import { startTcpGate, type TcpGate } from "./tcp-gate";
+import { startTcpGate, type TcpGate } from "@edgelens/tooling/tcp-gate";
 import { makeTempDir } from "./temp-dir";
 
 /**
@@ -56,7 +56,7 @@ export async function startAgentStack(deviceId: string, secret = `${deviceId}-se
   const gate = await startTcpGate(() => broker.ports.mqtt);
   const artifacts = await startArtifactServer({ deviceId, secret });
   const observer = await startObserver(broker.url, await adminCredentials(brokerDir), [filters.device(deviceId)]);
-  const deviceFile = writeDeviceFile(tmp.path, { deviceId, secret, brokerUrl: gate.url, consoleUrl: artifacts.url });
+  const deviceFile = writeDeviceFile(tmp.path, { deviceId, secret, brokerUrl: gate.url(), consoleUrl: artifacts.url });
   const json = <T>(topic: string): T[] => observer.json<T>(topic);
 
   const stack: AgentStack = {

@@ -48,9 +48,12 @@ export function createAuthorizePublish(s: BrokerServices) {
   return function authorizePublish(client: Client | null, packet: PublishPacket, decide: Callback): void {
     const identity = client ? s.identities.get(client) : orphanIdentity(packet);
     if (!identity) return deny(client, packet, identity, "unauthenticated", decide);
-    // A will stored by an earlier broker run, for a device that has reconnected since: stale.
+    // A stored will that aedes' will check fires while its client is connected here: stale. It was
+    // stored by an earlier broker run and the device has reconnected since, or it is this node's own
+    // after a Redis outage, when aedes missed this node's own heartbeats and took it for dead. (A
+    // will fired because its connection died comes with the client closed.)
     const willBroker = (packet as { brokerId?: string }).brokerId;
-    if (willBroker !== undefined && willBroker !== s.brokerId && client && !client.closed) return deny(client, packet, identity, "stale-will", decide);
+    if (willBroker !== undefined && client && !client.closed) return deny(client, packet, identity, "stale-will", decide);
     // The will of a connection closed because the device connected to another node: it is not offline.
     if (client?.closed && s.movedAway.has(client)) return deny(client, packet, identity, "moved-node-will", decide);
     // A dead node's will, fired by aedes on this node, for a device that reconnected to a third node.
