@@ -23,8 +23,9 @@ const project = (name: string, root: string, extra: Record<string, unknown> = {}
     exclude: ["**/node_modules/**", ...(WHOLE_STACK[name] ?? [])],
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // 2 cores: heavy suites (onnxruntime, ffmpeg, Chromium) contend; keep the fan-out small.
-    maxWorkers: 2,
+    // 2 cores, 3 lanes: many suites wait on video played in real time (clips, cameras, soaks) and
+    // left a third of both cores idle with 2 lanes; heavy suites (onnxruntime, ffmpeg) still contend.
+    maxWorkers: 3,
     ...extra,
   },
 });
@@ -42,7 +43,7 @@ const consoleBuild = { globalSetup: [bundles, "test/support/global-build.ts"] };
 
 export default defineConfig({
   test: {
-    maxWorkers: 2,
+    maxWorkers: 3,
     projects: [
       // In-process suites (no servers of their own, no global state): one worker runs many files
       // without a fresh module graph each; vision's files then load onnxruntime and the models

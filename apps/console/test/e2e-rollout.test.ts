@@ -149,9 +149,10 @@ describe("staged rollouts on real agents, in the browser", () => {
 
   it("pauses and resumes a good version from the rollout page; it completes on every unpinned device", async () => {
     const good = await saveVersion("ok");
-    // A 10 s soak: each batch takes that long at least, so the pause lands before the last one on a
-    // loaded box (the page is opened without waiting for network idle, which a live page never reaches).
-    const created = await cli(["deploy", projectId, "--group", "lab", "--batch", "1", "--increase", "1", "--soak", "10", "--json"]);
+    // A 4 s soak: the last batch is told two soaks and two deployments after the first at the
+    // earliest (12 s and more), so the pause lands before it on a loaded box (the page is opened
+    // without waiting for network idle, which a live page never reaches). It was 10 s: 18 s of CI.
+    const created = await cli(["deploy", projectId, "--group", "lab", "--batch", "1", "--increase", "1", "--soak", "4", "--json"]);
     const { id } = JSON.parse(created.stdout) as RolloutView;
     await page.goto(`${base}/rollouts/${id}`);
     await waitForAttribute(page, "[data-testid=rollout-state]", "data-state", "rolling", 30_000);
