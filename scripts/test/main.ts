@@ -2,14 +2,9 @@
  * `pnpm test`: lint, typecheck and the tests at the same time instead of one after another.
  * vitest needs the sample models first (`pnpm -s models`, cached); lint and typecheck do not, and
  * they run under `nice` so that on 2 cores they take the time vitest leaves, not the other way
- * round. A whole run (no arguments) first makes the console's production build (which the console
- * suites' global setup would make) beside the models, with nothing else running: lint and types
- * beside it slowed it from ~40 to ~55 s, and after it they fill the time the suites leave idle
- * waiting on video played in real time. Each line is printed with its step's name; every step runs
- * to the end (one failure does not hide another's), and the exit status is 1 if any failed.
- * Arguments go to vitest.
+ * round. Each line is printed with its step's name; every step runs to the end (one failure
+ * does not hide another's), and the exit status is 1 if any failed. Arguments go to vitest.
  */
-import { ensureConsoleBuild } from "@edgelens/tooling/console-build";
 import { signalProcess, startProcess, type ManagedProcess } from "@edgelens/tooling/processes";
 
 interface Step {
@@ -18,11 +13,10 @@ interface Step {
 }
 
 const vitestArgs = process.argv.slice(2);
-const wholeRun = vitestArgs.length === 0;
 const steps: Step[] = [
   { name: "lint", commands: [["nice", ["-n", "10", "pnpm", "-s", "lint"]]] },
   { name: "types", commands: [["nice", ["-n", "10", "pnpm", "-s", "typecheck"]]] },
-  { name: "vitest", commands: [...(wholeRun ? [] : [["pnpm", ["-s", "models"]] as [string, string[]]]), ["vitest", ["run", ...vitestArgs]]] },
+  { name: "vitest", commands: [["pnpm", ["-s", "models"]], ["vitest", ["run", ...vitestArgs]]] },
 ];
 
 const running = new Set<ManagedProcess>();
@@ -51,24 +45,6 @@ for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
 }
 
 const started = Date.now();
-if (wholeRun) {
-  const prepared = await Promise.all([
-    runSteps({ name: "models", commands: [["pnpm", ["-s", "models"]]] }),
-    ensureConsoleBuild((line) => console.log(line)).then(
-      () => 0,
-      (err: unknown) => {
-        console.log(err instanceof Error ? err.message : String(err));
-        return 1;
-      },
-    ),
-  ]);
-  if (prepared.some((code) => code !== 0)) {
-    // The suites need both; lint and types are still worth their verdict.
-    steps.splice(steps.findIndex((st) => st.name === "vitest"), 1);
-    process.exitCode = 1;
-    console.log(`FAIL prepare (${prepared[0] !== 0 ? "sample models" : "console build"}) ${Math.round((Date.now() - started) / 1000)} s`);
-  }
-}
 const results = await Promise.all(
   steps.map(async (step) => {
     const code = await runSteps(step);
