@@ -400,3 +400,29 @@ export const personPhotos = sqliteTable(
   },
   (t) => [index("person_photos_person").on(t.personId)],
 );
+
+export const jobKinds = ["tfjs-import", "model-optimize"] as const;
+export const jobStates = ["running", "succeeded", "failed"] as const;
+
+/**
+ * The console's long operations (a TF.js import, an int8 optimize), polled by id (GET
+ * /api/v1/jobs/{id}). In the database, not in the process that runs one, so that every console
+ * process behind a load balancer answers for every job. A running job's `updated_at` moves at
+ * least every 10 s; one that stopped moving, its process died.
+ */
+export const jobs = sqliteTable(
+  "jobs",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind", { enum: jobKinds }).notNull(),
+    state: text("state", { enum: jobStates }).notNull(),
+    phase: text("phase").notNull(),
+    pct: integer("pct").notNull(),
+    result: text("result", { mode: "json" }),
+    /** { code, message, context } of the EdgelensError that failed it. */
+    error: text("error", { mode: "json" }),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "number" }).notNull(),
+  },
+  (t) => [index("jobs_created_at").on(t.createdAt)],
+);

@@ -24,7 +24,7 @@ export function createContext(config: ConsoleConfig, options: ContextOptions = {
     handle,
     secret,
     mqtt: options.mqtt ?? createConsoleMqtt({ url: config.brokerUrl, secret, connectTimeoutMs: options.mqttConnectTimeoutMs ?? 5000 }),
-    jobs: new JobRegistry(),
+    jobs: new JobRegistry(handle.db),
     live: new InferCounter(),
     deviceAuthCache: new Map(),
   };

@@ -5,7 +5,7 @@ import type { JobView } from "./job-registry";
 
 export function getJob(ctx: ServiceContext, id: string): JobView {
   const job = ctx.jobs.get(id);
-  if (!job) throw new EdgelensError("NOT_FOUND", `no job ${id} (jobs are kept in memory until the console restarts)`, { jobId: id });
+  if (!job) throw new EdgelensError("NOT_FOUND", `no job ${id} (finished jobs are kept: the last 200)`, { jobId: id });
   return structuredClone(job);
 }
 
