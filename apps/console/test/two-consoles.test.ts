@@ -49,19 +49,17 @@ describe("two console processes on one data dir", () => {
     const start = await b.admin.post("/api/v1/models", { name: "faces-two-consoles", uploadId: up.body.uploadId, format: "tfjs" });
     expect(start.status, `${JSON.stringify(start.body)}\n${b.server.proc.output().slice(-3000)}`).toBe(202);
     let job = JobBody.parse(start.body).job;
-    const phases = new Set<string>();
     const deadline = Date.now() + 60_000;
     while (job.state === "running" && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 100));
       const polled = await a.admin.get(`/api/v1/jobs/${job.id}`);
       expect(polled.status, JSON.stringify(polled.body)).toBe(200);
       job = JobBody.parse(polled.body).job;
-      phases.add(job.progress.phase);
     }
     expect(job.error).toBeNull();
     expect(job).toMatchObject({ state: "succeeded", progress: { phase: "done", pct: 100 } });
-    // The poll on A saw B's progress on the way, not only the end.
-    expect([...phases].some((p) => p !== "done"), [...phases].join(", ")).toBe(true);
+    // Whether a poll lands mid-way depends on the box's speed (CI once finished the import before
+    // the first poll); that the other process reads a running job's progress is the next test's.
     const version = Res.ModelVersionView.parse(job.result);
     expect(version.format).toBe("tfjs");
     const models = z.object({ models: z.array(Res.ModelView) }).parse((await a.admin.get("/api/v1/models")).body).models;
@@ -74,6 +72,13 @@ describe("two console processes on one data dir", () => {
     onB.cookie = a.admin.cookie;
     const models = await onB.get("/api/v1/models");
     expect(models.status, JSON.stringify(models.body)).toBe(200);
+  });
+
+  it("a running job's progress, written by one process, is what the other answers", async () => {
+    const now = Date.now();
+    ctx.db.insert(jobs).values({ id: "job_moving", kind: "model-optimize", state: "running", phase: "calibrating", pct: 55, createdAt: now, updatedAt: now }).run();
+    const job = JobBody.parse((await b.admin.get("/api/v1/jobs/job_moving")).body).job;
+    expect(job).toMatchObject({ state: "running", progress: { phase: "calibrating", pct: 55 }, error: null });
   });
 
   it("a running job whose console stopped moving it reads as failed, naming why", async () => {
